@@ -1,0 +1,1 @@
+"""dgm: Dongguan Manufacturing 2025 analysis helpers."""
