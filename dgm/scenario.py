@@ -1,9 +1,9 @@
-"""Scenario explorer logic: (history, goal, growth, start year) → projected path, required rate, verdict.
+"""Scenario explorer logic: (history, goal, growth, start year) → path, required rate, verdict.
 
 Everything here except `history_for` and `ExplorerFigure` is pure: the sliders of notebook 06 call
-`update`, the figure redraws what it returns. Growth rates are fractions per year (0.065 = 6.5 %/yr),
-values are in the indicator's catalogue unit; for a reduction goal the values are an index
-(baseline year = 100).
+`update`, the figure redraws what it returns. Growth rates are fractions per year
+(0.065 = 6.5 %/yr), values are in the indicator's catalogue unit; for a reduction goal the
+values are an index (baseline year = 100).
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ class ScenarioView:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     def summary(self) -> dict:
-        """The view as one flat dict of plain numbers (rates in % per year), for tables and tests."""
+        """The view as one flat dict of plain numbers (rates in %/yr), for tables and tests."""
         pct = None if self.required_rate is None else round(100 * self.required_rate, 3)
         return {
             "target_id": self.goal.target_id,
@@ -79,7 +79,7 @@ class ScenarioView:
 
 
 def project(start_year: int, start_value: float, growth: float, to_year: int) -> pd.Series:
-    """Compound path start_value·(1+growth)^(year−start_year) for start_year … to_year (unit kept)."""
+    """Compound path start_value·(1+growth)^(year−start_year), start_year … to_year (unit kept)."""
     if growth <= -1:
         raise ValueError(f"growth must be above -100 % a year, got {100 * growth:.1f} %")
     years = range(int(start_year), int(to_year) + 1)
@@ -88,7 +88,7 @@ def project(start_year: int, start_value: float, growth: float, to_year: int) ->
 
 
 def required_rate(start_year: int, start_value: float, goal_value: float, goal_year: int) -> float:
-    """Yearly compound growth (fraction) taking start_value in start_year to goal_value in goal_year.
+    """Yearly compound growth (fraction) from start_value in start_year to goal_value in goal_year.
 
     Doubling in ten years needs 2**(1/10) − 1 = 7.177 %/yr; a 30 % cut in ten years −3.504 %/yr.
     """
@@ -158,11 +158,13 @@ def update(
     """The explorer's one function: a slider state → the view to draw. Pure; no I/O, no drawing.
 
     history: dgm.series frame (`value`, `kind`) or a Series by year, on the goal's scale.
-    growth: yearly growth of the scenario (fraction); start_year: an observed year (default: latest).
+    growth: yearly growth of the scenario (fraction);
+    start_year: an observed year (default: the latest).
     """
     if goal.kind not in PATH_KINDS:
         raise ValueError(
-            f"{goal.target_id}: a {goal.kind} goal is a rate, not a level; the explorer draws levels"
+            f"{goal.target_id}: a {goal.kind} goal is a rate, not a level; "
+            "the explorer draws levels"
         )
     values, kinds = _as_history(history)
     if values.empty:
@@ -174,7 +176,8 @@ def update(
         earlier = values.index[values.index <= start_year]
         if earlier.empty:
             raise ValueError(
-                f"{goal.target_id}: no observed figure for {goal.indicator} in or before {start_year}"
+                f"{goal.target_id}: no observed figure for {goal.indicator} "
+                f"in or before {start_year}"
             )
         start_year = int(earlier[-1])
     start_value = float(values.loc[start_year])
@@ -223,7 +226,7 @@ def presets(history: pd.DataFrame | pd.Series, goal: Goal) -> dict[str, float]:
     - `observed`: the compound rate over the whole history;
     - `required`: what the latest year needs to reach the goal exactly;
     - `half_observed`: a slowdown to half the observed rate;
-    - `policy_baseline`: the rate the policy implied from its baseline to its goal, if both are known.
+    - `policy_baseline`: the rate the policy implied from its baseline to its goal, if known.
     """
     values, _ = _as_history(history)
     out: dict[str, float] = {}
@@ -262,7 +265,7 @@ def preset_table(history: pd.DataFrame | pd.Series, goal: Goal, extra: dict | No
 
 
 def goal_from_target(row) -> Goal:
-    """A Goal from a row of dgm.load_targets(); a reduction becomes an index goal (baseline = 100)."""
+    """A Goal from a row of dgm.load_targets(); a reduction becomes an index (baseline = 100)."""
     kind = str(row["kind"])
     value = float(row["target_value"])
     if kind == "reduction_vs_baseline":
@@ -294,7 +297,7 @@ def history_for(target_id: str, as_of: int | None = None) -> pd.DataFrame:
 
 
 def _history_on_goal_scale(row, as_of):
-    """dgm.series of the goal's indicator; a reduction goal's yearly changes chained into an index."""
+    """dgm.series of the goal's indicator; a reduction's yearly changes chained into an index."""
     import dgm
 
     s = dgm.series(row["indicator"], as_of=as_of)
