@@ -55,7 +55,11 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `dgm` console script."""
     args = parser().parse_args(argv)
     module, func, _ = COMMANDS[args.command]
-    return int(getattr(importlib.import_module(module), func)(args) or 0)
+    try:
+        return int(getattr(importlib.import_module(module), func)(args) or 0)
+    except BrokenPipeError:  # output piped into `head` and closed early
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

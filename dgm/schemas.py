@@ -1,0 +1,137 @@
+"""Column specifications of every raw table (the one definition that loaders and `dgm check` share)."""
+
+from dataclasses import dataclass
+
+YEARS = (1978, 2030)
+DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+KINDS = ("exact", "lower_bound", "upper_bound", "approx", "estimate", "plan_target")
+RELIABILITY = ("A", "B", "C", "D")
+PRICE_BASIS = ("current", "comparable")
+DIRECTIONS = ("higher_is_better", "lower_is_better")
+COMPARISONS = (">=", ">", "<=", "<", "~")
+TARGET_KINDS = ("level", "share", "count", "index", "growth_rate", "reduction_vs_baseline")
+QUOTE_MAX = 200
+
+
+@dataclass(frozen=True)
+class Col:
+    """One column: its type (str, float, int, date), whether a value is required, and allowed values."""
+
+    type: str = "str"
+    required: bool = True
+    choices: tuple[str, ...] | None = None
+    range: tuple[float, float] | None = None
+    pattern: str | None = None
+    max_len: int | None = None
+
+    def expected(self) -> str:
+        """What a valid value looks like, for error messages."""
+        if self.choices:
+            return "one of " + ", ".join(self.choices)
+        if self.range:
+            return f"a {'whole number' if self.type == 'int' else 'number'} from {self.range[0]:g} to {self.range[1]:g}"
+        return {
+            "float": "a decimal number",
+            "int": "a whole number",
+            "date": "an ISO date YYYY-MM-DD (or YYYY-MM, YYYY)",
+        }.get(self.type, "text")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A raw table: which files hold it, its columns, and the columns that identify a row."""
+
+    name: str
+    columns: dict[str, Col]
+    key: tuple[str, ...]
+
+
+TABLES = {
+    "indicators": Table(
+        "indicators",
+        {
+            "id": Col(pattern=r"^[a-z][a-z0-9_]*$"),
+            "label_zh": Col(),
+            "label_en": Col(),
+            "unit": Col(),
+            "definition": Col(),
+            "direction": Col(choices=DIRECTIONS),
+            "scope": Col(required=False),
+        },
+        key=("id",),
+    ),
+    "sources": Table(
+        "sources",
+        {
+            "source_id": Col(pattern=r"^[a-z0-9][a-z0-9-]*$"),
+            "title": Col(),
+            "publisher": Col(),
+            "published": Col(type="date"),
+            "url": Col(pattern=r"^(https?://\S+|offline:.+)$"),
+            "accessed": Col(type="date"),
+        },
+        key=("source_id",),
+    ),
+    "observations": Table(
+        "observations",
+        {
+            "indicator": Col(),
+            "year": Col(type="int", range=YEARS),
+            "value": Col(type="float"),
+            "as_written": Col(),
+            "unit": Col(),
+            "kind": Col(choices=KINDS),
+            "scope": Col(required=False),
+            "price_basis": Col(required=False, choices=PRICE_BASIS),
+            "vintage": Col(type="date"),
+            "source_id": Col(),
+            "quote": Col(max_len=QUOTE_MAX),
+            "reliability": Col(choices=RELIABILITY),
+            "note": Col(required=False),
+        },
+        key=("indicator", "year", "kind", "source_id", "vintage"),
+    ),
+    "targets": Table(
+        "targets",
+        {
+            "id": Col(pattern=r"^[a-z][a-z0-9_]*$"),
+            "label_zh": Col(),
+            "label_en": Col(),
+            "indicator": Col(),
+            "unit": Col(),
+            "comparison": Col(choices=COMPARISONS),
+            "target_value": Col(type="float"),
+            "target_year": Col(type="int", range=YEARS),
+            "baseline_year": Col(type="int", required=False, range=YEARS),
+            "baseline_value": Col(type="float", required=False),
+            "kind": Col(choices=TARGET_KINDS),
+            "clause": Col(),
+            "quote": Col(),
+            "note": Col(required=False),
+        },
+        key=("id",),
+    ),
+    "measures": Table(
+        "measures",
+        {
+            "number": Col(type="int", range=(1, 43)),
+            "programme_zh": Col(),
+            "programme_en": Col(),
+            "title_zh": Col(),
+            "title_en": Col(),
+            "departments": Col(required=False),
+            "serves_targets": Col(required=False),
+            "note": Col(required=False),
+        },
+        key=("number",),
+    ),
+}
+
+
+def table_for(filename: str) -> Table | None:
+    """The table a raw file holds, by its name (`observations_yearbook.csv` is an observations table)."""
+    stem = filename.rsplit("/", 1)[-1].removesuffix(".csv")
+    for name, table in TABLES.items():
+        if stem == name or stem.startswith(name + "_"):
+            return table
+    return None

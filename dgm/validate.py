@@ -1,0 +1,246 @@
+"""Raw files → list of problems (`FILE:ROW:COLUMN: what is wrong (expected …, got …)`); `dgm check`.
+
+A directory is checked as one dataset (cross-file references included); a single file is checked
+against the catalogue in data/raw for its references. Nothing is ever written.
+"""
+
+import hashlib
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from dgm import paths
+from dgm.numbers import FigureError, matches
+from dgm.rawio import Problem, read_table
+from dgm.schemas import QUOTE_MAX, TABLES, Col, Table, table_for
+
+MANIFEST_KEYS = ("description", "sha256")
+
+
+def _rule_checks(col: str, spec: Col) -> list:
+    """pandera checks for one column's value rules (types were already enforced by rawio.typed)."""
+    import pandera.pandas as pa
+
+    checks = []
+    if spec.choices:
+        checks.append(pa.Check.isin(list(spec.choices), error=f"expected {spec.expected()}"))
+    if spec.range:
+        checks.append(pa.Check.in_range(*spec.range, error=f"out of range (expected {spec.expected()}"))
+    if spec.pattern:
+        checks.append(pa.Check.str_matches(spec.pattern, error=f"bad format (expected text matching {spec.pattern}"))
+    if spec.max_len:
+        checks.append(pa.Check.str_length(max_value=spec.max_len, error=f"too long (expected at most {spec.max_len} characters"))
+    return checks
+
+
+def schema(table: Table):
+    """The pandera schema of a raw table's value rules (nullable: missing values are reported by rawio)."""
+    import pandera.pandas as pa
+
+    return pa.DataFrameSchema(
+        {c: pa.Column(checks=_rule_checks(c, s), nullable=True) for c, s in table.columns.items()},
+        strict=True,
+    )
+
+
+def check_rules(frame: pd.DataFrame, table: Table, name: str) -> list[Problem]:
+    """Enumerations, ranges, formats and lengths, via pandera; one problem per failing cell."""
+    import pandera.errors
+
+    try:
+        schema(table).validate(frame, lazy=True)
+    except pandera.errors.SchemaErrors as err:
+        problems = []
+        for case in err.failure_cases.itertuples():
+            got = case.failure_case
+            if case.check.startswith("expected"):
+                message = f"not allowed ({case.check}, got '{got}')"
+            elif case.check.startswith("too long"):
+                message = f"{case.check}, got {len(str(got))})"
+            else:
+                message = f"{case.check}, got '{got}')"
+            problems.append(Problem(name, int(case.index), str(case.column), message))
+        return problems
+    return []
+
+
+def check_duplicates(frame: pd.DataFrame, table: Table, name: str) -> list[Problem]:
+    """Rows that repeat the identifying columns of an earlier row."""
+    dup = frame.duplicated(subset=list(table.key), keep="first")
+    first = frame.reset_index().groupby(list(table.key), dropna=False)["line"].transform("min")
+    first.index = frame.index
+    label = ", ".join(table.key)
+    return [
+        Problem(name, int(line), table.key[0], f"duplicate row (expected one row per {label}, got a repeat of line {int(first[line])})")
+        for line in frame.index[dup]
+    ]
+
+
+def check_observation_rows(frame: pd.DataFrame, name: str, units: dict, sources: set) -> list[Problem]:
+    """Each figure: known indicator and source, the catalogue unit, as_written in quote and equal to value."""
+    problems = []
+    for line, row in frame.iterrows():
+        line = int(line)
+        ind, unit = row["indicator"], row["unit"]
+        if pd.notna(ind) and ind not in units:
+            problems.append(Problem(name, line, "indicator", f"unknown indicator (expected an id from indicators.csv, got '{ind}')"))
+        elif pd.notna(unit) and pd.notna(ind) and unit != units[ind]:
+            problems.append(Problem(name, line, "unit", f"wrong unit for {ind} (expected '{units[ind]}', got '{unit}')"))
+        if pd.notna(row["source_id"]) and row["source_id"] not in sources:
+            problems.append(Problem(name, line, "source_id", f"unknown source (expected a source_id from sources.csv, got '{row['source_id']}')"))
+        written, quote = row["as_written"], row["quote"]
+        if pd.isna(written) or pd.isna(quote):
+            continue
+        if written not in quote:
+            problems.append(Problem(name, line, "quote", f"quote does not contain the figure (expected the text '{written}' in the quote, got '{quote[:60]}…')"))
+        if pd.isna(row["value"]) or pd.isna(unit):
+            continue
+        try:
+            if not matches(row["value"], written, unit):
+                problems.append(Problem(name, line, "value", f"value does not match as_written (expected the number '{written}' states in {unit}, got {row['value']:g})"))
+        except FigureError as err:
+            problems.append(Problem(name, line, "as_written", f"cannot read the figure (expected a number in {unit}, got {err})"))
+    return problems
+
+
+def check_target_rows(frame: pd.DataFrame, name: str, units: dict) -> list[Problem]:
+    """Each goal names a known indicator in its catalogue unit."""
+    problems = []
+    for line, row in frame.iterrows():
+        ind = row["indicator"]
+        if pd.notna(ind) and ind not in units:
+            problems.append(Problem(name, int(line), "indicator", f"unknown indicator (expected an id from indicators.csv, got '{ind}')"))
+        elif pd.notna(ind) and pd.notna(row["unit"]) and row["unit"] != units[ind]:
+            problems.append(Problem(name, int(line), "unit", f"wrong unit for {ind} (expected '{units[ind]}', got '{row['unit']}')"))
+    return problems
+
+
+def check_measure_rows(frame: pd.DataFrame, name: str, targets: set) -> list[Problem]:
+    """Each measure's `serves_targets` lists known goal ids separated by `;`."""
+    problems = []
+    for line, cell in frame["serves_targets"].dropna().items():
+        for tid in (t.strip() for t in cell.split(";")):
+            if tid and tid not in targets:
+                problems.append(Problem(name, int(line), "serves_targets", f"unknown goal (expected ids from targets.csv, got '{tid}')"))
+    return problems
+
+
+def sha256(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def check_manifest(path: Path, name: str) -> list[Problem]:
+    """Every raw file has `<file>.yml` beside it with a description and the file's current checksum."""
+    import yaml
+
+    manifest = path.with_name(path.name + ".yml")
+    mname = name + ".yml"
+    if not manifest.exists():
+        return [Problem(name, 0, "-", f"no manifest (expected {manifest.name} beside the file)")]
+    try:
+        meta = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        return [Problem(mname, 0, "-", f"manifest is not valid YAML (expected a mapping, got: {str(err).splitlines()[0]})")]
+    if not isinstance(meta, dict):
+        return [Problem(mname, 0, "-", f"manifest is not a mapping (expected keys {', '.join(MANIFEST_KEYS)})")]
+    problems = [Problem(mname, 0, k, f"missing key (expected '{k}' in the manifest)") for k in MANIFEST_KEYS if k not in meta]
+    if "sha256" in meta and str(meta["sha256"]) != sha256(path):
+        problems.append(Problem(mname, 0, "sha256", f"checksum does not match the file (expected {sha256(path)}, got {meta['sha256']}); the raw file changed"))
+    return problems
+
+
+def _display(path: Path) -> str:
+    """A path as the user will recognise it: relative to the working directory when possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _raw_files(directory: Path) -> list[Path]:
+    """Data files of a raw directory (manifests themselves excluded), sorted."""
+    return sorted(p for p in directory.rglob("*") if p.is_file() and p.suffix != ".yml" and not p.name.startswith("."))
+
+
+def _reference(frames: dict, table: str, column: str, fallback_dir: Path) -> set:
+    """Known ids of a referenced table: from the dataset itself, else from data/raw."""
+    if frames.get(table) is not None:
+        return set(frames[table][column].dropna())
+    path = fallback_dir / f"{table}.csv"
+    if not path.exists():
+        return set()
+    frame, _ = read_table(path, TABLES[table])
+    return set() if frame is None else set(frame[column].dropna())
+
+
+def check_dataset(files: list[Path], manifests: bool = True, reference_dir: Path | None = None) -> list[Problem]:
+    """Check files as one dataset: each table, its rules, duplicates, cross-file references, manifests."""
+    reference_dir = reference_dir or paths.RAW
+    problems: list[Problem] = []
+    frames: dict[str, pd.DataFrame | None] = {}
+    tables: list[tuple[Path, str, Table, pd.DataFrame]] = []
+    for path in files:
+        name = _display(path)
+        if manifests:
+            problems += check_manifest(path, name)
+        if path.suffix != ".csv":
+            continue
+        table = table_for(path.name)
+        if table is None:
+            known = ", ".join(TABLES)
+            problems.append(Problem(name, 0, "-", f"unknown table (expected a file name starting with one of {known}, got {path.name})"))
+            continue
+        frame, more = read_table(path, table, name)
+        problems += more
+        if frame is None:
+            continue
+        problems += check_rules(frame, table, name) + check_duplicates(frame, table, name)
+        frames[table.name] = pd.concat([frames[table.name], frame]) if frames.get(table.name) is not None else frame
+        tables.append((path, name, table, frame))
+    indicators = frames.get("indicators")
+    if indicators is None:
+        ref, _ = read_table(reference_dir / "indicators.csv", TABLES["indicators"])
+        indicators = ref
+    units = {} if indicators is None else dict(zip(indicators["id"], indicators["unit"], strict=True))
+    sources = _reference(frames, "sources", "source_id", reference_dir)
+    targets = _reference(frames, "targets", "id", reference_dir)
+    for _, name, table, frame in tables:
+        if table.name == "observations":
+            problems += check_observation_rows(frame, name, units, sources)
+        elif table.name == "targets":
+            problems += check_target_rows(frame, name, units)
+        elif table.name == "measures":
+            problems += check_measure_rows(frame, name, targets)
+    return problems
+
+
+def check_paths(targets: list[str | Path]) -> tuple[list[Problem], int]:
+    """Check each path (a directory as one dataset); return the problems and the number of files read."""
+    problems, count = [], 0
+    for target in targets:
+        target = Path(target)
+        if target.is_dir():
+            files = _raw_files(target)
+            problems += check_dataset(files, manifests=True, reference_dir=target)
+        elif target.is_file():
+            files = [target]
+            problems += check_dataset(files, manifests=target.with_name(target.name + ".yml").exists())
+        else:
+            problems.append(Problem(str(target), 0, "-", "no such file or directory (expected a raw CSV file or a directory)"))
+            files = []
+        count += len(files)
+    return sorted(set(problems), key=lambda p: (p.file, p.row, p.column, p.message)), count
+
+
+def main_check(args) -> int:
+    """`dgm check [PATH ...]`: exit 0 when clean, else one line per problem and exit 1."""
+    problems, count = check_paths(args.paths or [paths.RAW])
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) in {count} file(s)", file=sys.stderr)
+        return 1
+    print(f"ok: {count} file(s), no problems")
+    return 0
