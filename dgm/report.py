@@ -1,0 +1,276 @@
+"""`dgm report`: notebooks/NN_*.ipynb → DIR/ (executed notebooks as HTML, figures/, the workbook).
+
+Each notebook runs with papermill in a fresh `python3` kernel, `--jobs` at a time, with `lang` and
+`figures_dir` injected after its `parameters` cell; figures land in DIR/figures/ (the notebooks save
+them with dgm.export.save), and the Excel workbook is written once per report. Everything is built
+in `.DIR.partial/` beside DIR and swapped in only when every job succeeded, so a failed run never
+replaces the last good report: it is kept in `DIR.failed/` for inspection and the command exits 1.
+
+`--only NAME …` reruns some notebooks (by number, `01`, or name, `01_output_two_trillion`) on top of
+a copy of the previous report; the workbook is then kept unless `workbook` is named too.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+from dgm import paths
+
+NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
+KERNEL = "python3"
+CELL_TIMEOUT_S = 600  # per cell; a notebook cell that needs this long is a bug
+WORKBOOK = "workbook"  # the job name of the Excel workbook (usable with --only)
+WORKBOOK_FILE = "dgm_manufacturing_2025.xlsx"
+FIGURES = "figures"
+EXECUTED = "notebooks"  # executed .ipynb copies, beside the HTML
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """Outcome of one job (a notebook or the workbook)."""
+
+    name: str
+    ok: bool
+    seconds: float
+    error: str = ""
+
+
+def notebooks(directory: Path | None = None) -> list[Path]:
+    """The collection: NN_name.ipynb files of `directory` (default notebooks/), in number order."""
+    return sorted(Path(directory or paths.NOTEBOOKS).glob(NOTEBOOK_GLOB))
+
+
+def select(available: list[Path], only: list[str] | None) -> tuple[list[Path], bool]:
+    """(notebooks to run, whether to write the workbook) for `--only`; ValueError names unknowns."""
+    if not only:
+        return list(available), True
+    chosen, unknown, workbook = [], [], False
+    for raw in only:
+        name = Path(raw).name.removesuffix(".ipynb")
+        if name == WORKBOOK:
+            workbook = True
+            continue
+        hits = [p for p in available if p.stem == name or p.stem.split("_", 1)[0] == name]
+        if not hits:
+            unknown.append(raw)
+        chosen += [p for p in hits if p not in chosen]
+    if unknown:
+        known = ", ".join([p.stem for p in available] + [WORKBOOK])
+        raise ValueError(f"unknown notebook {', '.join(unknown)} (known: {known})")
+    return sorted(chosen), workbook
+
+
+def _error_text(err: BaseException) -> str:
+    """One line naming the error: `ename: evalue` for a failed cell, else the exception."""
+    ename, evalue = getattr(err, "ename", None), getattr(err, "evalue", None)
+    if ename:
+        cell = getattr(err, "exec_count", None)
+        where = f" (cell [{cell}])" if cell else ""
+        return f"{ename}: {evalue}{where}".splitlines()[0]
+    return f"{type(err).__name__}: {err}".splitlines()[0]
+
+
+def write_html(executed: Path, html: Path) -> None:
+    """Convert an executed notebook to a standalone HTML page (images embedded)."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(executed, as_version=4)
+    body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
+    html.write_text(body, encoding="utf-8")
+
+
+def run_notebook(src: Path, work: Path, parameters: dict) -> JobResult:
+    """Execute one notebook with papermill into work/notebooks/, then write work/NAME.html.
+
+    The kernel's working directory is `work`, so `figures_dir="figures"` lands in work/figures/.
+    """
+    import papermill
+
+    start = time.perf_counter()
+    executed = work / EXECUTED / src.name
+    error = ""
+    try:
+        papermill.execute_notebook(
+            str(src),
+            str(executed),
+            parameters=parameters,
+            kernel_name=KERNEL,
+            cwd=str(work),
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=CELL_TIMEOUT_S,
+        )
+    except Exception as err:  # a failing notebook is reported, never raised
+        error = _error_text(err)
+    if executed.exists():
+        try:
+            write_html(executed, work / f"{src.stem}.html")
+        except Exception as err:
+            error = error or f"HTML conversion failed: {_error_text(err)}"
+    return JobResult(src.stem, not error, time.perf_counter() - start, error)
+
+
+def build_workbook(path: Path, n_paths: int = 10_000, seed: int = 2015) -> None:
+    """The Excel workbook: scorecard, goals, observations, sources, forecasts, backtests."""
+    import pandas as pd
+
+    import dgm
+    from dgm import export
+    from dgm.assess import assess_all
+    from dgm.backtest import backtest_all
+    from dgm.simulate import forecast
+
+    scorecard = pd.DataFrame(assess_all(n_paths=n_paths, seed=seed))
+    targets = dgm.load_targets()
+    frames = []
+    for row in targets.sort_values("id").itertuples():
+        try:
+            f = forecast(row.indicator, to_year=2030, n_paths=n_paths, seed=seed, target=row.id)
+        except ValueError:  # too few points: the scorecard says so
+            continue
+        q = f.quantiles.copy()
+        q.insert(0, "target_id", row.id)
+        q.insert(1, "indicator", row.indicator)
+        frames.append(q.reset_index())
+    forecasts = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    export.write_workbook(
+        path,
+        scorecard=scorecard,
+        targets=targets,
+        observations=dgm.load_observations(),
+        sources=dgm.load_sources(),
+        forecasts=forecasts,
+        backtests=backtest_all(),
+    )
+
+
+def run_workbook(work: Path, n_paths: int, seed: int) -> JobResult:
+    """Job wrapper around build_workbook: errors become a JobResult."""
+    start = time.perf_counter()
+    try:
+        build_workbook(work / WORKBOOK_FILE, n_paths=n_paths, seed=seed)
+        error = ""
+    except Exception as err:
+        error = _error_text(err)
+    return JobResult(WORKBOOK, not error, time.perf_counter() - start, error)
+
+
+def write_index(work: Path, lang: str) -> None:
+    """DIR/index.html: links to each notebook page, the figures, the workbook (no timestamps)."""
+    pages = sorted(work.glob("[0-9][0-9]_*.html"))
+    figures = sorted((work / FIGURES).glob("*.png")) if (work / FIGURES).exists() else []
+    items = "\n".join(f'<li><a href="{p.name}">{p.stem}</a></li>' for p in pages)
+    figs = "\n".join(f'<li><a href="{FIGURES}/{p.name}">{p.stem}</a></li>' for p in figures)
+    book = (
+        f'<p><a href="{WORKBOOK_FILE}">{WORKBOOK_FILE}</a> (Excel workbook)</p>'
+        if (work / WORKBOOK_FILE).exists()
+        else ""
+    )
+    html = (
+        '<!doctype html><html lang="zh"><head><meta charset="utf-8">'
+        "<title>dgm report · 东莞制造2025</title></head><body>"
+        "<h1>dgm report · Dongguan Manufacturing 2025 (東府〔2015〕1號)</h1>"
+        f"<p>Language: {lang}</p><h2>Notebooks</h2><ul>{items}</ul>{book}"
+        f"<h2>Figures</h2><ul>{figs}</ul></body></html>\n"
+    )
+    (work / "index.html").write_text(html, encoding="utf-8")
+
+
+def _swap(work: Path, out: Path) -> None:
+    """Replace out by work with two renames; the old report is removed only after the swap."""
+    old = out.parent / f".{out.name}.old"
+    shutil.rmtree(old, ignore_errors=True)
+    if out.exists():
+        out.rename(old)
+    work.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def run_report(
+    out: Path | str | None = None,
+    lang: str = "both",
+    jobs: int = 2,
+    only: list[str] | None = None,
+    notebooks_dir: Path | None = None,
+    parameters: dict | None = None,
+    n_paths: int = 10_000,
+    seed: int = 2015,
+    workbook: bool = True,
+    echo=print,
+) -> list[JobResult]:
+    """Run the collection into `out` (default reports/); returns one JobResult per job.
+
+    `parameters` adds to the injected ones (`lang`, `figures_dir`); `workbook=False` skips the
+    workbook (tests of the mechanics); `echo` prints progress lines.
+    """
+    if jobs < 1:
+        raise ValueError(f"--jobs must be at least 1, got {jobs}")
+    out = Path(out or paths.REPORTS).resolve()
+    todo, want_workbook = select(notebooks(notebooks_dir), only)
+    work = out.parent / f".{out.name}.partial"
+    shutil.rmtree(work, ignore_errors=True)
+    if only and out.exists():
+        shutil.copytree(out, work, symlinks=True)
+    work.mkdir(parents=True, exist_ok=True)
+    (work / EXECUTED).mkdir(exist_ok=True)
+    (work / FIGURES).mkdir(exist_ok=True)
+    (work / ".gitignore").write_text("# written by dgm report\n*\n", encoding="utf-8")
+    if not (work / WORKBOOK_FILE).exists():
+        want_workbook = True
+    want_workbook = want_workbook and workbook
+    params = {"lang": lang, "figures_dir": FIGURES} | dict(parameters or {})
+
+    total = len(todo) + int(want_workbook)
+    results: list[JobResult] = []
+    echo(f"dgm report: {total} jobs, {jobs} at a time → {out}")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+        futures = [pool.submit(run_notebook, src, work, params) for src in todo]
+        if want_workbook:
+            futures.append(pool.submit(run_workbook, work, n_paths, seed))
+        for fut in as_completed(futures):
+            res = fut.result()
+            results.append(res)
+            state = "ok" if res.ok else f"FAILED  {res.error}"
+            echo(f"[{len(results)}/{total}] {res.name:<36} {res.seconds:6.1f} s  {state}")
+
+    results.sort(key=lambda r: r.name)
+    write_index(work, lang)
+    failed = [r for r in results if not r.ok]
+    if failed:
+        kept = out.parent / f"{out.name}.failed"
+        shutil.rmtree(kept, ignore_errors=True)
+        work.rename(kept)
+        echo(
+            f"dgm report: {len(failed)} of {total} failed ({', '.join(r.name for r in failed)}); "
+            f"{out} left as it was; this run is in {kept}"
+        )
+    else:
+        _swap(work, out)
+        echo(f"dgm report: {total} jobs ok → {out}")
+    return results
+
+
+def main_report(args) -> int:
+    """`dgm report [--out DIR] [--lang zh|en|both] [--jobs N] [--only NAME ...]`; 0 when all ran."""
+    try:
+        results = run_report(
+            out=args.out,
+            lang=args.lang,
+            jobs=args.jobs,
+            only=args.only,
+            echo=lambda line: print(line, flush=True),
+        )
+    except ValueError as err:
+        print(f"dgm report: {err}", file=sys.stderr)
+        return 2
+    if getattr(args, "json", False):
+        print(json.dumps([r.__dict__ for r in results], ensure_ascii=False))
+    return 0 if all(r.ok for r in results) else 1

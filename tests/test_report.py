@@ -1,0 +1,126 @@
+"""dgm report: parallel papermill runs, progress lines, failures named, last good report kept."""
+
+import json
+import subprocess
+import sys
+from types import SimpleNamespace
+
+import nbformat
+import pytest
+
+from dgm import report
+
+
+def _notebook(path, body: str) -> None:
+    """A tiny notebook following the collection's conventions, with `body` as its work cell."""
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('lang = "both"\nfigures_dir = None')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(f"# {path.stem}\nA test notebook."),
+        params,
+        nbformat.v4.new_code_cell("import pathlib"),
+        nbformat.v4.new_code_cell(body),
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
+
+
+SAVE = (
+    "pathlib.Path(figures_dir).mkdir(exist_ok=True)\n"
+    "pathlib.Path(figures_dir, '{name}.png').write_bytes(b'png')\n"
+    "print('lang is', lang)"
+)
+
+
+@pytest.fixture(scope="module")
+def collection(tmp_path_factory):
+    d = tmp_path_factory.mktemp("notebooks")
+    _notebook(d / "01_first.ipynb", SAVE.format(name="first"))
+    _notebook(d / "02_broken.ipynb", "raise ValueError('boom: no data for 2019')")
+    _notebook(d / "03_third.ipynb", SAVE.format(name="third"))
+    return d
+
+
+def test_select_by_number_or_name(collection):
+    available = report.notebooks(collection)
+    assert [p.stem for p in available] == ["01_first", "02_broken", "03_third"]
+    chosen, workbook = report.select(available, ["03", "01_first.ipynb"])
+    assert [p.stem for p in chosen] == ["01_first", "03_third"] and workbook is False
+    assert report.select(available, ["workbook"]) == ([], True)
+    assert report.select(available, None) == (available, True)
+    with pytest.raises(ValueError, match="unknown notebook 99_nothing"):
+        report.select(available, ["99_nothing"])
+
+
+def test_good_run_then_failing_run_keeps_the_good_report(collection, tmp_path):
+    out = tmp_path / "reports"
+    lines = []
+    results = report.run_report(
+        out,
+        lang="en",
+        jobs=2,
+        only=["01", "03"],
+        notebooks_dir=collection,
+        workbook=False,
+        echo=lines.append,
+    )
+    assert [r.name for r in results] == ["01_first", "03_third"] and all(r.ok for r in results)
+    assert sum(line.startswith("[") for line in lines) == 2  # one progress line per notebook
+    assert (out / "01_first.html").exists() and (out / "03_third.html").exists()
+    assert sorted(p.name for p in (out / "figures").iterdir()) == ["first.png", "third.png"]
+    assert (out / "index.html").exists()
+    executed = nbformat.read(out / "notebooks" / "01_first.ipynb", as_version=4)
+    text = "".join(o.get("text", "") for c in executed.cells for o in c.get("outputs", []))
+    assert "lang is en" in text  # papermill injected lang="en"
+    assert not (tmp_path / ".reports.partial").exists()
+
+    lines.clear()
+    (out / "marker").write_text("good")
+    results = report.run_report(
+        out, lang="zh", jobs=2, notebooks_dir=collection, workbook=False, echo=lines.append
+    )
+    by_name = {r.name: r for r in results}
+    assert by_name["01_first"].ok and by_name["03_third"].ok  # the others still ran
+    assert not by_name["02_broken"].ok
+    assert by_name["02_broken"].error.startswith("ValueError: boom: no data for 2019")
+    assert any("02_broken" in line and "FAILED" in line and "boom" in line for line in lines)
+    assert (out / "marker").read_text() == "good"  # the previous good report stays in place
+    failed = tmp_path / "reports.failed"
+    assert (failed / "02_broken.html").exists()  # the failing notebook, error included
+    assert "boom" in (failed / "02_broken.html").read_text(encoding="utf-8")
+
+
+def test_only_reruns_on_top_of_the_previous_report(collection, tmp_path):
+    out = tmp_path / "r"
+    report.run_report(out, only=["01"], notebooks_dir=collection, workbook=False, echo=print)
+    report.run_report(out, only=["03"], notebooks_dir=collection, workbook=False, echo=print)
+    assert (out / "01_first.html").exists() and (out / "03_third.html").exists()
+
+
+def test_main_report_usage_errors_exit_2(capsys):
+    args = SimpleNamespace(out=None, lang="en", jobs=2, only=["no_such_notebook"])
+    assert report.main_report(args) == 2
+    assert "unknown notebook no_such_notebook" in capsys.readouterr().err
+    args = SimpleNamespace(out=None, lang="en", jobs=0, only=None)
+    assert report.main_report(args) == 2
+
+
+def test_cli_help_lists_the_contract_flags():
+    out = subprocess.run(
+        [sys.executable, "-m", "dgm", "report", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for flag in ("--out", "--lang", "--jobs", "--only"):
+        assert flag in out
+
+
+def test_job_result_is_json_ready():
+    r = report.JobResult("01_x", False, 1.5, "ValueError: boom")
+    assert json.loads(json.dumps(r.__dict__))["error"] == "ValueError: boom"
