@@ -11,14 +11,18 @@ _FIGURE = re.compile(r"^\s*([-+−]?)\s*(\d[\d,，]*(?:\.\d+)?)\s*(万亿|萬億
 
 
 class FigureError(ValueError):
-    """A figure that cannot be read as a number in the expected unit."""
+    """A figure that cannot be read as a number in the expected unit; `expected` says what would be."""
+
+    def __init__(self, as_written: str, expected: str):
+        self.expected = expected
+        super().__init__(f"'{as_written}' cannot be read (expected {expected})")
 
 
 def parse_figure(as_written: str, unit: str) -> float:
     """Return the number `as_written` states, in catalogue `unit` (亿元, %, 件, 家, 个, index, …)."""
     m = _FIGURE.match(str(as_written))
     if not m:
-        raise FigureError(f"'{as_written}' is not a figure (expected digits, e.g. 5008.81亿元 or 3.54%)")
+        raise FigureError(as_written, "digits with a unit, e.g. 5008.81亿元 or 3.54%")
     sign, digits, magnitude, suffix = m.groups()
     number = float(digits.replace(",", "").replace("，", ""))
     if sign in ("-", "−"):
@@ -26,20 +30,20 @@ def parse_figure(as_written: str, unit: str) -> float:
     suffix = suffix.rstrip("。")
     if unit == "%":
         if magnitude or suffix not in ("%", "％", "个百分点", "百分点"):
-            raise FigureError(f"'{as_written}' is not a percentage (expected e.g. 3.54%)")
+            raise FigureError(as_written, "a percentage such as 3.54%")
         return number
     factor = MAGNITUDES.get(magnitude, 1.0)
     if unit in UNIT_SCALE:
         base = unit[-1]  # 元
         if suffix not in ("", base, unit):
-            raise FigureError(f"'{as_written}' is not an amount in {unit} (expected e.g. 5008.81亿元 or 2.5万亿元)")
+            raise FigureError(as_written, f"an amount in {unit}, e.g. 5008.81亿元 or 2.5万亿元")
         if not magnitude:
             if suffix == unit:
                 return number
-            raise FigureError(f"'{as_written}' has no magnitude (expected 亿 or 万亿 before 元)")
-        return number * factor / UNIT_SCALE[unit]
+            raise FigureError(as_written, "亿 or 万亿 before 元")
+        return round(number * factor / UNIT_SCALE[unit], 10)
     if suffix not in ("", unit):
-        raise FigureError(f"'{as_written}' is not in {unit} (expected a number followed by {unit})")
+        raise FigureError(as_written, f"a number followed by {unit}")
     return number * factor
 
 

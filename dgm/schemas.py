@@ -22,10 +22,13 @@ class Col:
     choices: tuple[str, ...] | None = None
     range: tuple[float, float] | None = None
     pattern: str | None = None
+    hint: str | None = None
     max_len: int | None = None
 
     def expected(self) -> str:
         """What a valid value looks like, for error messages."""
+        if self.hint:
+            return self.hint
         if self.choices:
             return "one of " + ", ".join(self.choices)
         if self.range:
@@ -50,7 +53,7 @@ TABLES = {
     "indicators": Table(
         "indicators",
         {
-            "id": Col(pattern=r"^[a-z][a-z0-9_]*$"),
+            "id": Col(pattern=r"^[a-z][a-z0-9_]*$", hint="a snake_case id"),
             "label_zh": Col(),
             "label_en": Col(),
             "unit": Col(),
@@ -63,11 +66,11 @@ TABLES = {
     "sources": Table(
         "sources",
         {
-            "source_id": Col(pattern=r"^[a-z0-9][a-z0-9-]*$"),
+            "source_id": Col(pattern=r"^[a-z0-9][a-z0-9-]*$", hint="a kebab-case id such as dg-bulletin-2016"),
             "title": Col(),
             "publisher": Col(),
             "published": Col(type="date"),
-            "url": Col(pattern=r"^(https?://\S+|offline:.+)$"),
+            "url": Col(pattern=r"^(https?://\S+|offline:.+)$", hint="a URL starting with http:// or https:// (or offline: and where the copy is)"),
             "accessed": Col(type="date"),
         },
         key=("source_id",),
@@ -94,7 +97,7 @@ TABLES = {
     "targets": Table(
         "targets",
         {
-            "id": Col(pattern=r"^[a-z][a-z0-9_]*$"),
+            "id": Col(pattern=r"^[a-z][a-z0-9_]*$", hint="a snake_case id"),
             "label_zh": Col(),
             "label_en": Col(),
             "indicator": Col(),

@@ -28,7 +28,7 @@ def _rule_checks(col: str, spec: Col) -> list:
     if spec.range:
         checks.append(pa.Check.in_range(*spec.range, error=f"out of range (expected {spec.expected()}"))
     if spec.pattern:
-        checks.append(pa.Check.str_matches(spec.pattern, error=f"bad format (expected text matching {spec.pattern}"))
+        checks.append(pa.Check.str_matches(spec.pattern, error=f"bad format (expected {spec.expected()}"))
     if spec.max_len:
         checks.append(pa.Check.str_length(max_value=spec.max_len, error=f"too long (expected at most {spec.max_len} characters"))
     return checks
@@ -94,13 +94,14 @@ def check_observation_rows(frame: pd.DataFrame, name: str, units: dict, sources:
             continue
         if written not in quote:
             problems.append(Problem(name, line, "quote", f"quote does not contain the figure (expected the text '{written}' in the quote, got '{quote[:60]}…')"))
+        unit = units.get(ind, unit)  # read the figure in the catalogue unit (a wrong unit is reported above)
         if pd.isna(row["value"]) or pd.isna(unit):
             continue
         try:
             if not matches(row["value"], written, unit):
                 problems.append(Problem(name, line, "value", f"value does not match as_written (expected the number '{written}' states in {unit}, got {row['value']:g})"))
         except FigureError as err:
-            problems.append(Problem(name, line, "as_written", f"cannot read the figure (expected a number in {unit}, got {err})"))
+            problems.append(Problem(name, line, "as_written", f"cannot read the figure (expected {err.expected}, got '{written}')"))
     return problems
 
 

@@ -1,0 +1,38 @@
+"""Reading figures as sources write them, in catalogue units."""
+
+import pytest
+
+from dgm.numbers import FigureError, matches, parse_figure
+
+
+@pytest.mark.parametrize(
+    ("written", "unit", "value"),
+    [
+        ("2.5万亿元", "亿元", 25000.0),
+        ("2万亿", "亿元", 20000.0),
+        ("1.08萬億元", "亿元", 10800.0),
+        ("5008.81亿元", "亿元", 5008.81),
+        ("12,345.6亿元", "亿元", 12345.6),
+        ("6500万元", "亿元", 0.65),
+        ("3.54%", "%", 3.54),
+        ("-1.2%", "%", -1.2),
+        ("6,228家", "家", 6228.0),
+        ("1万件", "件", 10000.0),
+        ("0.45吨标准煤/万元", "吨标准煤/万元", 0.45),
+        ("92", "index", 92.0),
+    ],
+)
+def test_known_figures(written, unit, value):
+    assert parse_figure(written, unit) == pytest.approx(value)
+
+
+@pytest.mark.parametrize(("written", "unit"), [("六千亿元", "亿元"), ("3.54", "%"), ("5008.81元", "亿元"), ("12个", "家"), ("2万亿%", "%")])
+def test_unreadable_figures_say_what_was_expected(written, unit):
+    with pytest.raises(FigureError) as err:
+        parse_figure(written, unit)
+    assert err.value.expected
+
+
+def test_a_fall_matches_its_unsigned_percentage():
+    assert matches(-4.2, "4.2%", "%")
+    assert not matches(-4.2, "4.2亿元", "亿元")

@@ -1,0 +1,71 @@
+"""The build rule: one figure per indicator-year, derived figures, conflicts."""
+
+import pandas as pd
+
+from dgm import panel
+
+
+def _obs(*rows):
+    cols = ["indicator", "year", "value", "kind", "reliability", "vintage", "source_id"]
+    return pd.DataFrame([dict(zip(cols, r, strict=True)) for r in rows])
+
+
+def test_exact_beats_estimate_and_bounds_and_plans():
+    obs = _obs(
+        ("gdp", 2016, 6827.67, "estimate", "C", "2017-02-04", "jan"),
+        ("gdp", 2016, 6938.0, "exact", "A", "2017-04-01", "bulletin"),
+        ("gdp", 2016, 6500.0, "lower_bound", "A", "2017-01-01", "news"),
+        ("gdp", 2016, 7000.0, "plan_target", "A", "2016-01-01", "plan"),
+    )
+    (row,) = panel.choose(obs).to_dict("records")
+    assert (row["value"], row["kind"], row["n_figures"]) == (6938.0, "exact", 3)
+
+
+def test_reliability_then_later_vintage_break_ties():
+    obs = _obs(
+        ("gdp", 2016, 1.0, "exact", "C", "2018-01-01", "news"),
+        ("gdp", 2016, 2.0, "exact", "A", "2017-01-01", "old"),
+        ("gdp", 2016, 3.0, "exact", "A", "2017-06-01", "revised"),
+    )
+    assert panel.choose(obs)["value"].tolist() == [3.0]
+
+
+def test_bounds_only_keep_the_tightest():
+    obs = _obs(
+        ("industrial_output_above", 2025, 20000.0, "lower_bound", "A", "2026-01-01", "a"),
+        ("industrial_output_above", 2025, 25000.0, "lower_bound", "B", "2026-01-02", "b"),
+    )
+    (row,) = panel.choose(obs).to_dict("records")
+    assert (row["value"], row["kind"]) == (25000.0, "lower_bound")
+
+
+def test_share_is_derived_only_where_none_is_published():
+    obs = _obs(
+        ("advanced_mfg_va", 2020, 2000.0, "exact", "A", "2021", "s1"),
+        ("industrial_va_above", 2020, 4000.0, "exact", "A", "2021", "s2"),
+        ("advanced_mfg_va", 2021, 2400.0, "exact", "A", "2022", "s1"),
+        ("industrial_va_above", 2021, 4800.0, "exact", "A", "2022", "s2"),
+        ("advanced_mfg_share", 2021, 49.9, "exact", "A", "2022", "s3"),
+    )
+    derived = panel.derive(panel.choose(obs), {"advanced_mfg_share": "%"})
+    (row,) = derived.to_dict("records")
+    assert (row["indicator"], row["year"], row["value"], row["kind"]) == ("advanced_mfg_share", 2020, 50.0, "derived")
+    assert row["formula"] == "advanced_mfg_va / industrial_va_above × 100"
+    assert row["source_id"] == "s1;s2"
+
+
+def test_conflicts_list_both_sources():
+    obs = _obs(
+        ("gdp", 2016, 6827.67, "exact", "A", "2017-02-04", "jan"),
+        ("gdp", 2016, 6938.0, "exact", "B", "2017-04-01", "bulletin"),
+        ("gdp", 2017, 7582.12, "exact", "A", "2018", "x"),
+        ("gdp", 2017, 7580.0, "exact", "B", "2018", "y"),
+        ("output", 2025, 24000.0, "exact", "A", "2026", "p"),
+        ("output", 2025, 25000.0, "lower_bound", "A", "2026", "q"),
+    )
+    found = panel.conflicts(obs)
+    assert found[["indicator", "year", "source_a", "source_b"]].values.tolist() == [
+        ["gdp", 2016, "jan", "bulletin"],
+        ["output", 2025, "p", "q"],
+    ]
+    assert found["why"].tolist() == ["differ by 1.6%", "bound broken"]
