@@ -1,4 +1,4 @@
-"""Policy text data/raw/policy/dongguan-manufacturing-2025.txt → clean text, its sections and its 43 measures."""
+"""Policy text (data/raw/policy/…2025.txt) → clean text, its sections and its 43 measures."""
 
 import re
 from pathlib import Path
@@ -10,53 +10,45 @@ PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+
 
 # (garbled run as it stands in the raw file, repair, why). Applied to the raw text before the pinyin
 # is stripped, so each garbled run is matched with its pinyin and stray `…)` fragments. Each run is
-# GBK bytes of the original characters knocked out of alignment (see docs/policy-repairs.md for the
-# byte evidence); a repair is listed only when the surviving bytes, the surviving pinyin and the
-# sentence leave one reading.
+# the GBK bytes of the original characters knocked out of alignment ("bytes of X": the garbled
+# characters re-encoded in GBK hold X's bytes; docs/policy-repairs.md lists them). A repair is
+# listed only when the surviving bytes, the surviving pinyin and the sentence leave one reading.
 REPAIRS: tuple[tuple[str, str, str], ...] = (
     (
         "先進(jìn)?;ヂ?lián)網(wǎng)",
         "先進。互聯網",
-        "二, third goal group: the heading 制造模式先進 ends with 。 and the list 互聯網、物聯網、… begins; "
-        "`;ヂ` is the GBK bytes bb a5 c2 of 互聯 shifted, and the pinyin (lián) of 聯 survives",
+        "二: heading 制造模式先進 ends, 互聯網、… begins; ;ヂ = bytes of 互聯; (lián) survives",
     ),
     (
         "——?jiǎng)?chuàng)新能力",
         "——創新能力",
-        "二, heading of the fourth goal group 創新能力強勁; the pinyin (chuàng) of 創 survives; "
-        "`?jiǎng)` is debris",
+        "二: heading 創新能力強勁; the pinyin (chuàng) of 創 survives, ?jiǎng) is debris",
     ),
     (
         "當(dāng)?shù)厣a(chǎn)",
         "當地生產",
-        "measure 8: 遠程定制、異地設計、當地生產 (three parallel pairs); `厣a` holds the GBK bytes d8 c9 of 地生, "
-        "and the pinyin (chǎn) of 產 survives",
+        "measure 8: 遠程定制、異地設計、當地生產; 厣a = bytes of 地生; (chǎn) survives",
     ),
     (
         "變?yōu)椴⑿泄こ?,?shí)現(xiàn)",
         "變為并行工程,實現",
-        "measure 12: 將串行工作變為并行工程 (serial → parallel engineering); `椴⑿泄こ` is the GBK bytes "
-        "e9 b2 a2 d0 d0 b9 a4 b3 of 為并行工程 shifted by one byte, the comma survives, and the pinyin "
-        "(shí) of 實 survives",
+        "measure 12: 串行工作變為并行工程; 椴⑿泄こ = bytes of 為并行工程; (shí) survives",
     ),
     (
         "鏈?zhǔn)狡脚_(tái)",
         "鏈式平臺",
-        "measure 20: “…標準產業化”鏈式平臺; `狡脚_` is the GBK bytes bd c6 bd c5 5f of 式平臺 shifted "
-        "(only the lead byte ca of 式 is lost), and the pinyin (tái) of 臺 survives",
+        "measure 20: …標準產業化”鏈式平臺; 狡脚_ = bytes of 式平臺; (tái) survives",
     ),
     (
         "規(guī)?;袌龈脑臁#ㄊ薪?jīng)信局",
         "規模化市場改造。(市經信局",
-        "measure 31: end of the sentence 推進規模化市場改造 and the opening of its departments (市經信局; "
-        "the rest, 負責), survives); `;袌龈脑臁#ㄊ薪` is the GBK bytes of 化市場改造。(市經 shifted, "
-        "with the high bit of two bytes dropped; the pinyin (jīng) of 經 and 信局 survive",
+        "measure 31: 推進規模化市場改造 and its department 市經信局; ;袌龈脑臁#ㄊ薪 = bytes of "
+        "化市場改造。（市經; (jīng) and 信局負責) survive",
     ),
     (
         "償?shù)葯C(jī)制",
         "償等機制",
-        "measure 32: 探索碳排放權交易、排污權交易、生態補償等機制創新; `葯C` is the GBK bytes c8 99 43 of "
-        "等機 shifted, and the pinyin (jī) of 機 survives",
+        "measure 32: 生態補償等機制創新; 葯C = bytes of 等機; (jī) survives",
     ),
 )
 
@@ -77,7 +69,10 @@ def repair(text: str) -> str:
     """Apply REPAIRS to raw text (each garbled run must occur exactly once)."""
     for garbled, fixed, _ in REPAIRS:
         if text.count(garbled) != 1:
-            raise ValueError(f"repair expects the garbled run {garbled!r} exactly once, found {text.count(garbled)}")
+            found = text.count(garbled)
+            raise ValueError(
+                f"repair expects the garbled run {garbled!r} exactly once, found {found}"
+            )
         text = text.replace(garbled, fixed)
     return text
 
@@ -104,7 +99,7 @@ def sections(text: str | None = None) -> dict[str, str]:
 
 
 def measures(text: str | None = None) -> list[dict]:
-    """The numbered measures of the clean text: number, programme (heading or ''), title, body, departments."""
+    """The numbered measures: number, programme (heading, '' in 四), title, body, departments."""
     text = policy_text() if text is None else text
     programmes = [(m.start(), m.group(1), m.group(2).strip()) for m in PROGRAMME.finditer(text)]
     section_four = sections(text)["四"]

@@ -1,4 +1,4 @@
-"""Goal registry and measures: data/raw/targets.csv, data/raw/measures.csv → typed DataFrames; `dgm targets`."""
+"""Goal registry and measures: targets.csv, measures.csv → typed DataFrames; `dgm targets`."""
 
 import json
 import math
@@ -14,7 +14,16 @@ TARGET_FLOATS = ("target_value", "baseline_value")
 TARGET_INTS = ("target_year", "baseline_year")
 MEASURE_INTS = ("number",)
 # Columns shown by `dgm targets` (the table); --json gives every column.
-TABLE_COLUMNS = ("id", "indicator", "comparison", "target_value", "unit", "target_year", "baseline_year", "clause")
+TABLE_COLUMNS = (
+    "id",
+    "indicator",
+    "comparison",
+    "target_value",
+    "unit",
+    "target_year",
+    "baseline_year",
+    "clause",
+)
 
 
 def _typed(path: Path, floats: tuple[str, ...] = (), ints: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -28,7 +37,7 @@ def _typed(path: Path, floats: tuple[str, ...] = (), ints: tuple[str, ...] = ())
 
 
 def load_targets(path: Path | str | None = None) -> pd.DataFrame:
-    """The goal registry: values and baselines float (catalogue units), years Int64, the rest str."""
+    """The goal registry: values float (catalogue units), years Int64, the rest str."""
     return _typed(Path(path or TARGETS_CSV), TARGET_FLOATS, TARGET_INTS)
 
 
@@ -56,11 +65,16 @@ def targets_table(df: pd.DataFrame | None = None) -> str:
     """A readable left-aligned table of the registry (one line per target)."""
     df = load_targets() if df is None else df
     cells = [list(TABLE_COLUMNS)] + [
-        ["" if pd.isna(row[c]) else f"{row[c]:g}" if c == "target_value" else str(row[c]) for c in TABLE_COLUMNS]
+        [
+            "" if pd.isna(row[c]) else f"{row[c]:g}" if c == "target_value" else str(row[c])
+            for c in TABLE_COLUMNS
+        ]
         for _, row in df.iterrows()
     ]
     widths = [max(len(r[i]) for r in cells) for i in range(len(TABLE_COLUMNS))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells)
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells
+    )
 
 
 def main_targets(args) -> int:
@@ -70,5 +84,5 @@ def main_targets(args) -> int:
     else:
         df = load_targets()
         print(targets_table(df))
-        print(f"\n{len(df)} targets; quotes, notes and baselines: dgm targets --json or {TARGETS_CSV.name}")
+        print(f"\n{len(df)} targets; quotes and notes: dgm targets --json, or {TARGETS_CSV.name}")
     return 0

@@ -1,4 +1,4 @@
-"""Policy text: pinyin stripped, the seven garbled runs repaired, sections and the 43 measures found."""
+"""Policy text: pinyin stripped, seven garbled runs repaired, sections and 43 measures found."""
 
 import hashlib
 import re
@@ -6,7 +6,16 @@ import re
 import pytest
 
 from dgm import paths
-from dgm.policy import PINYIN, REPAIRS, measures, policy_text, raw_text, repair, sections, strip_pinyin
+from dgm.policy import (
+    PINYIN,
+    REPAIRS,
+    measures,
+    policy_text,
+    raw_text,
+    repair,
+    sections,
+    strip_pinyin,
+)
 
 SHA256 = "754d86654162320ec1f93f6d844592f544e2a229cb95767a51b2a24c09be60bb"
 
@@ -37,7 +46,7 @@ def test_each_repair_is_in_the_clean_text(garbled, fixed, why, clean):
 
 def test_no_pinyin_or_debris_left(clean):
     assert not PINYIN.search(clean)
-    # Latin letters left are only WTO/TBT; no pinyin fragment like `jiǎng)`, no `?`, kana or bopomofo.
+    # Only WTO/TBT stays Latin: no pinyin fragment like `jiǎng)`, no `?`, kana or bopomofo.
     assert re.findall(r"[A-Za-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+", clean) == ["WTO", "TBT"]
     assert not re.search(r"[?？\u3040-\u30ff\u3100-\u312f]", clean)
 
@@ -92,6 +101,15 @@ def test_43_measures_in_order(clean):
     assert ms[0]["programme"].startswith("(一)實施智能制造工程")
     assert ms[33]["programme"].startswith("(六)實施綠色制造工程")
     # Known answers: first and last measures, and the repaired one.
-    assert (ms[0]["title"], ms[0]["departments"]) == ("加速開啟“機器換人”時代", "市經信局、科技局、財政局、金融局")
-    assert (ms[30]["title"], ms[30]["departments"]) == ("實施電機能效提升及注塑機節能伺服改造", "市經信局")
-    assert ms[42]["departments"] == "市府辦、經信局、市政府督查室、市政府新聞辦、有關職能部門和各鎮街、園區"
+    assert (ms[0]["title"], ms[0]["departments"]) == (
+        "加速開啟“機器換人”時代",
+        "市經信局、科技局、財政局、金融局",
+    )
+    assert (ms[30]["title"], ms[30]["departments"]) == (
+        "實施電機能效提升及注塑機節能伺服改造",
+        "市經信局",
+    )
+    assert (
+        ms[42]["departments"]
+        == "市府辦、經信局、市政府督查室、市政府新聞辦、有關職能部門和各鎮街、園區"
+    )

@@ -16,11 +16,30 @@ from dgm.policy import policy_text, sections
 from dgm.registry import load_measures, load_targets
 
 COLUMNS = [
-    "id", "label_zh", "label_en", "indicator", "unit", "comparison", "target_value", "target_year",
-    "baseline_year", "baseline_value", "kind", "clause", "quote", "note",
+    "id",
+    "label_zh",
+    "label_en",
+    "indicator",
+    "unit",
+    "comparison",
+    "target_value",
+    "target_year",
+    "baseline_year",
+    "baseline_value",
+    "kind",
+    "clause",
+    "quote",
+    "note",
 ]
 MEASURE_COLUMNS = [
-    "number", "programme_zh", "programme_en", "title_zh", "title_en", "departments", "serves_targets", "note",
+    "number",
+    "programme_zh",
+    "programme_en",
+    "title_zh",
+    "title_en",
+    "departments",
+    "serves_targets",
+    "note",
 ]
 # Figures in a quote: digits with an optional Chinese magnitude, as plain numbers.
 FIGURE = re.compile(r"(\d+(?:\.\d+)?)(萬億|萬|億)?")
@@ -46,7 +65,7 @@ def indicators():
 
 
 def figures(quote: str, unit: str) -> list[float]:
-    """Every figure written in `quote`, in catalogue `unit` (2萬億 → 20000 for 亿元; 2萬件 → 20000)."""
+    """Every figure in `quote`, in catalogue `unit` (2萬億 → 20000 亿元; 2萬件 → 20000)."""
     return [float(d) * MAGNITUDE[m] / UNIT_SCALE.get(unit, 1.0) for d, m in FIGURE.findall(quote)]
 
 
@@ -69,8 +88,13 @@ def test_columns_exactly(targets):
 
 
 def test_types(targets):
-    assert targets["target_value"].dtype == "float64" and targets["baseline_value"].dtype == "float64"
-    assert str(targets["target_year"].dtype) == "Int64" and str(targets["baseline_year"].dtype) == "Int64"
+    assert (
+        targets["target_value"].dtype == "float64" and targets["baseline_value"].dtype == "float64"
+    )
+    assert (
+        str(targets["target_year"].dtype) == "Int64"
+        and str(targets["baseline_year"].dtype) == "Int64"
+    )
     assert pd.api.types.is_string_dtype(targets["quote"])
     assert str(load_measures()["number"].dtype) == "Int64"
 
@@ -82,12 +106,21 @@ def test_ids_unique_snake_case(targets):
 
 def test_indicators_and_units_match_catalogue(targets, indicators):
     assert set(targets["indicator"]) <= set(indicators.index)
-    assert (targets["unit"].to_numpy() == indicators.loc[targets["indicator"], "unit"].to_numpy()).all()
+    assert (
+        targets["unit"].to_numpy() == indicators.loc[targets["indicator"], "unit"].to_numpy()
+    ).all()
 
 
 def test_vocabularies(targets):
     assert set(targets["comparison"]) <= {">=", ">", "<=", "<", "~"}
-    assert set(targets["kind"]) <= {"level", "share", "count", "index", "growth_rate", "reduction_vs_baseline"}
+    assert set(targets["kind"]) <= {
+        "level",
+        "share",
+        "count",
+        "index",
+        "growth_rate",
+        "reduction_vs_baseline",
+    }
     assert targets["note"].notna().all() and targets["label_zh"].notna().all()
 
 
@@ -120,7 +153,7 @@ def test_every_quote_states_its_target_value(targets):
 
 
 def test_every_quote_lies_in_its_clause(targets, clean):
-    """`二——heading` → that goal paragraph of section 二; `三(一)3` → measure 3 under programme (一)."""
+    """`二——heading` → that goal paragraph of 二; `三(一)3` → measure 3 under programme (一)."""
     goals = {p.split("。")[0]: p for p in sections(clean)["二"].splitlines() if p.startswith("——")}
     by_number = {m["number"]: m for m in parsed_measures(clean)}
     for t in targets.itertuples():
