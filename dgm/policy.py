@@ -102,11 +102,11 @@ def measures(text: str | None = None) -> list[dict]:
     """The numbered measures: number, programme (heading, '' in 四), title, body, departments."""
     text = policy_text() if text is None else text
     programmes = [(m.start(), m.group(1), m.group(2).strip()) for m in PROGRAMME.finditer(text)]
-    section_four = sections(text)["四"]
+    four_starts = text.find(sections(text)["四"])
     out = []
     for m in MEASURE.finditer(text):
         prog = [p for p in programmes if p[0] < m.start()]
-        in_four = text.find(section_four) <= m.start()
+        in_four = four_starts <= m.start()
         out.append(
             {
                 "number": int(m.group(1)),

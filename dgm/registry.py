@@ -7,12 +7,9 @@ from pathlib import Path
 import pandas as pd
 
 from dgm import paths
+from dgm.data import load_table
 
 TARGETS_CSV = paths.RAW / "targets.csv"
-MEASURES_CSV = paths.RAW / "measures.csv"
-TARGET_FLOATS = ("target_value", "baseline_value")
-TARGET_INTS = ("target_year", "baseline_year")
-MEASURE_INTS = ("number",)
 # Columns shown by `dgm targets` (the table); --json gives every column.
 TABLE_COLUMNS = (
     "id",
@@ -26,24 +23,14 @@ TABLE_COLUMNS = (
 )
 
 
-def _typed(path: Path, floats: tuple[str, ...] = (), ints: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Read a raw CSV: strings as str (blank → missing), floats as float64, ints as Int64."""
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
-    for col in floats:
-        df[col] = pd.to_numeric(df[col]).astype("float64")
-    for col in ints:
-        df[col] = pd.to_numeric(df[col]).astype("Int64")
-    return df
+def load_targets(raw: Path | None = None) -> pd.DataFrame:
+    """The goal registry as in the CSV: values float (catalogue units), years Int64, rest str."""
+    return load_table("targets", raw).drop(columns="file")
 
 
-def load_targets(path: Path | str | None = None) -> pd.DataFrame:
-    """The goal registry: values float (catalogue units), years Int64, the rest str."""
-    return _typed(Path(path or TARGETS_CSV), TARGET_FLOATS, TARGET_INTS)
-
-
-def load_measures(path: Path | str | None = None) -> pd.DataFrame:
-    """The 43 measures: number Int64, the rest str (missing where blank)."""
-    return _typed(Path(path or MEASURES_CSV), ints=MEASURE_INTS)
+def load_measures(raw: Path | None = None) -> pd.DataFrame:
+    """The 43 measures as in the CSV: number Int64, the rest str (missing where blank)."""
+    return load_table("measures", raw).drop(columns="file")
 
 
 def _plain(value):
