@@ -1,13 +1,29 @@
-"""Figures as sources write them (`2.5万亿元`, `5008.81亿元`, `3.54%`, `6,228家`) → numbers in catalogue units."""
+"""Figures as sources write them (`2.5万亿元`, `5008.81亿元`, `3.54%`, `800多家`, `628 billion yuan`) → numbers.
+
+Conventions: a range (`8%-8.5%`, `3-5个`) reads as its lower end (either end matches); qualifiers
+(约, 超过, 多, 左右, 以上 …) are dropped — the observation's `kind` carries them; `。` between digits
+is a decimal point (a common repost typo); a bare number (a table cell) is in the unit its quote
+labels, e.g. `(RMB billion)`, else in the catalogue unit.
+"""
 
 import math
 import re
 
-# Chinese magnitude words (simplified and traditional), longest first.
-MAGNITUDES = {"万亿": 1e12, "萬億": 1e12, "亿": 1e8, "億": 1e8, "万": 1e4, "萬": 1e4, "千": 1e3}
-# What one catalogue unit is worth in plain units (亿元 = 1e8 yuan); units absent here are counts or rates.
+# Chinese/Japanese magnitude words, longest first, in plain units.
+MAGNITUDES = {"万亿": 1e12, "萬億": 1e12, "兆": 1e12, "亿": 1e8, "億": 1e8, "万": 1e4, "萬": 1e4, "千": 1e3}
+ENGLISH_MAGNITUDES = {"trillion": 1e12, "billion": 1e9, "million": 1e6}
+# What one catalogue unit is worth in plain units (亿元 = 1e8 yuan); other units are counts or rates.
 UNIT_SCALE = {"亿元": 1e8}
-_FIGURE = re.compile(r"^\s*([-+−]?)\s*(\d[\d,，]*(?:\.\d+)?)\s*(万亿|萬億|亿|億|万|萬|千)?\s*(.*?)\s*$")
+# Labels that give a bare table number its unit, in plain units per number.
+TABLE_UNITS = {"RMB billion": 1e9, "RMB100 million": 1e8, "(亿元)": 1e8, "(万元)": 1e4}
+# Count-unit words that mean the same thing (家 / Japanese 社; 个 / 個; 件 / 項).
+SYNONYMS = {"社": "家", "户": "家", "個": "个", "项": "个", "項": "个"}
+LEADING = ("超过", "突破", "超", "逾", "约", "近", "达到", "达")
+TRAILING = ("左右", "以上", "以下", "上下")
+_NUMBER = r"\d[\d,，]*(?:\.\d+)?"
+_CN = re.compile(rf"^([-+−]?)({_NUMBER})(万亿|萬億|兆|亿|億|万|萬|千)?(?:多|余)?(.*)$")
+_EN = re.compile(rf"^({_NUMBER})\s*(trillion|billion|million)?\s*(yuan|percent|-percent|per cent)?$")
+_RANGE = re.compile(rf"^({_NUMBER})\s*(%|％)?\s*[-~～—至到]\s*({_NUMBER}.*)$")
 
 
 class FigureError(ValueError):
@@ -18,37 +34,68 @@ class FigureError(ValueError):
         super().__init__(f"'{as_written}' cannot be read (expected {expected})")
 
 
-def parse_figure(as_written: str, unit: str) -> float:
-    """Return the number `as_written` states, in catalogue `unit` (亿元, %, 件, 家, 个, index, …)."""
-    m = _FIGURE.match(str(as_written))
-    if not m:
-        raise FigureError(as_written, "digits with a unit, e.g. 5008.81亿元 or 3.54%")
-    sign, digits, magnitude, suffix = m.groups()
-    number = float(digits.replace(",", "").replace("，", ""))
-    if sign in ("-", "−"):
-        number = -number
-    suffix = suffix.rstrip("。")
+def _clean(text: str) -> str:
+    """Strip qualifiers and spaces; `4。6%` → `4.6%`."""
+    s = re.sub(r"(?<=\d)。(?=\d)", ".", str(text).strip()).rstrip("。")
+    for word in LEADING:
+        s = s.removeprefix(word)
+    for word in TRAILING:
+        s = s.removesuffix(word)
+    return s.strip()
+
+
+def _to_unit(number: float, plain: float | None, suffix: str, unit: str, as_written: str) -> float:
+    """Scale a number (times `plain` units, None when no magnitude was written) into `unit`."""
+    suffix = SYNONYMS.get(suffix, suffix)
     if unit == "%":
-        if magnitude or suffix not in ("%", "％", "个百分点", "百分点"):
+        if plain is not None or suffix not in ("%", "％", "percent", "-percent", "per cent", "个百分点", "百分点"):
             raise FigureError(as_written, "a percentage such as 3.54%")
         return number
-    factor = MAGNITUDES.get(magnitude, 1.0)
     if unit in UNIT_SCALE:
-        base = unit[-1]  # 元
-        if suffix not in ("", base, unit):
+        if suffix not in ("", "元", "yuan", unit) or plain is None:
             raise FigureError(as_written, f"an amount in {unit}, e.g. 5008.81亿元 or 2.5万亿元")
-        if not magnitude:
-            if suffix == unit:
-                return number
-            raise FigureError(as_written, "亿 or 万亿 before 元")
-        return round(number * factor / UNIT_SCALE[unit], 10)
+        return round(number * plain / UNIT_SCALE[unit], 10)
     if suffix not in ("", unit):
         raise FigureError(as_written, f"a number followed by {unit}")
-    return number * factor
+    return number * (plain or 1.0)
 
 
-def matches(value: float, as_written: str, unit: str, rel_tol: float = 1e-6) -> bool:
-    """True when `value` equals the figure `as_written` (for % also its negative: 下降4.2% is -4.2)."""
-    parsed = parse_figure(as_written, unit)
-    candidates = [parsed, -parsed] if unit == "%" else [parsed]
+def parse_range(as_written: str, unit: str, context: str = "") -> tuple[float, float]:
+    """The lower and upper number a figure states (equal unless it is a range), in catalogue `unit`."""
+    s = _clean(as_written)
+    if m := _RANGE.match(s):
+        low, pct, high = m.groups()
+        upper = parse_range(high, unit, context)[0]
+        rest = re.sub(rf"^{_NUMBER}", "", high)
+        return parse_range(low + (pct or rest), unit, context)[0], upper
+    if m := re.fullmatch(_NUMBER, s):
+        number = float(s.replace(",", "").replace("，", ""))
+        label = next((k for k in TABLE_UNITS if k in context), None)
+        if label is None or unit not in UNIT_SCALE:
+            return number, number
+        value = round(number * TABLE_UNITS[label] / UNIT_SCALE[unit], 10)
+        return value, value
+    if m := _EN.match(s):
+        digits, magnitude, word = m.groups()
+        number = float(digits.replace(",", ""))
+        value = _to_unit(number, ENGLISH_MAGNITUDES.get(magnitude), word or "", unit, as_written)
+        return value, value
+    if m := _CN.match(s):
+        sign, digits, magnitude, suffix = m.groups()
+        number = float(digits.replace(",", "").replace("，", "")) * (-1 if sign in ("-", "−") else 1)
+        value = _to_unit(number, MAGNITUDES.get(magnitude), suffix.strip(), unit, as_written)
+        return value, value
+    raise FigureError(as_written, "digits with a unit, e.g. 5008.81亿元 or 3.54%")
+
+
+def parse_figure(as_written: str, unit: str, context: str = "") -> float:
+    """The number `as_written` states in catalogue `unit` (a range gives its lower end)."""
+    return parse_range(as_written, unit, context)[0]
+
+
+def matches(value: float, as_written: str, unit: str, context: str = "", rel_tol: float = 1e-6) -> bool:
+    """True when `value` is the figure `as_written` states (either end of a range; for % also its negative)."""
+    candidates = list(parse_range(as_written, unit, context))
+    if unit == "%":
+        candidates += [-c for c in candidates]
     return any(math.isclose(value, c, rel_tol=rel_tol, abs_tol=1e-9) for c in candidates)

@@ -98,7 +98,7 @@ def check_observation_rows(frame: pd.DataFrame, name: str, units: dict, sources:
         if pd.isna(row["value"]) or pd.isna(unit):
             continue
         try:
-            if not matches(row["value"], written, unit):
+            if not matches(row["value"], written, unit, context=quote):
                 problems.append(Problem(name, line, "value", f"value does not match as_written (expected the number '{written}' states in {unit}, got {row['value']:g})"))
         except FigureError as err:
             problems.append(Problem(name, line, "as_written", f"cannot read the figure (expected {err.expected}, got '{written}')"))
@@ -165,25 +165,28 @@ def _raw_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.rglob("*") if p.is_file() and p.suffix != ".yml" and not p.name.startswith("."))
 
 
-def _reference(frames: dict, table: str, column: str, fallback_dir: Path) -> set:
-    """Known ids of a referenced table: from the dataset itself, else from data/raw."""
-    if frames.get(table) is not None:
-        return set(frames[table][column].dropna())
-    path = fallback_dir / f"{table}.csv"
-    if not path.exists():
-        return set()
-    frame, _ = read_table(path, TABLES[table])
-    return set() if frame is None else set(frame[column].dropna())
+def _reference(frames: dict, table: str, column: str, reference_dir: Path) -> set:
+    """Known ids of a referenced table: those of the dataset itself and of the reference directory."""
+    known = set() if frames.get(table) is None else set(frames[table][column].dropna())
+    path = reference_dir / f"{table}.csv"
+    if path.exists():
+        frame, _ = read_table(path, TABLES[table])
+        known |= set() if frame is None else set(frame[column].dropna())
+    return known
 
 
-def check_dataset(files: list[Path], manifests: bool = True, reference_dir: Path | None = None) -> list[Problem]:
-    """Check files as one dataset: each table, its rules, duplicates, cross-file references, manifests."""
+def check_dataset(files: list[Path], manifests: bool = True, reference_dir: Path | None = None, names: dict | None = None) -> list[Problem]:
+    """Check files as one dataset: each table, its rules, duplicates, cross-file references, manifests.
+
+    `names` maps a file to the name problems should carry (e.g. the workbook a temp file came from).
+    """
     reference_dir = reference_dir or paths.RAW
+    names = names or {}
     problems: list[Problem] = []
     frames: dict[str, pd.DataFrame | None] = {}
     tables: list[tuple[Path, str, Table, pd.DataFrame]] = []
     for path in files:
-        name = _display(path)
+        name = names.get(path, _display(path))
         if manifests:
             problems += check_manifest(path, name)
         if path.suffix != ".csv":

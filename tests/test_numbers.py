@@ -20,13 +20,24 @@ from dgm.numbers import FigureError, matches, parse_figure
         ("1万件", "件", 10000.0),
         ("0.45吨标准煤/万元", "吨标准煤/万元", 0.45),
         ("92", "index", 92.0),
+        ("800多家", "家", 800.0),
+        ("7387社", "家", 7387.0),
+        ("8%左右", "%", 8.0),
+        ("5.5%以上", "%", 5.5),
+        ("8%-8.5%", "%", 8.0),
+        ("3-5个", "个", 3.0),
+        ("4。6%", "%", 4.6),
+        ("1100.76亿", "亿元", 1100.76),
+        ("628 billion yuan", "亿元", 6280.0),
+        ("8 percent", "%", 8.0),
+        ("7.8-percent", "%", 7.8),
     ],
 )
 def test_known_figures(written, unit, value):
     assert parse_figure(written, unit) == pytest.approx(value)
 
 
-@pytest.mark.parametrize(("written", "unit"), [("六千亿元", "亿元"), ("3.54", "%"), ("5008.81元", "亿元"), ("12个", "家"), ("2万亿%", "%")])
+@pytest.mark.parametrize(("written", "unit"), [("六千亿元", "亿元"), ("3.54元", "%"), ("5008.81元", "亿元"), ("12个", "家"), ("2万亿%", "%")])
 def test_unreadable_figures_say_what_was_expected(written, unit):
     with pytest.raises(FigureError) as err:
         parse_figure(written, unit)
@@ -36,3 +47,14 @@ def test_unreadable_figures_say_what_was_expected(written, unit):
 def test_a_fall_matches_its_unsigned_percentage():
     assert matches(-4.2, "4.2%", "%")
     assert not matches(-4.2, "4.2亿元", "亿元")
+
+
+def test_a_bare_table_number_takes_the_unit_its_quote_labels():
+    quote = "Gross Domestic Product (RMB billion)627.518.01682.778.11"
+    assert parse_figure("627.51", "亿元", context=quote) == 6275.1
+    assert parse_figure("627.51", "亿元") == 627.51
+
+
+def test_a_range_matches_either_end():
+    assert matches(8.0, "8%-8.5%", "%") and matches(8.5, "8%-8.5%", "%")
+    assert not matches(8.2, "8%-8.5%", "%")
