@@ -1,0 +1,129 @@
+"""Notebook benchmarks, measured in one run: collection vs bare kernels, and the explorer's redraw.
+
+- `notebook_overhead_ratio()`: wall time of executing the whole collection headless (nbclient,
+  fresh `python3` kernel per notebook, default parameters) over the wall time of executing the same
+  number of notebooks that only start a kernel and import the stack. The two kinds are interleaved
+  (real, bare, real, bare, …) so machine load hits both alike. Goal: ≤ 1.25.
+- `explorer_update_ms()`: one slider change of notebook 06 (dgm.scenario.Explorer.on_change:
+  recompute, redraw in place, render the PNG the widget shows), median over many changes.
+  Goal: ≤ 100 ms.
+
+Run: `.venv/bin/python benchmarks/bench_notebooks.py [--json]` (`dgm bench` calls the functions).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import tempfile
+import time
+
+OVERHEAD_GOAL = 1.25
+EXPLORER_GOAL_MS = 100.0
+# What every notebook of the collection imports before its own work: the "stack".
+STACK_IMPORTS = (
+    "import numpy, pandas, scipy, statsmodels.api, matplotlib.pyplot, ipywidgets\n"
+    "import dgm, dgm.notebook_tools, dgm.simulate, dgm.rates, dgm.scenario"
+)
+
+
+def _bare_notebook():
+    """A notebook that only imports the stack (what 'starting the collection' costs at least)."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(STACK_IMPORTS)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    return nb
+
+
+def _run(nb, workdir: str) -> float:
+    """Execute a notebook in a fresh python3 kernel; wall seconds (raises on a failing cell)."""
+    from nbclient import NotebookClient
+
+    start = time.perf_counter()
+    NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": workdir}}
+    ).execute()
+    return time.perf_counter() - start
+
+
+def notebook_overhead_ratio(names: list[str] | None = None, detail: bool = False):
+    """Collection time / bare-kernel time for the same number of notebooks (goal ≤ 1.25).
+
+    With detail=True returns a dict with both totals and the per-notebook seconds.
+    """
+    import nbformat
+
+    from dgm import paths, report
+
+    nbs = [p for p in report.notebooks() if names is None or p.stem in names]
+    real, bare = {}, []
+    with tempfile.TemporaryDirectory() as workdir:
+        _run(_bare_notebook(), workdir)  # warm the OS caches once, for both kinds alike
+        for path in nbs:
+            real[path.stem] = _run(nbformat.read(path, as_version=4), workdir)
+            bare.append(_run(_bare_notebook(), workdir))
+    ratio = sum(real.values()) / sum(bare)
+    if not detail:
+        return ratio
+    return {
+        "notebook_overhead_ratio": round(ratio, 3),
+        "collection_s": round(sum(real.values()), 2),
+        "bare_kernels_s": round(sum(bare), 2),
+        "n_notebooks": len(nbs),
+        "per_notebook_s": {k: round(v, 2) for k, v in real.items()},
+        "goal": OVERHEAD_GOAL,
+        "notebooks_dir": str(paths.NOTEBOOKS),
+    }
+
+
+def explorer_update_ms(n: int = 60, target_ids: list[str] | None = None) -> float:
+    """Median milliseconds of one slider change in the explorer (recompute + redraw + PNG)."""
+    from dgm import scenario
+
+    ids = target_ids or _explorer_targets()
+    ex = scenario.Explorer(ids, growth_pct={t: 5.0 for t in ids}, lang="both")
+    ex.on_change(target_id=ids[0])  # first draw builds caches and fonts; not a slider change
+    times = []
+    for i in range(n):
+        state = {"target_id": ids[i % len(ids)], "growth_pct": -5 + (i * 0.7) % 20}
+        start = time.perf_counter()
+        ex.on_change(**state)
+        times.append(1000 * (time.perf_counter() - start))
+    return statistics.median(times)
+
+
+def _explorer_targets() -> list[str]:
+    """The goals the explorer offers by default (those with a drawable history)."""
+    import dgm
+    from dgm import scenario
+
+    out = []
+    for row in dgm.load_targets().sort_values("id").itertuples():
+        if row.kind not in scenario.PATH_KINDS:
+            continue
+        try:
+            if len(scenario.history_for(row.id, None)):
+                out.append(row.id)
+        except (KeyError, ValueError):
+            continue
+    return out
+
+
+def main(argv: list[str]) -> int:
+    """Print both measurements (JSON with --json)."""
+    result = notebook_overhead_ratio(detail=True)
+    result["explorer_update_ms"] = round(explorer_update_ms(), 1)
+    result["explorer_goal_ms"] = EXPLORER_GOAL_MS
+    if "--json" in argv:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        for key, value in result.items():
+            print(f"{key:<24} {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
