@@ -1,0 +1,191 @@
+"""dgm.transforms and dgm.models: scales, chained indices, model laws checked on statsmodels."""
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dgm import models
+from dgm.transforms import (
+    CannotTransform,
+    Scale,
+    chain_index,
+    chain_index_with_cumulative,
+    scale_for,
+)
+
+
+def _series(n=12, start=2010, level=3000.0, growth=0.07, noise=0.03, seed=1):
+    rng = np.random.default_rng(seed)
+    z = np.log(level) + growth * np.arange(n) + np.cumsum(rng.normal(0, noise, n))
+    return pd.Series(z, index=range(start, start + n))
+
+
+# ---------------------------------------------------------------- transforms
+
+
+@pytest.mark.parametrize("name", ["log", "log1p", "logit", "growth", "identity"])
+def test_scales_round_trip(name):
+    y = np.array([1.0, 5.0, 37.5, 60.0, 99.0])
+    s = Scale(name)
+    assert s.inverse(s.forward(y)) == pytest.approx(y)
+
+
+def test_log_bias_adjustment_is_lognormal_mean():
+    rng = np.random.default_rng(0)
+    z = rng.normal(1.0, 0.5, 400_000)
+    assert Scale("log").inverse_mean(1.0, 0.25) == pytest.approx(np.exp(z).mean(), rel=5e-3)
+
+
+def test_logit_bias_adjustment_close_to_simulated_mean():
+    rng = np.random.default_rng(0)
+    z = rng.normal(1.5, 0.3, 400_000)
+    sim = (100 / (1 + np.exp(-z))).mean()
+    assert Scale("logit").inverse_mean(1.5, 0.09) == pytest.approx(sim, rel=2e-3)
+
+
+def test_values_that_cannot_be_logged():
+    with pytest.raises(CannotTransform):
+        Scale("log").forward(np.array([5.0, 0.0, 3.0]))
+    with pytest.raises(CannotTransform):
+        Scale("logit").forward(np.array([50.0, 101.0]))
+    assert scale_for("level", [5.0, -1.0]).name == "identity"
+    assert scale_for("count", [0.0, 2.0, 3.0]).name == "log1p"  # zero clusters is fine
+    assert scale_for("share", [0.0, 100.0]).name == "logit"  # clipped, finite
+    assert np.isfinite(Scale("logit").forward(np.array([0.0, 100.0]))).all()
+
+
+def test_chain_index_thirty_percent_cut():
+    # ten yearly falls of 3.504 % take the index from 100 to 70
+    r = 100 * (0.7**0.1 - 1)
+    idx = chain_index(pd.Series([r] * 10, index=range(2015, 2025)), 2014)
+    assert idx.loc[2014] == 100 and idx.loc[2024] == pytest.approx(70.0)
+
+
+def test_chain_index_stops_at_a_gap_and_cumulative_bridges_it():
+    ch = pd.Series({2015: -5.0, 2016: -4.0, 2018: -3.0})
+    idx = chain_index(ch, 2014)
+    assert list(idx.index) == [2014, 2015, 2016]
+    cum = pd.Series({2020: -20.0})  # 2016-2020 period, recorded at 2020
+    ch2 = pd.Series({2015: -5.0, 2021: -2.0})
+    idx2 = chain_index_with_cumulative(ch2, 2014, cum)
+    assert idx2.loc[2020] == pytest.approx(95 * 0.8) and idx2.loc[2021] == pytest.approx(76 * 0.98)
+    assert 2017 not in idx2.index
+
+
+# ---------------------------------------------------------------- models
+
+
+def test_naive_drift_is_the_textbook_formula():
+    y = pd.Series([100.0, 110, 125, 130], index=[2011, 2012, 2013, 2014])
+    f = models.naive_drift(np.log(y), 3, Scale("log"))
+    drift = (130 - 100) / 3
+    assert f.mean == pytest.approx([130 + drift, 130 + 2 * drift, 130 + 3 * drift])
+
+
+def test_constant_growth_extrapolates_the_compound_rate():
+    y = pd.Series([100.0, 121.0], index=[2010, 2012])
+    f = models.constant_growth(np.log(y), 2, Scale("log"))
+    assert np.exp(f.mean) == pytest.approx([133.1, 146.41])
+
+
+def test_log_linear_recovers_an_exact_trend():
+    z = pd.Series(np.log(50) + 0.1 * np.arange(8), index=range(2000, 2008))
+    f = models.log_linear(z + np.tile([1e-4, -1e-4], 4), 2, Scale("log"))
+    assert f.mean == pytest.approx(np.log(50) + 0.1 * np.array([8, 9]), abs=1e-3)
+
+
+def test_escap_weights_stated():
+    w = models.escap_weights([2010, 2015, 2020], half_life=5)
+    assert w == pytest.approx([0.25, 0.5, 1.0])
+    assert models.escap_weights([2010, 2020], math.inf) == pytest.approx([1, 1])
+
+
+def test_arima_matches_statsmodels():
+    from statsmodels.tsa.arima.model import ARIMA
+
+    y = _series(14, noise=0.04, seed=7).to_numpy()
+    mine = models.fit_arima_drift(y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r0 = ARIMA(y, order=(0, 1, 0), trend="t").fit()
+        r1 = ARIMA(y, order=(1, 1, 0), trend="t").fit()
+    assert mine["aicc_by_order"]["(0, 1, 0)"] == pytest.approx(r0.aicc, abs=1e-4)
+    assert mine["aicc_by_order"]["(1, 1, 0)"] == pytest.approx(r1.aicc, abs=1e-3)
+    best = r0 if r0.aicc <= r1.aicc else r1
+    assert mine["mu"] == pytest.approx(best.params[0], abs=1e-3)
+    assert mine["sigma2"] == pytest.approx(best.params[-1], rel=1e-3)
+
+
+def test_ets_law_matches_statsmodels_prediction():
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    z = _series(14, noise=0.05, seed=3)
+    f = models.ets_damped(z, 5, Scale("log"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = ETSModel(pd.Series(z.to_numpy()), error="add", trend="add", damped_trend=True).fit(
+            disp=False
+        )
+        pred = r.get_prediction(start=len(z), end=len(z) + 4).summary_frame(alpha=0.05)
+    assert f.mean == pytest.approx(pred["mean"].to_numpy(), abs=1e-6)
+    half = 1.959964 * np.sqrt(np.diag(f.cov))
+    assert half == pytest.approx((pred["pi_upper"] - pred["mean"]).to_numpy(), rel=1e-3)
+
+
+def test_uc_handles_missing_years():
+    z = _series(12, seed=4).drop([2013, 2016])
+    f = models.uc_llt(z, 4, Scale("log"))
+    assert f.last_year == 2021 and np.isfinite(f.mean).all()
+    assert (np.diff(np.diag(f.cov)) > 0).all()  # uncertainty grows with the horizon
+
+
+def test_regular_segment_fills_isolated_gaps_and_cuts_at_long_ones():
+    z = pd.Series(
+        {2010: 1.0, 2011: 2.0, 2013: 4.0, 2014: 5.0, 2016: 7.0, 2017: 8.0, 2020: 9.0, 2021: 10.0}
+    )
+    seg = models.regular_segment(z)
+    assert list(seg.index) == [2020, 2021]
+    seg2 = models.regular_segment(z.drop([2020, 2021]))
+    assert list(seg2.index) == list(range(2010, 2018)) and seg2.loc[2012] == 3.0
+
+
+def test_fit_all_refuses_too_few_points_naming_the_indicator():
+    with pytest.raises(models.InsufficientData, match="rd_intensity: 1 observed point;"):
+        models.fit_all(pd.Series({2020: 1.0}), 3, Scale("log"), indicator="rd_intensity")
+
+
+def test_fit_all_skips_models_without_enough_points():
+    fits, skipped = models.fit_all(_series(5), 3, Scale("log"))
+    assert {"naive_drift", "constant_growth", "log_linear", "escap_wls", "theta"} <= set(fits)
+    assert {"ets_damped", "arima_drift", "uc_llt"} <= set(skipped)
+    assert "5 usable points, needs 8" in skipped["ets_damped"]
+
+
+@pytest.mark.parametrize("name", models.NON_BENCHMARKS + models.BENCHMARKS)
+def test_sampled_paths_follow_the_stated_law(name):
+    z = _series(13, seed=11)
+    f = models.MODELS[name](z, 6, Scale("log"))
+    assert f.cov.shape == (6, 6) and np.allclose(f.cov, f.cov.T)
+    s = f.sample(np.random.default_rng(0), 100_000)
+    sd = np.sqrt(np.diag(f.cov))
+    assert np.abs(s.mean(0) - f.mean).max() < 0.05 * sd.max() + 1e-9
+    assert s.var(0) == pytest.approx(f.var, rel=0.05)
+
+
+def test_mixture_quantiles_of_one_member_are_its_quantiles():
+    f = models.log_linear(_series(10), 4, Scale("log"))
+    probs = [0.1, 0.5, 0.9]
+    assert models.mixture_quantiles([f], probs) == pytest.approx(f.quantiles(probs), rel=1e-6)
+
+
+def test_mixture_median_lies_between_members():
+    z = _series(12)
+    a = models.log_linear(z, 3, Scale("log"))
+    b = models.constant_growth(z - 0.3, 3, Scale("log"))
+    med = models.mixture_quantiles([a, b], [0.5])[0]
+    lo = np.minimum(np.exp(a.mean), np.exp(b.mean))
+    hi = np.maximum(np.exp(a.mean), np.exp(b.mean))
+    assert ((med >= lo - 1e-9) & (med <= hi + 1e-9)).all()
