@@ -66,6 +66,22 @@ def manifest_text(table: str, source_file: Path, data_file: Path) -> str:
     )
 
 
+def _drop_known_sources(path: Path, raw: Path) -> None:
+    """Remove incoming source rows that repeat a row of raw/sources.csv exactly (the file goes if none remain)."""
+    if not path.exists():
+        return
+    with (raw / "sources.csv").open(encoding="utf-8", newline="") as fh:
+        known = {tuple(r) for r in csv.reader(fh)}
+    with path.open(encoding="utf-8", newline="") as fh:
+        header, *rows = list(csv.reader(fh))
+    new = [r for r in rows if tuple(r) not in known]
+    if not new:
+        path.unlink()
+        return
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows([header, *new])
+
+
 def import_file(source: Path, name: str | None = None, raw: Path | None = None) -> tuple[list, list[Path]]:
     """Validate `source` and, when clean, add it to `raw`; return (problems, files written)."""
     raw = raw or paths.RAW
@@ -81,7 +97,11 @@ def import_file(source: Path, name: str | None = None, raw: Path | None = None) 
             from dgm.rawio import Problem
 
             return [Problem(str(source), 0, "-", f"unsupported file type (expected .xlsx or .csv, got '{source.suffix}')")], []
-        problems = check_dataset(sorted(staged), manifests=False, reference_dir=raw, names=staged)
+        _drop_known_sources(tmp / "sources_import.csv", raw)
+        staged = {p: n for p, n in staged.items() if p.exists()}
+        existing = sorted(raw.glob("observations*.csv")) + sorted(raw.glob("sources*.csv"))
+        problems = check_dataset(existing + sorted(staged), manifests=False, reference_dir=raw, names=staged)
+        problems = [p for p in problems if p.file in staged.values()]
         if not any(p.name.startswith("observations") for p in staged):
             from dgm.rawio import Problem
 

@@ -65,16 +65,21 @@ def check_rules(frame: pd.DataFrame, table: Table, name: str) -> list[Problem]:
     return []
 
 
-def check_duplicates(frame: pd.DataFrame, table: Table, name: str) -> list[Problem]:
-    """Rows that repeat the identifying columns of an earlier row."""
-    dup = frame.duplicated(subset=list(table.key), keep="first")
-    first = frame.reset_index().groupby(list(table.key), dropna=False)["line"].transform("min")
-    first.index = frame.index
+def check_duplicates(frames: list[tuple[str, pd.DataFrame]], table: Table) -> list[Problem]:
+    """Rows that repeat the identifying columns of an earlier row, within a file or across the dataset."""
+    seen: dict[tuple, tuple[str, int]] = {}
     label = ", ".join(table.key)
-    return [
-        Problem(name, int(line), table.key[0], f"duplicate row (expected one row per {label}, got a repeat of line {int(first[line])})")
-        for line in frame.index[dup]
-    ]
+    problems = []
+    for name, frame in frames:
+        for line, key in zip(frame.index, frame[list(table.key)].itertuples(index=False, name=None), strict=True):
+            key = tuple(None if pd.isna(k) else k for k in key)
+            if key not in seen:
+                seen[key] = (name, int(line))
+                continue
+            file, first = seen[key]
+            where = f"line {first}" if file == name else f"{file} line {first}"
+            problems.append(Problem(name, int(line), table.key[0], f"duplicate row (expected one row per {label}, got a repeat of {where})"))
+    return problems
 
 
 def check_observation_rows(frame: pd.DataFrame, name: str, units: dict, sources: set) -> list[Problem]:
@@ -200,7 +205,7 @@ def check_dataset(files: list[Path], manifests: bool = True, reference_dir: Path
         problems += more
         if frame is None:
             continue
-        problems += check_rules(frame, table, name) + check_duplicates(frame, table, name)
+        problems += check_rules(frame, table, name)
         frames[table.name] = pd.concat([frames[table.name], frame]) if frames.get(table.name) is not None else frame
         tables.append((path, name, table, frame))
     indicators = frames.get("indicators")
@@ -210,6 +215,8 @@ def check_dataset(files: list[Path], manifests: bool = True, reference_dir: Path
     units = {} if indicators is None else dict(zip(indicators["id"], indicators["unit"], strict=True))
     sources = _reference(frames, "sources", "source_id", reference_dir)
     targets = _reference(frames, "targets", "id", reference_dir)
+    for table in {t.name: t for _, _, t, _ in tables}.values():
+        problems += check_duplicates([(name, frame) for _, name, t, frame in tables if t is table], table)
     for _, name, table, frame in tables:
         if table.name == "observations":
             problems += check_observation_rows(frame, name, units, sources)
