@@ -85,7 +85,10 @@ def test_csv_import_and_no_overwrite(raw, tmp_path):
     assert problems == [] and [p.name for p in written] == ["observations_mine.csv"]
     before = _tree_digest(raw)
     problems, written = import_file(csv_template, name="mine", raw=raw)
-    assert written == [] and problems[0].message.startswith("already exists")
+    assert written == [] and problems[0].message.startswith("duplicate row")
+    csv_template.write_text(text.replace(",2017-02-04,", ",2017-02-06,"), encoding="utf-8")
+    problems, written = import_file(csv_template, name="mine", raw=raw)
+    assert written == [] and [p.message for p in problems] == ["already exists (expected a new name; pass --name)"]
     assert _tree_digest(raw) == before
 
 
