@@ -35,6 +35,8 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:
         p.add_argument("--seed", type=int, default=2015, help="random seed")
     if name == "backtest":
         p.add_argument("--as-of", type=int, dest="as_of", help="use only figures published by YEAR-12-31")
+    if name == "bench":
+        p.add_argument("--quick", action="store_true", help="skip the notebook timings (minutes)")
     if name == "report":
         p.add_argument("--out", default=None, help="output directory (default: reports/)")
         p.add_argument("--lang", choices=["zh", "en", "both"], default="both")
