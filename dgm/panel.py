@@ -23,6 +23,10 @@ RATIOS = (
     ("industrial_va_rate", "industrial_va_above", "industrial_output_above", 100.0, "above-size value added / above-size gross output, current prices"),
 )
 
+# Derived lower bounds: (indicator, from_indicator, reason). A figure of the part is a lower bound
+# of the whole in years where the whole has no point figure.
+PART_OF = (("industrial_output_all", "industrial_output_above", "all industry includes above-size industry"),)
+
 
 def _ranked(obs: pd.DataFrame) -> pd.DataFrame:
     """Observations with sort keys for the build rule (lower sorts first = preferred)."""
@@ -54,7 +58,7 @@ def choose(obs: pd.DataFrame) -> pd.DataFrame:
 
 
 def derive(chosen: pd.DataFrame, units: dict[str, str]) -> pd.DataFrame:
-    """Derived rows (kind `derived`) for RATIOS where a year has both inputs and no published point."""
+    """Derived rows: RATIOS (kind `derived`) and PART_OF lower bounds, only where no point is published."""
     points = chosen[chosen["kind"].isin(list(POINT_RANK))]
     wide = points.pivot(index="year", columns="indicator", values="value")
     srcs = points.pivot(index="year", columns="indicator", values="source_id")
@@ -72,6 +76,17 @@ def derive(chosen: pd.DataFrame, units: dict[str, str]) -> pd.DataFrame:
                 "source_id": f"{srcs.at[year, num]};{srcs.at[year, den]}",
                 "formula": f"{num} / {den} × {scale:g}", "inputs": f"{num}={wide.at[year, num]:g}; {den}={wide.at[year, den]:g}",
                 "note": f"derived by dgm ({basis})",
+            })
+    for whole, part, reason in PART_OF:
+        parts = chosen[(chosen["indicator"] == part) & chosen["kind"].isin([*POINT_RANK, "lower_bound"])]
+        for row in parts.itertuples():
+            if (whole, row.year) in have:
+                continue
+            rows.append({
+                "indicator": whole, "year": int(row.year), "value": float(row.value), "unit": units.get(whole, ""),
+                "kind": "lower_bound", "reliability": row.reliability, "vintage": row.vintage,
+                "source_id": row.source_id, "formula": f"{whole} ≥ {part}", "inputs": f"{part}={row.value:g} ({row.kind})",
+                "note": f"derived by dgm: {reason}",
             })
     return pd.DataFrame(rows)
 

@@ -69,3 +69,15 @@ def test_conflicts_list_both_sources():
         ["output", 2025, "p", "q"],
     ]
     assert found["why"].tolist() == ["differ by 1.6%", "bound broken"]
+
+
+def test_above_size_output_bounds_all_industry_output_from_below():
+    obs = _obs(
+        ("industrial_output_above", 2024, 25000.0, "lower_bound", "B", "2025-01-20", "jan"),
+        ("industrial_output_all", 2014, 10000.0, "approx", "A", "2015-01-20", "policy"),
+        ("industrial_output_above", 2014, 9000.0, "exact", "A", "2015-03-01", "bulletin"),
+    )
+    derived = panel.derive(panel.choose(obs), {"industrial_output_all": "亿元"})
+    (row,) = derived.to_dict("records")
+    assert (row["indicator"], row["year"], row["value"], row["kind"]) == ("industrial_output_all", 2024, 25000.0, "lower_bound")
+    assert row["formula"] == "industrial_output_all ≥ industrial_output_above"
