@@ -349,24 +349,37 @@ def ets_damped(z: pd.Series, h: int, scale: Scale) -> ModelFit:
 
 
 def theta(z: pd.Series, h: int, scale: Scale) -> ModelFit:
-    """Theta method (statsmodels ThetaModel, theta = 2, no seasonality): SES plus half the trend."""
+    """Theta method (statsmodels ThetaModel, theta = 2, no seasonality): SES plus half the trend.
+
+    Point forecasts are statsmodels'. For sigma2, statsmodels fits a separate SARIMAX(0,1,1) by
+    MLE (about 0.4 s); we take the mean squared in-sample one-step error of the theta forecast
+    itself (SES level plus the drift term), the same quantity for the IMA(1,1) the method implies.
+    """
     from statsmodels.tsa.forecasting.theta import ThetaModel
 
     s = regular_segment(z)
+    y = s.to_numpy()
     ctx = _quiet()
     try:
-        res = ThetaModel(s.to_numpy(), period=1, deseasonalize=False).fit()
+        res = ThetaModel(y, period=1, deseasonalize=False).fit()
         mean = np.asarray(res.forecast(h), dtype=float)
     finally:
         ctx.__exit__(None, None, None)
     alpha = float(res.params["alpha"])
-    sigma2 = float(res.sigma2)
+    b0 = float(res.params["b0"])
+    level, err = y[0], []
+    for t in range(1, len(y)):
+        a = max(alpha, 1e-6)
+        drift = 0.5 * b0 * (1 / a - (1 - a) ** t / a)
+        err.append(y[t] - (level + drift))
+        level = alpha * y[t] + (1 - alpha) * level
+    sigma2 = float(np.mean(np.square(err)))
     # SES as an IMA(1,1): y_{T+h} = l_T + e_{T+h} + alpha * sum_{i<h} e_{T+i}
     j = np.arange(1, h + 1)
     hh, ii = np.meshgrid(j, j, indexing="ij")
     psi = np.where(ii < hh, alpha, 0.0) + np.eye(h)
     cov = sigma2 * psi @ psi.T
-    info = {"alpha": alpha, "b0": float(res.params["b0"]), "sigma2": sigma2}
+    info = {"alpha": alpha, "b0": b0, "sigma2": sigma2}
     return ModelFit("theta", scale, int(s.index[-1]), mean, cov, info=info)
 
 
