@@ -18,8 +18,6 @@ import pandas as pd
 GROWTH_MIN, GROWTH_MAX = -0.30, 0.40
 # Goals the explorer can draw as a path of levels (a growth-rate goal is a rate, not a path).
 PATH_KINDS = ("level", "share", "count", "index", "reduction_vs_baseline")
-# "~" goals ("about 30 %") count as met within this relative distance of the goal.
-APPROX_TOLERANCE = 0.05
 # Default last year drawn.
 HORIZON = 2030
 
@@ -90,40 +88,41 @@ def project(start_year: int, start_value: float, growth: float, to_year: int) ->
 def required_rate(start_year: int, start_value: float, goal_value: float, goal_year: int) -> float:
     """Yearly compound growth (fraction) from start_value in start_year to goal_value in goal_year.
 
+    dgm.rates.compound_rate, with a ValueError instead of NaN so the explorer can say why.
     Doubling in ten years needs 2**(1/10) − 1 = 7.177 %/yr; a 30 % cut in ten years −3.504 %/yr.
     """
-    years = int(goal_year) - int(start_year)
-    if years <= 0:
+    from dgm import rates
+
+    if int(goal_year) <= int(start_year):
         raise ValueError(f"goal year {goal_year} is not after the start year {start_year}")
-    if start_value <= 0 or goal_value <= 0:
+    r = rates.compound_rate(start_value, goal_value, int(goal_year) - int(start_year))
+    if math.isnan(r):
         raise ValueError(
             f"compound growth needs positive values, got {start_value} and goal {goal_value}"
         )
-    return (goal_value / start_value) ** (1.0 / years) - 1.0
+    return r
 
 
 def observed_rate(history: pd.Series) -> float | None:
     """Yearly compound growth (fraction) between the first and last points of a history."""
+    from dgm import rates
+
     h = history.dropna()
-    h = h[h > 0]
-    if len(h) < 2 or h.index[-1] == h.index[0]:
+    if len(h) < 2:
         return None
-    return (h.iloc[-1] / h.iloc[0]) ** (1.0 / (h.index[-1] - h.index[0])) - 1.0
+    r = rates.observed_rate(h.iloc[0], h.iloc[-1], int(h.index[0]), int(h.index[-1]))
+    return None if math.isnan(r) else r
 
 
-def meets(value: float, goal_value: float, comparison: str) -> bool:
-    """Whether value satisfies `value COMPARISON goal_value` ("~" within APPROX_TOLERANCE)."""
-    if comparison == ">=":
-        return value >= goal_value
-    if comparison == ">":
-        return value > goal_value
-    if comparison == "<=":
-        return value <= goal_value
-    if comparison == "<":
-        return value < goal_value
-    if comparison == "~":
-        return abs(value - goal_value) <= APPROX_TOLERANCE * abs(goal_value)
-    raise ValueError(f"unknown comparison {comparison!r} (expected >=, >, <=, < or ~)")
+def meets(value: float, goal_value: float, comparison: str, sign: int | None = None) -> bool:
+    """Whether value satisfies the goal (dgm.rates.meets; `~` is one-sided by direction `sign`)."""
+    from dgm import rates
+
+    if sign is None:
+        sign = -1 if comparison in ("<=", "<") else 1
+    if abs(value - goal_value) <= 1e-9 * abs(goal_value):  # a path computed to hit the goal hits it
+        value = goal_value
+    return bool(rates.meets(value, comparison, goal_value, sign))
 
 
 def crossing_year(path: pd.Series, goal_value: float, comparison: str) -> int | None:
@@ -264,22 +263,31 @@ def preset_table(history: pd.DataFrame | pd.Series, goal: Goal, extra: dict | No
 # ---- edges: data lookup and drawing (not pure) ---------------------------------------------
 
 
-def goal_from_target(row) -> Goal:
-    """A Goal from a row of dgm.load_targets(); a reduction becomes an index (baseline = 100)."""
+def goal_from_target(row, lang: str = "en") -> Goal:
+    """A Goal from a row of dgm.load_targets().
+
+    A reduction (kind reduction_vs_baseline, "down at least 30 %") becomes an index goal: the
+    index (baseline year = 100) must end at or below 100 − 30 = 70.
+    """
     kind = str(row["kind"])
     value = float(row["target_value"])
+    comparison = str(row["comparison"])
     if kind == "reduction_vs_baseline":
         value = 100.0 - value
+        comparison = {">=": "<=", ">": "<", "<=": ">=", "<": ">"}.get(comparison, comparison)
     baseline = row.get("baseline_year")
+    label = {"zh": row.get("label_zh"), "en": row.get("label_en")}.get(lang)
+    if label is None:  # both
+        label = f"{row.get('label_zh', '')} · {row.get('label_en', '')}"
     return Goal(
-        target_id=str(row["id"]),
+        target_id=str(row["id"] if "id" in row else row.name),
         indicator=str(row["indicator"]),
         goal_value=value,
         target_year=int(row["target_year"]),
-        comparison=str(row["comparison"]),
+        comparison=comparison,
         kind=kind,
         baseline_year=None if pd.isna(baseline) else int(baseline),
-        label=str(row.get("label_en", "")),
+        label=str(label),
         unit="index" if kind == "reduction_vs_baseline" else str(row.get("unit", "")),
     )
 
@@ -303,60 +311,287 @@ def _history_on_goal_scale(row, as_of):
     s = dgm.series(row["indicator"], as_of=as_of)
     if row["kind"] != "reduction_vs_baseline":
         return s
-    from dgm import rates
+    from dgm.transforms import chain_index
 
-    return rates.chain_index(s, int(row["baseline_year"]))
+    return (
+        chain_index(s["value"], int(row["baseline_year"])).to_frame("value").assign(kind="derived")
+    )
+
+
+def has_history(target_id: str, as_of: int | None = None) -> bool:
+    """Whether the explorer can draw a goal: a path kind and at least one observed figure."""
+    import dgm
+
+    targets = dgm.load_targets().set_index("id")
+    if target_id not in targets.index or targets.at[target_id, "kind"] not in PATH_KINDS:
+        return False
+    try:
+        return len(history_for(target_id, as_of)) > 0
+    except (KeyError, ValueError):
+        return False
+
+
+def preset_rows(target_ids, growth_pct: dict, as_of: int | None = None) -> pd.DataFrame:
+    """Every preset scenario of every goal, plus the user's (`user`: growth_pct[goal] %/yr)."""
+    import dgm
+
+    targets = dgm.load_targets().set_index("id")
+    frames = []
+    for t in target_ids:
+        goal = goal_from_target(targets.loc[t])
+        user = {"user": growth_pct[t] / 100} if t in growth_pct else {}
+        frames.append(preset_table(history_for(t, as_of), goal, extra=user))
+    if not frames:
+        return pd.DataFrame()
+    out = pd.concat(frames, ignore_index=True)
+    first = ["target_id", "scenario"]
+    return out[first + [c for c in out.columns if c not in first]]
+
+
+def vintage_years() -> list[int]:
+    """Years in which the observations were published (the as-of slider's positions)."""
+    import dgm
+
+    vintages = dgm.load_observations()["vintage"].dropna().astype(str).str[:4]
+    return sorted({int(v) for v in vintages if v.isdigit()})
+
+
+def _font_family() -> list[str]:
+    """font.family for the explorer: the project's CJK font (dgm.fonts) first, DejaVu Sans after."""
+    try:
+        from dgm import fonts
+    except ImportError:  # pragma: no cover - dgm.fonts ships with the package
+        return ["DejaVu Sans"]
+    return fonts.font_families()
+
+
+def _text(lang: str, zh: str, en: str) -> str:
+    """A label in lang = zh, en or both."""
+    return {"zh": zh, "en": en}.get(lang, f"{zh} {en}")
 
 
 class ExplorerFigure:
-    """A matplotlib figure the sliders redraw in place (line data only, no new axes)."""
+    """The explorer's chart, redrawn in place: a growth change only re-blits the scenario line.
+
+    The observed history, the goal, the required path and the axes change only with the goal, the
+    start year or the vintage; they are rendered once into a cached background. A growth change
+    restores that background and draws the (animated) scenario line and its caption, unless the
+    new path leaves the axes, which triggers a full redraw with new limits.
+    """
+
+    SIZE = (8.0, 4.5)  # inches
+    DPI = 90
+    MARGIN = 0.08  # share of the data range added above and below on a full redraw
+    SLACK = 0.05  # growth (fraction/yr) either side of the current one the axes make room for
 
     def __init__(self, lang: str = "both"):
+        import matplotlib
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
         self.lang = lang
-        self.fig = Figure(figsize=(8, 4.5), dpi=100, layout="constrained")
-        FigureCanvasAgg(self.fig)
-        self.ax = self.fig.add_subplot()
-        ax = self.ax
-        (self.l_hist,) = ax.plot([], [], "o-", color="#0072B2", lw=2, label="observed")
-        (self.l_path,) = ax.plot([], [], "--", color="#D55E00", lw=2, label="scenario (projection)")
-        (self.l_req,) = ax.plot([], [], ":", color="#555555", lw=1.5, label="required path")
-        self.l_goal = ax.axhline(math.nan, color="#009E73", lw=1.2)
-        self.t_goal = ax.text(0, 0, "", color="#009E73", va="bottom", ha="right", fontsize=9)
-        self.t_info = ax.text(0.01, 0.98, "", transform=ax.transAxes, va="top", fontsize=9)
-        ax.legend(loc="lower right", fontsize=8, frameon=False)
-        ax.grid(alpha=0.3)
+        rc = {"font.family": _font_family(), "axes.unicode_minus": True}
+        with matplotlib.rc_context(rc):
+            self.fig = Figure(figsize=self.SIZE, dpi=self.DPI)
+            FigureCanvasAgg(self.fig)
+            self.fig.subplots_adjust(left=0.09, right=0.97, top=0.88, bottom=0.1)
+            ax = self.ax = self.fig.add_subplot()
+            t = lambda zh, en: _text(lang, zh, en)  # noqa: E731
+            (self.l_hist,) = ax.plot(
+                [], [], "o-", color="#0072B2", lw=2, label=t("实际", "observed")
+            )
+            (self.l_path,) = ax.plot(
+                [],
+                [],
+                "--",
+                color="#D55E00",
+                lw=2,
+                label=t("情景（预测）", "scenario (projection)"),
+            )
+            (self.l_req,) = ax.plot(
+                [], [], ":", color="#555555", lw=1.5, label=t("所需路径", "required path")
+            )
+            self.l_goal = ax.axhline(math.nan, color="#009E73", lw=1.2)
+            self.t_goal = ax.text(0, 0, "", color="#009E73", va="bottom", ha="right", fontsize=9)
+            self.t_info = ax.text(0.01, 0.98, "", transform=ax.transAxes, va="top", fontsize=9)
+            self.title = self.fig.suptitle("", fontsize=11)
+            ax.legend(loc="lower right", fontsize=8, frameon=False)
+            ax.grid(alpha=0.3)
+        self._dynamic = (self.l_path, self.t_info)
+        self._key = None
+        self._background = None
+        self.full_redraws = 0
+
+    def export_figure(self):
+        """The figure for dgm.export.save: every artist static again (savefig skips animated)."""
+        for artist in self._dynamic:
+            artist.set_animated(False)
+        self._key = None
+        return self.fig
+
+    def _caption(self, view: ScenarioView) -> str:
+        """The line above the plot: scenario, verdict, required rate."""
+        req = "—" if view.required_rate is None else f"{100 * view.required_rate:+.2f} %/yr"
+        cross = view.crossing_year or f"> {view.path.index[-1]}"
+        t = lambda zh, en: _text(self.lang, zh, en)  # noqa: E731
+        met = t("是", "yes") if view.meets_goal else t("否", "no")
+        return (
+            f"{t('情景', 'scenario')} {100 * view.growth:+.1f} %/yr ({view.start_year}→); "
+            f"{t('达成', 'goal met')}: {met} ({t('首次', 'first year')} {cross})\n"
+            f"{t('所需增速', 'required')} ({view.latest_year}→{view.goal.target_year}): {req}"
+        )
 
     def draw(self, view: ScenarioView, history: pd.DataFrame | pd.Series) -> None:
-        """Set the lines to the view's numbers and rescale; the caller renders (display or draw)."""
+        """Draw the view into the canvas buffer (fast path when only the growth changed)."""
         values, _ = _as_history(history)
         g = view.goal
+        key = (g, view.start_year, tuple(values.index), tuple(values.values), view.latest_year)
+        path = view.path.to_numpy()
+        ylo, yhi = self.ax.get_ylim()
+        fits = path.min() >= ylo and path.max() <= yhi
+        self.l_path.set_data(view.path.index, path)
+        self.t_info.set_text(self._caption(view))
+        if key == self._key and self._background is not None and fits:
+            self.fig.canvas.restore_region(self._background)
+        else:
+            self._full(view, values)
+            self._key = key
+        for artist in self._dynamic:
+            self.ax.draw_artist(artist)
+
+    def _full(self, view: ScenarioView, values: pd.Series) -> None:
+        """Redraw the static layer with new limits and cache it as the background."""
+        g = view.goal
+        self.full_redraws += 1
         self.l_hist.set_data(values.index, values.values)
-        self.l_path.set_data(view.path.index, view.path.values)
         self.l_req.set_data(view.required_path.index, view.required_path.values)
         self.l_goal.set_ydata([g.goal_value, g.goal_value])
         self.t_goal.set_position((g.target_year, g.goal_value))
-        self.t_goal.set_text(f"goal {g.comparison} {g.goal_value:g} in {g.target_year}")
-        req = "—" if view.required_rate is None else f"{100 * view.required_rate:+.2f} %/yr"
-        cross = view.crossing_year or f"not by {view.path.index[-1]}"
-        self.t_info.set_text(
-            f"scenario {100 * view.growth:+.1f} %/yr from {view.start_year}; "
-            f"goal met: {'yes' if view.meets_goal else 'no'} (first year: {cross})\n"
-            f"required from {view.latest_year}: {req}"
+        self.t_goal.set_text(
+            f"{_text(self.lang, '目标', 'goal')} {g.comparison} {g.goal_value:g} ({g.target_year})"
         )
-        self.ax.set_title(f"{g.label or g.target_id}: scenario path to the {g.target_year} goal")
+        self.title.set_text(g.label or g.target_id)
         self.ax.set_ylabel(g.unit)
-        self.ax.relim()
-        self.ax.autoscale_view()
-        lo, hi = self.ax.get_ylim()
-        self.ax.set_ylim(min(lo, g.goal_value * 0.95), max(hi, g.goal_value * 1.05))
+        data = [
+            values.to_numpy(),
+            view.path.to_numpy(),
+            view.required_path.to_numpy(),
+            [g.goal_value],
+        ]
+        lo = min(float(min(d)) for d in data if len(d))
+        hi = max(float(max(d)) for d in data if len(d))
+        pad = self.MARGIN * (hi - lo or abs(hi) or 1.0)
+        self.ax.set_ylim(lo - pad, hi + pad)
+        self.ax.set_xlim(min(values.index.min(), view.start_year) - 0.5, view.path.index[-1] + 0.5)
+        for artist in self._dynamic:
+            artist.set_animated(True)
+        self.fig.canvas.draw()
+        self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
 
     def png(self) -> bytes:
-        """The figure rendered as PNG bytes (what an ipywidgets.Image shows)."""
+        """The canvas buffer as PNG bytes (what an ipywidgets.Image shows); fast compression."""
         import io
 
+        from PIL import Image
+
+        w, h = self.fig.canvas.get_width_height()
+        img = Image.frombuffer("RGBA", (w, h), self.fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
         buf = io.BytesIO()
-        self.fig.savefig(buf, format="png")
+        img.convert("RGB").save(buf, format="png", compress_level=1)
         return buf.getvalue()
+
+
+class Explorer:
+    """The state and the slider callback behind notebook 06 (the benchmark times `on_change`).
+
+    One growth value is remembered per goal ("growth per indicator"); the start year and the as-of
+    year are shared. Data come from `history_for` (cached per goal and vintage year).
+    """
+
+    def __init__(self, target_ids, growth_pct: dict, lang: str = "both", as_of=None, start=None):
+        import dgm
+
+        targets = dgm.load_targets().set_index("id")
+        self.rows = {t: targets.loc[t] for t in target_ids}
+        self.lang = lang
+        self.growth_pct = {t: float(growth_pct.get(t, 0.0)) for t in target_ids}
+        self.target_id = next(iter(self.rows))
+        self.as_of, self.start_year = as_of, start
+        self.figure = ExplorerFigure(lang)
+
+    def goal(self, target_id: str) -> Goal:
+        """The Goal of one of the explorer's targets, labelled in the explorer's language."""
+        return goal_from_target(self.rows[target_id], self.lang)
+
+    def view(self, target_id=None, growth_pct=None, start_year=None, as_of=None) -> ScenarioView:
+        """Update the state with whatever is given and return the view (no drawing)."""
+        self.target_id = target_id or self.target_id
+        if growth_pct is not None:
+            self.growth_pct[self.target_id] = float(growth_pct)
+        self.start_year = start_year if start_year is not None else self.start_year
+        self.as_of = as_of if as_of is not None else self.as_of
+        history = history_for(self.target_id, self.as_of)
+        return update(
+            history,
+            self.goal(self.target_id),
+            self.growth_pct[self.target_id] / 100,
+            self.start_year,
+        )
+
+    def on_change(self, **state) -> bytes:
+        """The slider callback: recompute, redraw in place, return the PNG the widget shows."""
+        v = self.view(**state)
+        self.figure.draw(v, history_for(self.target_id, self.as_of))
+        return self.figure.png()
+
+    def widgets(self, as_of_years: list[int]):
+        """ipywidgets UI: goal, growth (%/yr, per goal), start year, as-of year, and the chart."""
+        import ipywidgets as w
+
+        goal = w.Dropdown(options=list(self.rows), value=self.target_id, description="goal")
+        growth = w.FloatSlider(
+            value=self.growth_pct[self.target_id],
+            min=100 * GROWTH_MIN,
+            max=100 * GROWTH_MAX,
+            step=0.1,
+            description="growth %/yr",
+            continuous_update=True,
+        )
+        as_of = w.SelectionSlider(
+            options=as_of_years, value=self.as_of or as_of_years[-1], description="as of"
+        )
+        start = w.IntSlider(description="start year")
+        image = w.Image(format="png")
+        calc = w.HTML()
+
+        def _years():
+            h = history_for(goal.value, as_of.value)
+            start.min, start.max = int(h.index.min()), int(h.index.max())
+            start.value = start.max if self.start_year is None else self.start_year
+
+        def redraw(_=None):
+            image.value = self.on_change(
+                target_id=goal.value,
+                growth_pct=growth.value,
+                start_year=start.value,
+                as_of=as_of.value,
+            )
+            v = self.view()
+            req = "—" if v.required_rate is None else f"{100 * v.required_rate:+.2f} %/yr"
+            calc.value = (
+                f"<b>Required path</b>: from {v.latest_year} ({v.latest_value:g}) the goal "
+                f"{v.goal.comparison} {v.goal.goal_value:g} in {v.goal.target_year} needs {req}"
+            )
+
+        def on_goal(_):
+            growth.value = self.growth_pct[goal.value]
+            _years()
+            redraw()
+
+        goal.observe(on_goal, "value")
+        as_of.observe(lambda _: (_years(), redraw()), "value")
+        for s in (growth, start):
+            s.observe(redraw, "value")
+        _years()
+        redraw()
+        return w.VBox([w.HBox([goal, as_of]), w.HBox([growth, start]), calc, image])

@@ -61,6 +61,7 @@ def test_project_refuses_impossible_growth():
         (70.1, 70, "<", False),
         (29.0, 30, "~", True),
         (27.0, 30, "~", False),
+        (33.0, 30, "~", True),  # "about 30 %": overshooting the favourable way is no failure
     ],
 )
 def test_meets(value, goal, comparison, expected):
@@ -181,3 +182,35 @@ def test_explorer_figure_redraws_in_place():
     fig.draw(sc.update(HIST, OUTPUT, 0.09, start_year=2014), HIST)
     assert len(fig.ax.lines) == n_lines
     assert fig.png().startswith(b"\x89PNG")
+
+
+def test_goal_from_target_turns_a_reduction_into_an_index_goal():
+    row = pd.Series(
+        {
+            "id": "energy",
+            "indicator": "energy_intensity_industry_change",
+            "kind": "reduction_vs_baseline",
+            "target_value": 30.0,
+            "target_year": 2025,
+            "comparison": ">=",
+            "baseline_year": 2014,
+            "label_zh": "能耗降低30%",
+            "label_en": "Energy down 30 %",
+            "unit": "%",
+        }
+    )
+    g = sc.goal_from_target(row, lang="zh")
+    assert (g.goal_value, g.comparison, g.unit, g.label) == (70.0, "<=", "index", "能耗降低30%")
+    assert g.baseline_year == 2014
+
+
+def test_explorer_figure_blits_growth_changes_and_redraws_on_a_new_goal():
+    fig = sc.ExplorerFigure(lang="en")
+    fig.draw(sc.update(HIST, OUTPUT, 0.05), HIST)
+    assert fig.full_redraws == 1
+    fig.draw(sc.update(HIST, OUTPUT, 0.055), HIST)  # a slider step: only the path moves
+    assert fig.full_redraws == 1
+    fig.draw(sc.update(HIST, SHARE, 0.05), HIST)  # another goal: axes change
+    assert fig.full_redraws == 2
+    exported = fig.export_figure()
+    assert not any(a.get_animated() for a in exported.axes[0].get_children())
