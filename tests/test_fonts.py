@@ -1,0 +1,124 @@
+"""The CJK font: converted once to TrueType, covers every registry/catalogue text, no warnings."""
+
+import subprocess
+import sys
+import warnings
+
+import pytest
+
+from dgm import fonts
+
+
+@pytest.fixture(scope="module")
+def ttf():
+    """The converted font (converts on first use: ~45 s on a fresh machine)."""
+    from fontTools.ttLib import TTFont
+
+    path = fonts.cjk_font_path()
+    with TTFont(str(path)) as font:
+        yield path, font
+
+
+MODULES = "dgm, dgm.fonts, dgm.style, dgm.export"
+
+
+def test_import_loads_no_matplotlib():
+    code = f"import sys, {MODULES}\nassert 'matplotlib' not in sys.modules\n"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_import_sets_no_rcparams():
+    code = (
+        "import matplotlib as mpl\nbefore = dict(mpl.rcParams)\n"
+        f"import {MODULES}\nassert dict(mpl.rcParams) == before\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_source_is_the_ofl_noto_font_from_mplfonts():
+    from fontTools.ttLib import TTFont
+
+    src = fonts.source_font()
+    assert "mplfonts" in src.parts and src.name == "NotoSansCJKsc-Regular.otf"
+    with TTFont(str(src), lazy=True) as font:
+        assert "CFF " in font  # why the conversion exists
+        assert "SIL Open Font License" in font["name"].getDebugName(13)
+
+
+def test_converted_font_is_truetype_and_renamed(ttf):
+    path, font = ttf
+    assert path.parent.name == "fonts" and path.suffix == ".ttf"
+    assert "glyf" in font and "CFF " not in font
+    assert font.sfntVersion == "\x00\x01\x00\x00"
+    assert font["name"].getDebugName(1) == fonts.FAMILY
+    assert font["name"].getDebugName(6) == fonts.POSTSCRIPT_NAME
+
+
+@pytest.mark.parametrize(
+    "label, chars",
+    [
+        ("GB2312 (6763 hanzi + symbols)", sorted(fonts.gb2312_chars())),
+        ("CJK Unified Ideographs", range(0x4E00, 0x9FA6)),  # the block as of Unicode 4.1
+        ("printable ASCII", range(0x20, 0x7F)),
+        ("report punctuation", [ord(c) for c in "−–—‘’“”…‰±≥≤≈×÷℃·、。，：；（）《》〔〕「」％"]),
+    ],
+)
+def test_coverage(ttf, label, chars):
+    _, font = ttf
+    cmap = font.getBestCmap()
+    missing = [chr(c) for c in chars if c not in cmap]
+    assert not missing, f"{label}: {len(missing)} missing, e.g. {''.join(missing[:20])}"
+
+
+def test_every_registry_and_catalogue_text_has_glyphs():
+    import dgm
+
+    texts = []
+    for frame in (
+        dgm.load_targets(),
+        dgm.load_indicators(),
+        dgm.load_measures(),
+        dgm.load_sources(),
+    ):
+        for col in frame.columns:
+            if frame[col].dtype == object or str(frame[col].dtype).startswith("str"):
+                texts += [str(v) for v in frame[col].dropna()]
+    missing = fonts.missing_glyphs("".join(texts))
+    assert not missing, f"characters no font can draw: {''.join(missing)}"
+
+
+def test_minus_sign_and_cjk_render_without_warnings():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    from dgm.style import house_style
+
+    with house_style():
+        path = font_manager.findfont(fonts.FAMILY, fallback_to_default=False)
+        assert path == str(fonts.cjk_font_path())
+        assert FT2Font(path).get_char_index(0x2212) != 0  # U+2212 MINUS SIGN has a glyph
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            fig, ax = plt.subplots()
+            ax.plot([-3, -1, 2], [-4.2, 0, 1.5])
+            ax.set_title("工業總產值達到2萬億元 · 规模以上工业增加值 −4.2% ≥ 20000 亿元")
+            fig.canvas.draw()
+            labels = [t.get_text() for t in ax.get_yticklabels()]
+        plt.close(fig)
+    assert any("\u2212" in s for s in labels), labels
+
+
+def test_fonts_are_registered_only_inside_the_style():
+    import matplotlib as mpl
+
+    from dgm.style import house_style
+
+    before = mpl.rcParams["font.family"]
+    with house_style():
+        assert mpl.rcParams["font.family"][0] == fonts.FAMILY
+        assert mpl.rcParams["pdf.fonttype"] == 42
+    assert mpl.rcParams["font.family"] == before
