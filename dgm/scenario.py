@@ -472,11 +472,17 @@ class ExplorerFigure:
         )
         self.title.set_text(g.label or g.target_id)
         self.ax.set_ylabel(g.unit)
+        # room for the path at ± SLACK growth, so dragging the slider mostly blits
+        n = view.path.index[-1] - view.start_year
+        reach = [view.start_value * (1 + view.growth + d) ** n for d in (-self.SLACK, self.SLACK)]
+        if g.kind == "share":
+            reach = [min(r, 100.0) for r in reach]
         data = [
             values.to_numpy(),
             view.path.to_numpy(),
             view.required_path.to_numpy(),
             [g.goal_value],
+            reach,
         ]
         lo = min(float(min(d)) for d in data if len(d))
         hi = max(float(max(d)) for d in data if len(d))
