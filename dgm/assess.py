@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from dgm import rates
-from dgm.models import InsufficientData, escap_weights, observed
+from dgm.models import ESCAP_HALF_LIFE, ESCAP_HALF_LIVES, InsufficientData, escap_weights, observed
 from dgm.simulate import (
     MIN_FORECAST_POINTS,
     N_PATHS,
@@ -316,7 +316,7 @@ def assess_goal(
             p_escap = p_unsd = float(hist.loc[T])
         else:
             z = scale.forward(hist)
-            p_escap = float(scale.inverse(escap_projection(z, T, 5.0)))
+            p_escap = float(scale.inverse(escap_projection(z, T, ESCAP_HALF_LIFE)))
             ly, lv = int(hist.index[-1]), float(hist.iloc[-1])
             if prog is not None and prog["method"] == "compound" and kind not in CHAINED:
                 p_unsd = lv * (1 + prog["observed_rate"]) ** (T - ly)
@@ -397,6 +397,37 @@ def assess_all(as_of: int | None = None, n_paths: int = N_PATHS, seed: int = SEE
         rec = assess_goal(goal, frames[goal["indicator"]], n_paths=n_paths, seed=seed, cache=cache)
         rec["as_of"] = as_of
         out.append(rec)
+    return out
+
+
+def escap_sensitivity(as_of: int | None = None, half_lives=ESCAP_HALF_LIVES) -> pd.DataFrame:
+    """ESCAP gap per goal (rows) and weight half-life in years (columns; inf = unweighted OLS).
+
+    Only goals with a baseline and at least two points on their judged series get a row; the
+    target year's own figure, when published, replaces the projection as in assess_goal.
+    """
+    import dgm
+
+    targets = dgm.load_targets()
+    frames = series_frames(targets["indicator"].unique(), as_of)
+    rows = {}
+    for goal in targets.to_dict("records"):
+        g = _goal_frame(goal, frames[goal["indicator"]])
+        hist, base, T = g["hist"], g["base"], int(goal["target_year"])
+        if base is None or len(hist) < 2:
+            continue
+        scale = scale_for(g["kind_model"], hist.to_numpy())
+        z = scale.forward(hist)
+        row = {}
+        for hl in half_lives:
+            if T in hist.index:
+                proj = float(hist.loc[T])
+            else:
+                proj = float(scale.inverse(escap_projection(z, T, hl)))
+            row[hl] = _num(rates.escap_gap(proj, base[1], g["goal_value"]))
+        rows[goal["id"]] = row
+    out = pd.DataFrame.from_dict(rows, orient="index", columns=list(half_lives))
+    out.index.name, out.columns.name = "target_id", "half_life_years"
     return out
 
 

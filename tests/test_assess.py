@@ -181,3 +181,19 @@ def test_as_of_uses_fewer_figures():
     now = {r["target_id"]: r["n_points"] for r in assess.assess_all(n_paths=200)}
     then = {r["target_id"]: r["n_points"] for r in assess.assess_all(as_of=2015, n_paths=200)}
     assert all(then[k] <= now[k] for k in now)
+
+
+def test_escap_sensitivity_table_varies_the_half_life():
+    table = assess.escap_sensitivity()
+    assert list(table.columns) == [2.0, 5.0, 10.0, math.inf]
+    recs = {r["target_id"]: r for r in assess.assess_all(n_paths=200)}
+    for tid, row in table.iterrows():
+        if recs[tid]["escap_gap"] is not None:
+            assert row[5.0] == pytest.approx(recs[tid]["escap_gap"])
+
+
+def test_escap_projection_weights_recent_years():
+    z = pd.Series([0.0, 0.0, 0.0, 1.0, 2.0], index=range(2010, 2015))
+    flat = assess.escap_projection(z, 2016, math.inf)
+    recent = assess.escap_projection(z, 2016, 1.0)
+    assert recent > flat  # the recent rise weighs more
