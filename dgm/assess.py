@@ -334,8 +334,14 @@ def assess_goal(
         )
 
     # status
+    passed = ex_post is None and len(hist) and T < int(hist.index[-1])
     if ex_post in ("met", "not_met"):
         status = ex_post
+    elif passed:
+        # the deadline passed with no figure for it: progress only, never an "already met"
+        status = rec["eurostat_category"] or "insufficient_data"
+        if rates.meets(float(hist.iloc[-1]), cmp, gv, sign):
+            notes.append(f"the goal is met in {int(hist.index[-1])}, after its {T} deadline")
     elif met_at_base:
         status = "on_track" if already or prog is None else "deterioration"
     elif already and T >= int(hist.index[-1]):
@@ -345,10 +351,12 @@ def assess_goal(
         status = rec["eurostat_category"]
     else:
         status = "insufficient_data"
+        notes = [x for x in notes if "P(goal met) needs" not in x]
         n = len(g["yearly"]) if kind in CHAINED else n_points
+        what = _plural(n, "yearly figure") + f" after {base[0]}" if kind in CHAINED else _plural(n)
         notes.insert(
             0,
-            f"{ind}: {_plural(n)}"
+            f"{ind}: {what}"
             + (f" ({n_points} published, {len(bounds)} bound(s))" if len(bounds) else "")
             + "; rates need a baseline and a later figure, "
             + f"P(goal met) at least {MIN_FORECAST_POINTS} points",

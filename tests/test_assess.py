@@ -197,3 +197,17 @@ def test_escap_projection_weights_recent_years():
     flat = assess.escap_projection(z, 2016, math.inf)
     recent = assess.escap_projection(z, 2016, 1.0)
     assert recent > flat  # the recent rise weighs more
+
+
+def test_deadline_passed_without_a_figure_is_not_on_track():
+    goal = _goal(
+        kind="share",
+        unit="%",
+        target_value=50.0,
+        target_year=2018,
+        baseline_year=None,
+        baseline_value=None,
+    )
+    r = assess.assess_goal(goal, _frame({2021: 52.4}), n_paths=200)
+    assert r["status"] == "insufficient_data" and r["ex_post"] == "unknown"
+    assert "after its 2018 deadline" in r["notes"]
