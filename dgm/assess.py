@@ -369,28 +369,10 @@ def assess_goal(
 
 
 def series_frames(indicators, as_of: int | None = None) -> dict[str, pd.DataFrame]:
-    """{indicator: frame shaped like dgm.series(indicator, as_of)}, building the panel once.
-
-    dgm.series rebuilds the whole panel on every call (about 50 ms); slicing one dgm.panel_long
-    keeps assess_all inside its one-second budget. The frames carry the same columns and attrs.
-    """
+    """{indicator: dgm.series(indicator, as_of)} for several indicators (the panel is cached)."""
     import dgm
 
-    long = dgm.panel_long(as_of)
-    cat = dgm.load_indicators().set_index("id")
-    cols = ["value", "kind", "source_id", "reliability", "vintage", "derived"]
-    out = {}
-    for ind in indicators:
-        f = long.loc[long["indicator"] == ind, ["year", *cols]].set_index("year").sort_index()
-        f.index = f.index.astype("int64")
-        known = ind in cat.index
-        f.attrs.update(
-            indicator=ind,
-            unit=cat.at[ind, "unit"] if known else "",
-            direction=cat.at[ind, "direction"] if known else "higher_is_better",
-        )
-        out[ind] = f
-    return out
+    return {ind: dgm.series(ind, as_of) for ind in indicators}
 
 
 def assess_all(as_of: int | None = None, n_paths: int = N_PATHS, seed: int = SEED) -> list[dict]:

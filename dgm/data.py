@@ -75,14 +75,25 @@ def published_by(obs: pd.DataFrame, as_of: int | None) -> pd.DataFrame:
     return obs[obs["vintage"].fillna("9999") <= f"{as_of}-12-31"]
 
 
-def panel_long(as_of: int | None = None) -> pd.DataFrame:
-    """One chosen figure per indicator-year (published and derived), long format, with `derived` flag."""
+def _stamps() -> tuple:
+    """Modification times of every raw CSV (cache key: a changed file invalidates cached panels)."""
+    return tuple((p.name, p.stat().st_mtime_ns) for p in sorted(paths.RAW.glob("*.csv")))
+
+
+@cache
+def _panel(as_of: int | None, stamps: tuple) -> pd.DataFrame:
+    """The chosen and derived figures for one as-of year and one state of data/raw."""
     obs = published_by(load_observations(), as_of)
     units = dict(zip(*load_indicators()[["id", "unit"]].T.values, strict=True))
     chosen = panel.choose(obs)
     derived = panel.derive(chosen, units)
     out = pd.concat([chosen.assign(derived=False), derived.assign(derived=True)], ignore_index=True)
     return out.sort_values(["indicator", "year"]).reset_index(drop=True)
+
+
+def panel_long(as_of: int | None = None) -> pd.DataFrame:
+    """One chosen figure per indicator-year (published and derived), long format, with `derived` flag."""
+    return _panel(as_of, _stamps()).copy()
 
 
 def series(indicator: str, as_of: int | None = None, include_plan: bool = False) -> pd.DataFrame:
