@@ -28,7 +28,14 @@ _TIMED_IMPORT = "import time; t = time.perf_counter(); import {0}; print(time.pe
 def import_seconds(module: str, repeats: int = REPEATS) -> float:
     """Median wall seconds of `import module` in a fresh interpreter (start-up excluded)."""
     runs = [
-        float(subprocess.run([sys.executable, "-c", _TIMED_IMPORT.format(module)], capture_output=True, text=True, check=True).stdout)
+        float(
+            subprocess.run(
+                [sys.executable, "-c", _TIMED_IMPORT.format(module)],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )
         for _ in range(repeats)
     ]
     return statistics.median(runs)
@@ -61,10 +68,15 @@ def engine_timings() -> dict:
 
 def notebook_timings() -> dict:
     """The notebook collection against bare kernels, and one explorer redraw (benchmarks/bench_notebooks.py)."""
-    spec = importlib.util.spec_from_file_location("bench_notebooks", paths.ROOT / "benchmarks" / "bench_notebooks.py")
+    spec = importlib.util.spec_from_file_location(
+        "bench_notebooks", paths.ROOT / "benchmarks" / "bench_notebooks.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return {"notebook_overhead_ratio": module.notebook_overhead_ratio(), "explorer_update_ms": module.explorer_update_ms()}
+    return {
+        "notebook_overhead_ratio": module.notebook_overhead_ratio(),
+        "explorer_update_ms": module.explorer_update_ms(),
+    }
 
 
 def run(quick: bool = False) -> dict:
@@ -85,6 +97,10 @@ def main_bench(args) -> int:
     for key, value in results.items():
         if key != "goals":
             goal = GOALS.get(key)
-            verdict = "" if goal is None else f"  (goal ≤ {goal:g}: {'met' if value <= goal else 'NOT met'})"
+            verdict = (
+                ""
+                if goal is None
+                else f"  (goal ≤ {goal:g}: {'met' if value <= goal else 'NOT met'})"
+            )
             print(f"{key:<28} {value:10.4f}{verdict}")
     return 0

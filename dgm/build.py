@@ -12,8 +12,23 @@ from dgm.coverage import coverage_matrix
 from dgm.data import load_observations, panel_long
 from dgm.validate import check_paths
 
-PANEL_COLUMNS = ["indicator", "year", "value", "unit", "kind", "derived", "scope", "price_basis",
-                 "source_id", "reliability", "vintage", "n_figures", "formula", "inputs", "note"]
+PANEL_COLUMNS = [
+    "indicator",
+    "year",
+    "value",
+    "unit",
+    "kind",
+    "derived",
+    "scope",
+    "price_basis",
+    "source_id",
+    "reliability",
+    "vintage",
+    "n_figures",
+    "formula",
+    "inputs",
+    "note",
+]
 
 
 def processed_tables() -> dict[str, pd.DataFrame]:
@@ -53,7 +68,10 @@ def main_build(args) -> int:
     if problems:
         for problem in problems:
             print(problem)
-        print(f"build stopped: {len(problems)} problem(s); data/processed left as it was", file=sys.stderr)
+        print(
+            f"build stopped: {len(problems)} problem(s); data/processed left as it was",
+            file=sys.stderr,
+        )
         return 1
     tables = processed_tables()
     write_atomically(tables, paths.PROCESSED)

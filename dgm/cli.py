@@ -30,11 +30,15 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:
         p.add_argument("file", help="an .xlsx or .csv laid out like data/templates/")
         p.add_argument("--name", help="name of the new raw file (default: from FILE)")
     if name == "assess":
-        p.add_argument("--as-of", type=int, dest="as_of", help="use only figures published by YEAR-12-31")
+        p.add_argument(
+            "--as-of", type=int, dest="as_of", help="use only figures published by YEAR-12-31"
+        )
         p.add_argument("--paths", type=int, default=10_000, dest="n_paths", help="simulated paths")
         p.add_argument("--seed", type=int, default=2015, help="random seed")
     if name == "backtest":
-        p.add_argument("--as-of", type=int, dest="as_of", help="use only figures published by YEAR-12-31")
+        p.add_argument(
+            "--as-of", type=int, dest="as_of", help="use only figures published by YEAR-12-31"
+        )
     if name == "bench":
         p.add_argument("--quick", action="store_true", help="skip the notebook timings (minutes)")
     if name == "report":

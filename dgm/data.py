@@ -105,7 +105,9 @@ def series(indicator: str, as_of: int | None = None, include_plan: bool = False)
     """
     catalogue = load_indicators().set_index("id")
     if indicator not in catalogue.index:
-        raise KeyError(f"unknown indicator '{indicator}' (expected an id from data/raw/indicators.csv)")
+        raise KeyError(
+            f"unknown indicator '{indicator}' (expected an id from data/raw/indicators.csv)"
+        )
     long = panel_long(as_of)
     cols = ["value", "kind", "source_id", "reliability", "vintage", "derived"]
     out = long.loc[long["indicator"] == indicator, ["year", *cols]].set_index("year").sort_index()
@@ -116,5 +118,9 @@ def series(indicator: str, as_of: int | None = None, include_plan: bool = False)
         plan = plans.sort_values("vintage").groupby("year")["value"].last()
         plan.index = plan.index.astype("int64")
         out = out.join(plan.rename("plan"), how="outer")
-    out.attrs.update(indicator=indicator, unit=catalogue.at[indicator, "unit"], direction=catalogue.at[indicator, "direction"])
+    out.attrs.update(
+        indicator=indicator,
+        unit=catalogue.at[indicator, "unit"],
+        direction=catalogue.at[indicator, "direction"],
+    )
     return out

@@ -82,7 +82,9 @@ def _drop_known_sources(path: Path, raw: Path) -> None:
         csv.writer(fh, lineterminator="\n").writerows([header, *new])
 
 
-def import_file(source: Path, name: str | None = None, raw: Path | None = None) -> tuple[list, list[Path]]:
+def import_file(
+    source: Path, name: str | None = None, raw: Path | None = None
+) -> tuple[list, list[Path]]:
     """Validate `source` and, when clean, add it to `raw`; return (problems, files written)."""
     raw = raw or paths.RAW
     name = slug(name or source.name)
@@ -96,16 +98,32 @@ def import_file(source: Path, name: str | None = None, raw: Path | None = None) 
         else:
             from dgm.rawio import Problem
 
-            return [Problem(str(source), 0, "-", f"unsupported file type (expected .xlsx or .csv, got '{source.suffix}')")], []
+            return [
+                Problem(
+                    str(source),
+                    0,
+                    "-",
+                    f"unsupported file type (expected .xlsx or .csv, got '{source.suffix}')",
+                )
+            ], []
         _drop_known_sources(tmp / "sources_import.csv", raw)
         staged = {p: n for p, n in staged.items() if p.exists()}
         existing = sorted(raw.glob("observations*.csv")) + sorted(raw.glob("sources*.csv"))
-        problems = check_dataset(existing + sorted(staged), manifests=False, reference_dir=raw, names=staged)
+        problems = check_dataset(
+            existing + sorted(staged), manifests=False, reference_dir=raw, names=staged
+        )
         problems = [p for p in problems if p.file in staged.values()]
         if not any(p.name.startswith("observations") for p in staged):
             from dgm.rawio import Problem
 
-            problems.append(Problem(str(source), 0, "-", "no observations sheet (expected a sheet named 'observations', as in data/templates/)"))
+            problems.append(
+                Problem(
+                    str(source),
+                    0,
+                    "-",
+                    "no observations sheet (expected a sheet named 'observations', as in data/templates/)",
+                )
+            )
         if problems:
             return problems, []
         targets = {p: raw / p.name.replace("_import", f"_{name}") for p in staged}
@@ -113,13 +131,18 @@ def import_file(source: Path, name: str | None = None, raw: Path | None = None) 
         if clashes:
             from dgm.rawio import Problem
 
-            return [Problem(str(t), 0, "-", "already exists (expected a new name; pass --name)") for t in clashes], []
+            return [
+                Problem(str(t), 0, "-", "already exists (expected a new name; pass --name)")
+                for t in clashes
+            ], []
         written = []
         for src, dst in sorted(targets.items()):
             tmp_dst = dst.with_name(f".{dst.name}.tmp")
             shutil.copyfile(src, tmp_dst)
             tmp_dst.replace(dst)
-            dst.with_name(dst.name + ".yml").write_text(manifest_text(dst.name.split("_")[0], source, dst), encoding="utf-8")
+            dst.with_name(dst.name + ".yml").write_text(
+                manifest_text(dst.name.split("_")[0], source, dst), encoding="utf-8"
+            )
             written.append(dst)
         return [], written
 
@@ -128,7 +151,9 @@ def main_import(args) -> int:
     """`dgm import FILE [--name NAME]`: exit 0 and list the new files, or list the problems and exit 1."""
     source = Path(args.file)
     if not source.is_file():
-        print(f"{source}:0:-: no such file (expected an .xlsx or .csv laid out like data/templates/)")
+        print(
+            f"{source}:0:-: no such file (expected an .xlsx or .csv laid out like data/templates/)"
+        )
         return 1
     problems, written = import_file(source, args.name)
     for problem in problems:
@@ -142,16 +167,27 @@ def main_import(args) -> int:
 
 
 EXAMPLE_OBSERVATION = {
-    "indicator": "gdp", "year": 2016, "value": 6827.67, "as_written": "6827.67亿元", "unit": "亿元",
-    "kind": "estimate", "scope": "whole city", "price_basis": "current", "vintage": "2017-02-04",
+    "indicator": "gdp",
+    "year": 2016,
+    "value": 6827.67,
+    "as_written": "6827.67亿元",
+    "unit": "亿元",
+    "kind": "estimate",
+    "scope": "whole city",
+    "price_basis": "current",
+    "vintage": "2017-02-04",
     "source_id": "dg-jan-release-2016-southcn",
     "quote": "3日,东莞市统计局发布的经济运行情况显示,2016年,东莞实现地区生产总值6827.67亿元,比上年增长8.1%",
-    "reliability": "C", "note": "example row: the January release as reported by 南方日报",
+    "reliability": "C",
+    "note": "example row: the January release as reported by 南方日报",
 }
 EXAMPLE_SOURCE = {
-    "source_id": "dg-jan-release-2016-southcn", "title": "2016年东莞经济运行情况——十三五开局良好",
-    "publisher": "南方+（南方日报）", "published": "2017-02-04",
-    "url": "http://static.nfapp.southcn.com/content/201702/04/c270555.html", "accessed": "2026-11-28",
+    "source_id": "dg-jan-release-2016-southcn",
+    "title": "2016年东莞经济运行情况——十三五开局良好",
+    "publisher": "南方+（南方日报）",
+    "published": "2017-02-04",
+    "url": "http://static.nfapp.southcn.com/content/201702/04/c270555.html",
+    "accessed": "2026-11-28",
 }
 INSTRUCTIONS = [
     "How to fill this workbook for `dgm import FILE.xlsx`",

@@ -10,7 +10,16 @@ import math
 import re
 
 # Chinese/Japanese magnitude words, longest first, in plain units.
-MAGNITUDES = {"万亿": 1e12, "萬億": 1e12, "兆": 1e12, "亿": 1e8, "億": 1e8, "万": 1e4, "萬": 1e4, "千": 1e3}
+MAGNITUDES = {
+    "万亿": 1e12,
+    "萬億": 1e12,
+    "兆": 1e12,
+    "亿": 1e8,
+    "億": 1e8,
+    "万": 1e4,
+    "萬": 1e4,
+    "千": 1e3,
+}
 ENGLISH_MAGNITUDES = {"trillion": 1e12, "billion": 1e9, "million": 1e6}
 # What one catalogue unit is worth in plain units (亿元 = 1e8 yuan); other units are counts or rates.
 UNIT_SCALE = {"亿元": 1e8}
@@ -22,7 +31,9 @@ LEADING = ("超过", "突破", "超", "逾", "约", "近", "达到", "达")
 TRAILING = ("左右", "以上", "以下", "上下")
 _NUMBER = r"\d[\d,，]*(?:\.\d+)?"
 _CN = re.compile(rf"^([-+−]?)({_NUMBER})(万亿|萬億|兆|亿|億|万|萬|千)?(?:多|余)?(.*)$")
-_EN = re.compile(rf"^({_NUMBER})\s*(trillion|billion|million)?\s*(yuan|percent|-percent|per cent)?$")
+_EN = re.compile(
+    rf"^({_NUMBER})\s*(trillion|billion|million)?\s*(yuan|percent|-percent|per cent)?$"
+)
 _RANGE = re.compile(rf"^({_NUMBER})\s*(%|％)?\s*[-~～—至到]\s*({_NUMBER}.*)$")
 
 
@@ -48,7 +59,15 @@ def _to_unit(number: float, plain: float | None, suffix: str, unit: str, as_writ
     """Scale a number (times `plain` units, None when no magnitude was written) into `unit`."""
     suffix = SYNONYMS.get(suffix, suffix)
     if unit == "%":
-        if plain is not None or suffix not in ("%", "％", "percent", "-percent", "per cent", "个百分点", "百分点"):
+        if plain is not None or suffix not in (
+            "%",
+            "％",
+            "percent",
+            "-percent",
+            "per cent",
+            "个百分点",
+            "百分点",
+        ):
             raise FigureError(as_written, "a percentage such as 3.54%")
         return number
     if unit in UNIT_SCALE:
@@ -82,7 +101,9 @@ def parse_range(as_written: str, unit: str, context: str = "") -> tuple[float, f
         return value, value
     if m := _CN.match(s):
         sign, digits, magnitude, suffix = m.groups()
-        number = float(digits.replace(",", "").replace("，", "")) * (-1 if sign in ("-", "−") else 1)
+        number = float(digits.replace(",", "").replace("，", "")) * (
+            -1 if sign in ("-", "−") else 1
+        )
         value = _to_unit(number, MAGNITUDES.get(magnitude), suffix.strip(), unit, as_written)
         return value, value
     raise FigureError(as_written, "digits with a unit, e.g. 5008.81亿元 or 3.54%")
@@ -93,7 +114,9 @@ def parse_figure(as_written: str, unit: str, context: str = "") -> float:
     return parse_range(as_written, unit, context)[0]
 
 
-def matches(value: float, as_written: str, unit: str, context: str = "", rel_tol: float = 1e-6) -> bool:
+def matches(
+    value: float, as_written: str, unit: str, context: str = "", rel_tol: float = 1e-6
+) -> bool:
     """True when `value` is the figure `as_written` states (either end of a range; for % also its negative)."""
     candidates = list(parse_range(as_written, unit, context))
     if unit == "%":

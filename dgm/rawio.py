@@ -43,12 +43,28 @@ class DataError(ValueError):
 def _decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
     """UTF-8 text of a file, or the reason it is not plain UTF-8 CSV text."""
     if not data.strip():
-        return None, [Problem(name, 0, "-", "file is empty (expected a header row and data rows, got 0 rows)")]
+        return None, [
+            Problem(name, 0, "-", "file is empty (expected a header row and data rows, got 0 rows)")
+        ]
     for magic, what in _MAGIC.items():
         if data.startswith(magic):
-            return None, [Problem(name, 0, "-", f"file is {what} .csv (expected UTF-8 CSV text; export the sheet as CSV or use `dgm import`)")]
+            return None, [
+                Problem(
+                    name,
+                    0,
+                    "-",
+                    f"file is {what} .csv (expected UTF-8 CSV text; export the sheet as CSV or use `dgm import`)",
+                )
+            ]
     if data.startswith(b"\xef\xbb\xbf"):
-        return None, [Problem(name, 1, "-", "file starts with a UTF-8 byte-order mark (expected UTF-8 without BOM; re-save as plain UTF-8)")]
+        return None, [
+            Problem(
+                name,
+                1,
+                "-",
+                "file starts with a UTF-8 byte-order mark (expected UTF-8 without BOM; re-save as plain UTF-8)",
+            )
+        ]
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as err:
@@ -60,10 +76,16 @@ def _decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
         except UnicodeDecodeError:
             pass
         got = data[err.start : err.start + 2].hex(" ")
-        return None, [Problem(name, line, "-", f"file is not UTF-8 (expected UTF-8 text, got bytes {got}{hint})")]
+        return None, [
+            Problem(
+                name, line, "-", f"file is not UTF-8 (expected UTF-8 text, got bytes {got}{hint})"
+            )
+        ]
 
 
-def read_strings(path: Path | str, table: Table, name: str | None = None) -> tuple[pd.DataFrame | None, list[Problem]]:
+def read_strings(
+    path: Path | str, table: Table, name: str | None = None
+) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Read a CSV as strings (index = line number), checking encoding, header and row lengths."""
     path = Path(path)
     name = name or str(path)
@@ -73,7 +95,11 @@ def read_strings(path: Path | str, table: Table, name: str | None = None) -> tup
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as err:
-        return None, [Problem(name, 0, "-", f"not a valid CSV file (expected comma-separated values, got: {err})")]
+        return None, [
+            Problem(
+                name, 0, "-", f"not a valid CSV file (expected comma-separated values, got: {err})"
+            )
+        ]
     header = [h.strip() for h in rows[0]]
     expected = list(table.columns)
     missing = [c for c in expected if c not in header]
@@ -87,18 +113,34 @@ def read_strings(path: Path | str, table: Table, name: str | None = None) -> tup
             what.append("unknown " + ", ".join(unknown))
         if len(set(header)) != len(header):
             what.append("a repeated column")
-        return None, [Problem(name, 1, "-", f"header has {'; '.join(what)} (expected the {table.name} columns {','.join(expected)}, got {got})")]
+        return None, [
+            Problem(
+                name,
+                1,
+                "-",
+                f"header has {'; '.join(what)} (expected the {table.name} columns {','.join(expected)}, got {got})",
+            )
+        ]
     records, index = [], []
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            problems.append(Problem(name, line, "-", f"row has {len(row)} fields (expected {len(header)}, as in the header)"))
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    "-",
+                    f"row has {len(row)} fields (expected {len(header)}, as in the header)",
+                )
+            )
             continue
         records.append([cell.strip() for cell in row])
         index.append(line)
     if not records and not problems:
-        problems.append(Problem(name, 0, "-", "file has a header but no data rows (expected at least one row)"))
+        problems.append(
+            Problem(name, 0, "-", "file has a header but no data rows (expected at least one row)")
+        )
     frame = pd.DataFrame(records, columns=header, index=pd.Index(index, name="line"), dtype="str")
     return frame[expected], problems
 
@@ -110,30 +152,54 @@ def typed(frame: pd.DataFrame, table: Table, name: str) -> tuple[pd.DataFrame, l
         raw = frame[col]
         blank = raw.eq("")
         for line in raw.index[blank & spec.required]:
-            problems.append(Problem(name, int(line), col, f"missing value (expected {spec.expected()}, got an empty cell)"))
+            problems.append(
+                Problem(
+                    name,
+                    int(line),
+                    col,
+                    f"missing value (expected {spec.expected()}, got an empty cell)",
+                )
+            )
         if spec.type in ("float", "int"):
-            values = pd.to_numeric(raw.str.replace(",", "", regex=False).where(~blank), errors="coerce")
+            values = pd.to_numeric(
+                raw.str.replace(",", "", regex=False).where(~blank), errors="coerce"
+            )
             bad = values.isna() & ~blank
             if spec.type == "int":
                 bad |= values.notna() & (values % 1 != 0)
             for line in raw.index[bad]:
-                problems.append(Problem(name, int(line), col, f"not {'a whole number' if spec.type == 'int' else 'a number'} (expected {spec.expected()}, got '{raw[line]}')"))
+                problems.append(
+                    Problem(
+                        name,
+                        int(line),
+                        col,
+                        f"not {'a whole number' if spec.type == 'int' else 'a number'} (expected {spec.expected()}, got '{raw[line]}')",
+                    )
+                )
             values = values.mask(bad)
             out[col] = values.astype("Int64") if spec.type == "int" else values.astype("float64")
         else:
             if spec.type == "date":
                 bad = ~blank & ~raw.str.match(DATE_PATTERN)
                 for line in raw.index[bad]:
-                    problems.append(Problem(name, int(line), col, f"not a date (expected {spec.expected()}, got '{raw[line]}')"))
+                    problems.append(
+                        Problem(
+                            name,
+                            int(line),
+                            col,
+                            f"not a date (expected {spec.expected()}, got '{raw[line]}')",
+                        )
+                    )
             out[col] = raw.mask(blank)
     return pd.DataFrame(out, index=frame.index), problems
 
 
-def read_table(path: Path | str, table: Table, name: str | None = None) -> tuple[pd.DataFrame | None, list[Problem]]:
+def read_table(
+    path: Path | str, table: Table, name: str | None = None
+) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Read and type one raw CSV; the frame is None when the file could not be read at all."""
     frame, problems = read_strings(path, table, name)
     if frame is None:
         return None, problems
     frame, more = typed(frame, table, name or str(path))
     return frame, problems + more
-

@@ -66,11 +66,16 @@ TABLES = {
     "sources": Table(
         "sources",
         {
-            "source_id": Col(pattern=r"^[a-z0-9][a-z0-9-]*$", hint="a kebab-case id such as dg-bulletin-2016"),
+            "source_id": Col(
+                pattern=r"^[a-z0-9][a-z0-9-]*$", hint="a kebab-case id such as dg-bulletin-2016"
+            ),
             "title": Col(),
             "publisher": Col(),
             "published": Col(type="date", required=False),
-            "url": Col(pattern=r"^(https?://\S+|offline:.+)$", hint="a URL starting with http:// or https:// (or offline: and where the copy is)"),
+            "url": Col(
+                pattern=r"^(https?://\S+|offline:.+)$",
+                hint="a URL starting with http:// or https:// (or offline: and where the copy is)",
+            ),
             "accessed": Col(type="date"),
         },
         key=("source_id",),

@@ -13,7 +13,7 @@ import pandas as pd
 from dgm import paths
 from dgm.numbers import FigureError, matches
 from dgm.rawio import Problem, read_table
-from dgm.schemas import QUOTE_MAX, TABLES, Col, Table, table_for
+from dgm.schemas import TABLES, Col, Table, table_for
 
 MANIFEST_KEYS = ("description", "sha256")
 
@@ -26,11 +26,20 @@ def _rule_checks(col: str, spec: Col) -> list:
     if spec.choices:
         checks.append(pa.Check.isin(list(spec.choices), error=f"expected {spec.expected()}"))
     if spec.range:
-        checks.append(pa.Check.in_range(*spec.range, error=f"out of range (expected {spec.expected()}"))
+        checks.append(
+            pa.Check.in_range(*spec.range, error=f"out of range (expected {spec.expected()}")
+        )
     if spec.pattern:
-        checks.append(pa.Check.str_matches(spec.pattern, error=f"bad format (expected {spec.expected()}"))
+        checks.append(
+            pa.Check.str_matches(spec.pattern, error=f"bad format (expected {spec.expected()}")
+        )
     if spec.max_len:
-        checks.append(pa.Check.str_length(max_value=spec.max_len, error=f"too long (expected at most {spec.max_len} characters"))
+        checks.append(
+            pa.Check.str_length(
+                max_value=spec.max_len,
+                error=f"too long (expected at most {spec.max_len} characters",
+            )
+        )
     return checks
 
 
@@ -71,42 +80,97 @@ def check_duplicates(frames: list[tuple[str, pd.DataFrame]], table: Table) -> li
     label = ", ".join(table.key)
     problems = []
     for name, frame in frames:
-        for line, key in zip(frame.index, frame[list(table.key)].itertuples(index=False, name=None), strict=True):
+        for line, key in zip(
+            frame.index, frame[list(table.key)].itertuples(index=False, name=None), strict=True
+        ):
             key = tuple(None if pd.isna(k) else k for k in key)
             if key not in seen:
                 seen[key] = (name, int(line))
                 continue
             file, first = seen[key]
             where = f"line {first}" if file == name else f"{file} line {first}"
-            problems.append(Problem(name, int(line), table.key[0], f"duplicate row (expected one row per {label}, got a repeat of {where})"))
+            problems.append(
+                Problem(
+                    name,
+                    int(line),
+                    table.key[0],
+                    f"duplicate row (expected one row per {label}, got a repeat of {where})",
+                )
+            )
     return problems
 
 
-def check_observation_rows(frame: pd.DataFrame, name: str, units: dict, sources: set) -> list[Problem]:
+def check_observation_rows(
+    frame: pd.DataFrame, name: str, units: dict, sources: set
+) -> list[Problem]:
     """Each figure: known indicator and source, the catalogue unit, as_written in quote and equal to value."""
     problems = []
     for line, row in frame.iterrows():
         line = int(line)
         ind, unit = row["indicator"], row["unit"]
         if pd.notna(ind) and ind not in units:
-            problems.append(Problem(name, line, "indicator", f"unknown indicator (expected an id from indicators.csv, got '{ind}')"))
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    "indicator",
+                    f"unknown indicator (expected an id from indicators.csv, got '{ind}')",
+                )
+            )
         elif pd.notna(unit) and pd.notna(ind) and unit != units[ind]:
-            problems.append(Problem(name, line, "unit", f"wrong unit for {ind} (expected '{units[ind]}', got '{unit}')"))
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    "unit",
+                    f"wrong unit for {ind} (expected '{units[ind]}', got '{unit}')",
+                )
+            )
         if pd.notna(row["source_id"]) and row["source_id"] not in sources:
-            problems.append(Problem(name, line, "source_id", f"unknown source (expected a source_id from sources.csv, got '{row['source_id']}')"))
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    "source_id",
+                    f"unknown source (expected a source_id from sources.csv, got '{row['source_id']}')",
+                )
+            )
         written, quote = row["as_written"], row["quote"]
         if pd.isna(written) or pd.isna(quote):
             continue
         if written not in quote:
-            problems.append(Problem(name, line, "quote", f"quote does not contain the figure (expected the text '{written}' in the quote, got '{quote[:60]}…')"))
-        unit = units.get(ind, unit)  # read the figure in the catalogue unit (a wrong unit is reported above)
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    "quote",
+                    f"quote does not contain the figure (expected the text '{written}' in the quote, got '{quote[:60]}…')",
+                )
+            )
+        unit = units.get(
+            ind, unit
+        )  # read the figure in the catalogue unit (a wrong unit is reported above)
         if pd.isna(row["value"]) or pd.isna(unit):
             continue
         try:
             if not matches(row["value"], written, unit, context=quote):
-                problems.append(Problem(name, line, "value", f"value does not match as_written (expected the number '{written}' states in {unit}, got {row['value']:g})"))
+                problems.append(
+                    Problem(
+                        name,
+                        line,
+                        "value",
+                        f"value does not match as_written (expected the number '{written}' states in {unit}, got {row['value']:g})",
+                    )
+                )
         except FigureError as err:
-            problems.append(Problem(name, line, "as_written", f"cannot read the figure (expected {err.expected}, got '{written}')"))
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    "as_written",
+                    f"cannot read the figure (expected {err.expected}, got '{written}')",
+                )
+            )
     return problems
 
 
@@ -116,9 +180,23 @@ def check_target_rows(frame: pd.DataFrame, name: str, units: dict) -> list[Probl
     for line, row in frame.iterrows():
         ind = row["indicator"]
         if pd.notna(ind) and ind not in units:
-            problems.append(Problem(name, int(line), "indicator", f"unknown indicator (expected an id from indicators.csv, got '{ind}')"))
+            problems.append(
+                Problem(
+                    name,
+                    int(line),
+                    "indicator",
+                    f"unknown indicator (expected an id from indicators.csv, got '{ind}')",
+                )
+            )
         elif pd.notna(ind) and pd.notna(row["unit"]) and row["unit"] != units[ind]:
-            problems.append(Problem(name, int(line), "unit", f"wrong unit for {ind} (expected '{units[ind]}', got '{row['unit']}')"))
+            problems.append(
+                Problem(
+                    name,
+                    int(line),
+                    "unit",
+                    f"wrong unit for {ind} (expected '{units[ind]}', got '{row['unit']}')",
+                )
+            )
     return problems
 
 
@@ -128,7 +206,14 @@ def check_measure_rows(frame: pd.DataFrame, name: str, targets: set) -> list[Pro
     for line, cell in frame["serves_targets"].dropna().items():
         for tid in (t.strip() for t in cell.split(";")):
             if tid and tid not in targets:
-                problems.append(Problem(name, int(line), "serves_targets", f"unknown goal (expected ids from targets.csv, got '{tid}')"))
+                problems.append(
+                    Problem(
+                        name,
+                        int(line),
+                        "serves_targets",
+                        f"unknown goal (expected ids from targets.csv, got '{tid}')",
+                    )
+                )
     return problems
 
 
@@ -148,12 +233,37 @@ def check_manifest(path: Path, name: str) -> list[Problem]:
     try:
         meta = yaml.safe_load(manifest.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as err:
-        return [Problem(mname, 0, "-", f"manifest is not valid YAML (expected a mapping, got: {str(err).splitlines()[0]})")]
+        return [
+            Problem(
+                mname,
+                0,
+                "-",
+                f"manifest is not valid YAML (expected a mapping, got: {str(err).splitlines()[0]})",
+            )
+        ]
     if not isinstance(meta, dict):
-        return [Problem(mname, 0, "-", f"manifest is not a mapping (expected keys {', '.join(MANIFEST_KEYS)})")]
-    problems = [Problem(mname, 0, k, f"missing key (expected '{k}' in the manifest)") for k in MANIFEST_KEYS if k not in meta]
+        return [
+            Problem(
+                mname,
+                0,
+                "-",
+                f"manifest is not a mapping (expected keys {', '.join(MANIFEST_KEYS)})",
+            )
+        ]
+    problems = [
+        Problem(mname, 0, k, f"missing key (expected '{k}' in the manifest)")
+        for k in MANIFEST_KEYS
+        if k not in meta
+    ]
     if "sha256" in meta and str(meta["sha256"]) != sha256(path):
-        problems.append(Problem(mname, 0, "sha256", f"checksum does not match the file (expected {sha256(path)}, got {meta['sha256']}); the raw file changed"))
+        problems.append(
+            Problem(
+                mname,
+                0,
+                "sha256",
+                f"checksum does not match the file (expected {sha256(path)}, got {meta['sha256']}); the raw file changed",
+            )
+        )
     return problems
 
 
@@ -167,7 +277,11 @@ def _display(path: Path) -> str:
 
 def _raw_files(directory: Path) -> list[Path]:
     """Data files of a raw directory (manifests themselves excluded), sorted."""
-    return sorted(p for p in directory.rglob("*") if p.is_file() and p.suffix != ".yml" and not p.name.startswith("."))
+    return sorted(
+        p
+        for p in directory.rglob("*")
+        if p.is_file() and p.suffix != ".yml" and not p.name.startswith(".")
+    )
 
 
 def _reference(frames: dict, table: str, column: str, reference_dir: Path) -> set:
@@ -180,7 +294,12 @@ def _reference(frames: dict, table: str, column: str, reference_dir: Path) -> se
     return known
 
 
-def check_dataset(files: list[Path], manifests: bool = True, reference_dir: Path | None = None, names: dict | None = None) -> list[Problem]:
+def check_dataset(
+    files: list[Path],
+    manifests: bool = True,
+    reference_dir: Path | None = None,
+    names: dict | None = None,
+) -> list[Problem]:
     """Check files as one dataset: each table, its rules, duplicates, cross-file references, manifests.
 
     `names` maps a file to the name problems should carry (e.g. the workbook a temp file came from).
@@ -199,24 +318,37 @@ def check_dataset(files: list[Path], manifests: bool = True, reference_dir: Path
         table = table_for(path.name)
         if table is None:
             known = ", ".join(TABLES)
-            problems.append(Problem(name, 0, "-", f"unknown table (expected a file name starting with one of {known}, got {path.name})"))
+            problems.append(
+                Problem(
+                    name,
+                    0,
+                    "-",
+                    f"unknown table (expected a file name starting with one of {known}, got {path.name})",
+                )
+            )
             continue
         frame, more = read_table(path, table, name)
         problems += more
         if frame is None:
             continue
         problems += check_rules(frame, table, name)
-        frames[table.name] = pd.concat([frames[table.name], frame]) if frames.get(table.name) is not None else frame
+        frames[table.name] = (
+            pd.concat([frames[table.name], frame]) if frames.get(table.name) is not None else frame
+        )
         tables.append((path, name, table, frame))
     indicators = frames.get("indicators")
     if indicators is None:
         ref, _ = read_table(reference_dir / "indicators.csv", TABLES["indicators"])
         indicators = ref
-    units = {} if indicators is None else dict(zip(indicators["id"], indicators["unit"], strict=True))
+    units = (
+        {} if indicators is None else dict(zip(indicators["id"], indicators["unit"], strict=True))
+    )
     sources = _reference(frames, "sources", "source_id", reference_dir)
     targets = _reference(frames, "targets", "id", reference_dir)
     for table in {t.name: t for _, _, t, _ in tables}.values():
-        problems += check_duplicates([(name, frame) for _, name, t, frame in tables if t is table], table)
+        problems += check_duplicates(
+            [(name, frame) for _, name, t, frame in tables if t is table], table
+        )
     for _, name, table, frame in tables:
         if table.name == "observations":
             problems += check_observation_rows(frame, name, units, sources)
@@ -237,9 +369,18 @@ def check_paths(targets: list[str | Path]) -> tuple[list[Problem], int]:
             problems += check_dataset(files, manifests=True, reference_dir=target)
         elif target.is_file():
             files = [target]
-            problems += check_dataset(files, manifests=target.with_name(target.name + ".yml").exists())
+            problems += check_dataset(
+                files, manifests=target.with_name(target.name + ".yml").exists()
+            )
         else:
-            problems.append(Problem(str(target), 0, "-", "no such file or directory (expected a raw CSV file or a directory)"))
+            problems.append(
+                Problem(
+                    str(target),
+                    0,
+                    "-",
+                    "no such file or directory (expected a raw CSV file or a directory)",
+                )
+            )
             files = []
         count += len(files)
     return sorted(set(problems), key=lambda p: (p.file, p.row, p.column, p.message)), count

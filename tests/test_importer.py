@@ -24,7 +24,11 @@ def raw(tmp_path) -> Path:
 
 
 def _tree_digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_shipped_template_is_the_one_the_code_writes(tmp_path):
@@ -32,7 +36,9 @@ def test_shipped_template_is_the_one_the_code_writes(tmp_path):
     write_template(fresh)
     for sheet in ("instructions", "observations", "sources"):
         shipped = [r for r in openpyxl.load_workbook(TEMPLATE)[sheet].iter_rows(values_only=True)]
-        assert shipped == [r for r in openpyxl.load_workbook(fresh)[sheet].iter_rows(values_only=True)]
+        assert shipped == [
+            r for r in openpyxl.load_workbook(fresh)[sheet].iter_rows(values_only=True)
+        ]
 
 
 def test_template_row_already_in_raw_is_refused_as_a_duplicate(raw):
@@ -50,14 +56,20 @@ def test_new_rows_import_and_the_dataset_still_checks(raw, tmp_path):
     book.save(edited)
     problems, written = import_file(edited, raw=raw)
     assert problems == []
-    assert [p.name for p in written] == ["observations_yearbook_2024.csv"]  # its source is already known
+    assert [p.name for p in written] == [
+        "observations_yearbook_2024.csv"
+    ]  # its source is already known
     assert all(p.with_name(p.name + ".yml").exists() for p in written)
     assert check_paths([raw])[0] == []
 
 
 def _line_of_example(raw: Path) -> int:
     lines = (raw / "observations.csv").read_text(encoding="utf-8").splitlines()
-    return next(i for i, line in enumerate(lines, start=1) if line.startswith("gdp,2016,6827.67,") and "2017-02-04" in line)
+    return next(
+        i
+        for i, line in enumerate(lines, start=1)
+        if line.startswith("gdp,2016,6827.67,") and "2017-02-04" in line
+    )
 
 
 def test_invalid_workbook_is_refused_and_raw_is_unchanged(raw, tmp_path):
@@ -88,7 +100,9 @@ def test_csv_import_and_no_overwrite(raw, tmp_path):
     assert written == [] and problems[0].message.startswith("duplicate row")
     csv_template.write_text(text.replace(",2017-02-04,", ",2017-02-06,"), encoding="utf-8")
     problems, written = import_file(csv_template, name="mine", raw=raw)
-    assert written == [] and [p.message for p in problems] == ["already exists (expected a new name; pass --name)"]
+    assert written == [] and [p.message for p in problems] == [
+        "already exists (expected a new name; pass --name)"
+    ]
     assert _tree_digest(raw) == before
 
 

@@ -37,7 +37,10 @@ def test_known_figures(written, unit, value):
     assert parse_figure(written, unit) == pytest.approx(value)
 
 
-@pytest.mark.parametrize(("written", "unit"), [("六千亿元", "亿元"), ("3.54元", "%"), ("5008.81元", "亿元"), ("12个", "家"), ("2万亿%", "%")])
+@pytest.mark.parametrize(
+    ("written", "unit"),
+    [("六千亿元", "亿元"), ("3.54元", "%"), ("5008.81元", "亿元"), ("12个", "家"), ("2万亿%", "%")],
+)
 def test_unreadable_figures_say_what_was_expected(written, unit):
     with pytest.raises(FigureError) as err:
         parse_figure(written, unit)

@@ -49,7 +49,12 @@ def test_share_is_derived_only_where_none_is_published():
     )
     derived = panel.derive(panel.choose(obs), {"advanced_mfg_share": "%"})
     (row,) = derived.to_dict("records")
-    assert (row["indicator"], row["year"], row["value"], row["kind"]) == ("advanced_mfg_share", 2020, 50.0, "derived")
+    assert (row["indicator"], row["year"], row["value"], row["kind"]) == (
+        "advanced_mfg_share",
+        2020,
+        50.0,
+        "derived",
+    )
     assert row["formula"] == "advanced_mfg_va / industrial_va_above × 100"
     assert row["source_id"] == "s1;s2"
 
@@ -79,5 +84,10 @@ def test_above_size_output_bounds_all_industry_output_from_below():
     )
     derived = panel.derive(panel.choose(obs), {"industrial_output_all": "亿元"})
     (row,) = derived.to_dict("records")
-    assert (row["indicator"], row["year"], row["value"], row["kind"]) == ("industrial_output_all", 2024, 25000.0, "lower_bound")
+    assert (row["indicator"], row["year"], row["value"], row["kind"]) == (
+        "industrial_output_all",
+        2024,
+        25000.0,
+        "lower_bound",
+    )
     assert row["formula"] == "industrial_output_all ≥ industrial_output_above"

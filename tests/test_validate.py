@@ -17,32 +17,80 @@ REFERENCE = FIXTURES / "reference"
 OBS_COLUMNS = "indicator,year,value,as_written,unit,kind,scope,price_basis,vintage,source_id,quote,reliability,note"
 
 EXPECTED = {
-    "observations_bad_price_basis.csv": ["2:price_basis: not allowed (expected one of current, comparable, got 'nominal')"],
-    "observations_bad_vintage.csv": ["2:vintage: not a date (expected an ISO date YYYY-MM-DD (or YYYY-MM, YYYY), got '04/02/2017')"],
-    "observations_bom.csv": ["1:-: file starts with a UTF-8 byte-order mark (expected UTF-8 without BOM; re-save as plain UTF-8)"],
-    "observations_duplicate.csv": ["3:indicator: duplicate row (expected one row per indicator, year, kind, source_id, vintage, got a repeat of line 2)"],
-    "observations_empty.csv": ["0:-: file is empty (expected a header row and data rows, got 0 rows)"],
-    "observations_excel_renamed.csv": ["0:-: file is an Excel workbook (.xlsx, a zip archive) renamed .csv (expected UTF-8 CSV text; export the sheet as CSV or use `dgm import`)"],
-    "observations_gbk.csv": ["2:-: file is not UTF-8 (expected UTF-8 text, got bytes d2 da; it reads as GBK/GB18030, re-save it as UTF-8)"],
-    "observations_header_only.csv": ["0:-: file has a header but no data rows (expected at least one row)"],
-    "observations_missing_column.csv": [f"1:-: header has missing quote (expected the observations columns {OBS_COLUMNS}, got {OBS_COLUMNS.replace(',quote', '')})"],
-    "observations_missing_source.csv": ["2:source_id: missing value (expected text, got an empty cell)"],
-    "observations_quote_too_long.csv": ["2:quote: too long (expected at most 200 characters, got 223)"],
-    "observations_quote_without_figure.csv": ["2:quote: quote does not contain the figure (expected the text '6872.67亿元' in the quote, got '3日,东莞市统计局发布的经济运行情况显示,2016年,东莞实现地区生产总值6827.67亿元,比上年增长8.1%…')"],
+    "observations_bad_price_basis.csv": [
+        "2:price_basis: not allowed (expected one of current, comparable, got 'nominal')"
+    ],
+    "observations_bad_vintage.csv": [
+        "2:vintage: not a date (expected an ISO date YYYY-MM-DD (or YYYY-MM, YYYY), got '04/02/2017')"
+    ],
+    "observations_bom.csv": [
+        "1:-: file starts with a UTF-8 byte-order mark (expected UTF-8 without BOM; re-save as plain UTF-8)"
+    ],
+    "observations_duplicate.csv": [
+        "3:indicator: duplicate row (expected one row per indicator, year, kind, source_id, vintage, got a repeat of line 2)"
+    ],
+    "observations_empty.csv": [
+        "0:-: file is empty (expected a header row and data rows, got 0 rows)"
+    ],
+    "observations_excel_renamed.csv": [
+        "0:-: file is an Excel workbook (.xlsx, a zip archive) renamed .csv (expected UTF-8 CSV text; export the sheet as CSV or use `dgm import`)"
+    ],
+    "observations_gbk.csv": [
+        "2:-: file is not UTF-8 (expected UTF-8 text, got bytes d2 da; it reads as GBK/GB18030, re-save it as UTF-8)"
+    ],
+    "observations_header_only.csv": [
+        "0:-: file has a header but no data rows (expected at least one row)"
+    ],
+    "observations_missing_column.csv": [
+        f"1:-: header has missing quote (expected the observations columns {OBS_COLUMNS}, got {OBS_COLUMNS.replace(',quote', '')})"
+    ],
+    "observations_missing_source.csv": [
+        "2:source_id: missing value (expected text, got an empty cell)"
+    ],
+    "observations_quote_too_long.csv": [
+        "2:quote: too long (expected at most 200 characters, got 223)"
+    ],
+    "observations_quote_without_figure.csv": [
+        "2:quote: quote does not contain the figure (expected the text '6872.67亿元' in the quote, got '3日,东莞市统计局发布的经济运行情况显示,2016年,东莞实现地区生产总值6827.67亿元,比上年增长8.1%…')"
+    ],
     "observations_ragged_row.csv": ["2:-: row has 14 fields (expected 13, as in the header)"],
-    "observations_unknown_column.csv": [f"1:-: header has unknown comment (expected the observations columns {OBS_COLUMNS}, got {OBS_COLUMNS},comment)"],
-    "observations_unknown_indicator.csv": ["2:indicator: unknown indicator (expected an id from indicators.csv, got 'gpd')"],
-    "observations_unknown_kind.csv": ["2:kind: not allowed (expected one of exact, lower_bound, upper_bound, approx, estimate, plan_target, got 'final')"],
-    "observations_unknown_reliability.csv": ["2:reliability: not allowed (expected one of A, B, C, D, got 'E')"],
-    "observations_unknown_source.csv": ["2:source_id: unknown source (expected a source_id from sources.csv, got 'dg-nowhere')"],
-    "observations_unreadable_figure.csv": ["2:as_written: cannot read the figure (expected digits with a unit, e.g. 5008.81亿元 or 3.54%, got '六千八百亿元')"],
-    "observations_value_mismatch.csv": ["2:value: value does not match as_written (expected the number '6827.67亿元' states in 亿元, got 6872.67)"],
-    "observations_value_not_number.csv": ["2:value: not a number (expected a decimal number, got '六千八百亿')"],
+    "observations_unknown_column.csv": [
+        f"1:-: header has unknown comment (expected the observations columns {OBS_COLUMNS}, got {OBS_COLUMNS},comment)"
+    ],
+    "observations_unknown_indicator.csv": [
+        "2:indicator: unknown indicator (expected an id from indicators.csv, got 'gpd')"
+    ],
+    "observations_unknown_kind.csv": [
+        "2:kind: not allowed (expected one of exact, lower_bound, upper_bound, approx, estimate, plan_target, got 'final')"
+    ],
+    "observations_unknown_reliability.csv": [
+        "2:reliability: not allowed (expected one of A, B, C, D, got 'E')"
+    ],
+    "observations_unknown_source.csv": [
+        "2:source_id: unknown source (expected a source_id from sources.csv, got 'dg-nowhere')"
+    ],
+    "observations_unreadable_figure.csv": [
+        "2:as_written: cannot read the figure (expected digits with a unit, e.g. 5008.81亿元 or 3.54%, got '六千八百亿元')"
+    ],
+    "observations_value_mismatch.csv": [
+        "2:value: value does not match as_written (expected the number '6827.67亿元' states in 亿元, got 6872.67)"
+    ],
+    "observations_value_not_number.csv": [
+        "2:value: not a number (expected a decimal number, got '六千八百亿')"
+    ],
     "observations_wrong_unit.csv": ["2:unit: wrong unit for gdp (expected '亿元', got '元')"],
-    "observations_year_not_integer.csv": ["2:year: not a whole number (expected a whole number from 1978 to 2030, got '2016.5')"],
-    "observations_year_out_of_range.csv": ["2:year: out of range (expected a whole number from 1978 to 2030, got '1970')"],
-    "sources_bad_date.csv": ["2:published: not a date (expected an ISO date YYYY-MM-DD (or YYYY-MM, YYYY), got '2017年2月4日')"],
-    "sources_bad_url.csv": ["2:url: bad format (expected a URL starting with http:// or https:// (or offline: and where the copy is), got 'www.southcn.com')"],
+    "observations_year_not_integer.csv": [
+        "2:year: not a whole number (expected a whole number from 1978 to 2030, got '2016.5')"
+    ],
+    "observations_year_out_of_range.csv": [
+        "2:year: out of range (expected a whole number from 1978 to 2030, got '1970')"
+    ],
+    "sources_bad_date.csv": [
+        "2:published: not a date (expected an ISO date YYYY-MM-DD (or YYYY-MM, YYYY), got '2017年2月4日')"
+    ],
+    "sources_bad_url.csv": [
+        "2:url: bad format (expected a URL starting with http:// or https:// (or offline: and where the copy is), got 'www.southcn.com')"
+    ],
 }
 
 
@@ -70,7 +118,9 @@ def test_cli_check_prints_file_row_column_and_exits_1(monkeypatch, capsys):
     path = BAD / "observations_value_mismatch.csv"
     assert main(["check", str(path)]) == 1
     out, err = capsys.readouterr()
-    assert out.strip().endswith("observations_value_mismatch.csv:2:value: value does not match as_written (expected the number '6827.67亿元' states in 亿元, got 6872.67)")
+    assert out.strip().endswith(
+        "observations_value_mismatch.csv:2:value: value does not match as_written (expected the number '6827.67亿元' states in 亿元, got 6872.67)"
+    )
     assert "Traceback" not in out + err
 
 
@@ -91,7 +141,9 @@ def test_manifest_checksum_mismatch_is_reported(tmp_path):
     (tmp_path / "sources.csv.yml").write_text("description: test\nsha256: 0000\n", encoding="utf-8")
     (problem,) = check_dataset([copy], manifests=True, reference_dir=REFERENCE)
     assert problem.column == "sha256"
-    assert problem.message.startswith(f"checksum does not match the file (expected {_sha(copy)}, got 0")
+    assert problem.message.startswith(
+        f"checksum does not match the file (expected {_sha(copy)}, got 0"
+    )
 
 
 def test_every_raw_file_has_a_manifest():
@@ -103,5 +155,7 @@ def test_every_raw_file_has_a_manifest():
 
 def test_import_dgm_is_light():
     code = "import sys, dgm; print(sorted(m for m in ('pandas', 'matplotlib', 'statsmodels', 'seaborn') if m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "[]"
