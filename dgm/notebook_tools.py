@@ -114,20 +114,121 @@ def reading(row: dict, lang: str = "en") -> str:
     head = in_lang(*STATUS_TEXT.get(status, (status, status)), lang)
     latest = ""
     if row.get("latest_year") is not None and row.get("latest_value") is not None:
-        latest = f"{row['latest_value']:g} ({row['latest_year']})"
+        mark = {"lower_bound": "≥ ", "upper_bound": "≤ "}.get(row.get("latest_kind"), "")
+        latest = f"{mark}{row['latest_value']:g} ({row['latest_year']})"
     obs, req = _pct(row.get("observed_rate")), _pct(row.get("required_rate"))
     p = row.get("p_attain")
     p_txt = "" if p is None or (isinstance(p, float) and math.isnan(p)) else f"{p:.0%}"
     cross = row.get("crossing_year_median")
-    if status in ("met", "not_met"):
-        zh = f"最新 {latest}" if latest else "见数据"
-        en = f"latest {latest}" if latest else "see the data"
-    elif status == "insufficient_data":
-        zh, en = "数据点太少，无法判断", "too few published figures to judge"
-    else:
-        zh = f"实际 {obs}，需要 {req}" + (f"；达成概率 {p_txt}" if p_txt else "")
-        en = f"observed {obs} against {req} required" + (f"; P(met) {p_txt}" if p_txt else "")
-        if cross:
-            zh += f"；中位达成年份 {cross}"
-            en += f"; median crossing year {cross}"
+    zh_parts, en_parts = [], []
+    if latest:
+        zh_parts.append(f"最新 {latest}")
+        en_parts.append(f"latest {latest}")
+    if status == "insufficient_data":
+        zh_parts.append("数据点太少，无法判断")
+        en_parts.append("too few published figures to judge")
+    elif status not in ("met", "not_met") and (obs != "—" or req != "—"):
+        zh_parts.append(f"实际 {obs}，需要 {req}")
+        en_parts.append(f"observed {obs} against {req} required")
+    if p_txt and status not in ("met", "not_met"):
+        zh_parts.append(f"达成概率 {p_txt}")
+        en_parts.append(f"P(met) {p_txt}")
+    if cross and status not in ("met", "not_met"):
+        zh_parts.append(f"中位达成年份 {cross}")
+        en_parts.append(f"median crossing year {cross}")
+    zh, en = "；".join(zh_parts), "; ".join(en_parts)
     return f"{head}: {in_lang(zh, en, lang)}"
+
+
+# ---- goal notebooks (01–05, 08): one goal's row, its figures, its verdict, its forecast -----
+
+PUBLISHED_COLUMNS = ["indicator", "year", "value", "unit", "kind", "reliability", "source_id"]
+ASSESSMENT_COLUMNS = [
+    "target_id",
+    "status",
+    "latest_year",
+    "latest_value",
+    "latest_kind",
+    "required_rate",
+    "observed_rate",
+    "rate_ratio",
+    "escap_gap",
+    "unsd_q",
+    "p_attain",
+    "crossing_year_median",
+    "eurostat_category",
+    "escap_category",
+    "unsd_category",
+    "ex_post",
+]
+
+
+def goal_row(target_id: str) -> dict:
+    """The registry row of a goal as a dict (KeyError naming the id when unknown)."""
+    import dgm
+
+    targets = dgm.load_targets()
+    row = targets[targets["id"] == target_id]
+    if row.empty:
+        raise KeyError(f"unknown goal {target_id!r}; see dgm targets")
+    return row.iloc[0].to_dict()
+
+
+def published(indicators, as_of: int | None = None):
+    """The chosen figure per year of each indicator, long and sorted (kind and source kept)."""
+    import pandas as pd
+
+    import dgm
+
+    frames = []
+    for ind in indicators:
+        s = dgm.series(ind, as_of=as_of)
+        frames.append(s.reset_index().assign(indicator=ind, unit=s.attrs.get("unit", "")))
+    if not frames:
+        return pd.DataFrame(columns=PUBLISHED_COLUMNS)
+    out = pd.concat(frames, ignore_index=True)
+    return out[PUBLISHED_COLUMNS].sort_values(["indicator", "year"]).reset_index(drop=True)
+
+
+def assess_one(target_id: str, as_of=None, n_paths: int = 10_000, seed: int = 2015) -> dict:
+    """dgm.assess for one goal, with the same frames and seeding as dgm.assess.assess_all."""
+    from dgm import assess
+
+    goal = goal_row(target_id)
+    frame = assess.series_frames([goal["indicator"]], as_of)[goal["indicator"]]
+    rec = assess.assess_goal(goal, frame, n_paths=n_paths, seed=seed)
+    rec["as_of"] = as_of
+    return rec
+
+
+def assessment_table(rows: list[dict], lang: str = "en"):
+    """Assessment rows as a table sorted by goal: rates in %/yr, the Eurostat, ESCAP, UNSD and
+    ex-post verdicts side by side (as dgm.assess gives them), and the one-line reading."""
+    import pandas as pd
+
+    table = pd.DataFrame(rows)
+    cols = [c for c in ASSESSMENT_COLUMNS if c in table.columns]
+    table = table[cols].sort_values("target_id").reset_index(drop=True)
+    for c in ("required_rate", "observed_rate"):
+        if c in table:
+            table[c] = (100 * table[c].astype(float)).round(2)
+    table = table.rename(
+        columns={"required_rate": "required_%/yr", "observed_rate": "observed_%/yr"}
+    )
+    by_id = {r["target_id"]: r for r in rows}
+    table["reading"] = [reading(by_id[t], lang) for t in table["target_id"]]
+    return table
+
+
+def forecast_or_reason(goal: dict, as_of=None, n_paths: int = 10_000, seed: int = 2015):
+    """dgm.simulate.forecast for a goal, or None after printing why not (too few points)."""
+    from dgm import simulate
+    from dgm.models import InsufficientData
+
+    try:
+        return simulate.forecast(
+            goal["indicator"], as_of=as_of, n_paths=n_paths, seed=seed, target=goal
+        )
+    except InsufficientData as err:
+        print(f"no forecast for {goal['id']}: {err}")
+        return None

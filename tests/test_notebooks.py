@@ -1,0 +1,218 @@
+"""The notebook collection: conventions (walk the tree) and execution from fresh kernels.
+
+Conventions: cell 1 is a markdown H1 title, a one-line subtitle and what the notebook builds on;
+cell 2 is tagged `parameters` and holds plain literals; cell 3 holds the imports (and only it);
+outputs are stripped; the kernel is `python3`; no path or URL is hard-coded.
+
+Execution: every notebook runs headless with nbclient in a fresh kernel, two at a time, each with
+a measured wall time checked against NOTEBOOK_BUDGET_S; the tests then read key results back from
+what the notebooks recorded (dgm.notebook_tools.record) and compare them with the package.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from dgm import paths
+
+COLLECTION = [
+    "00_overview",
+    "01_output_two_trillion",
+    "02_rd_intensity_four_percent",
+    "03_energy_intensity_minus_thirty",
+    "04_structure_and_innovation",
+    "05_scorecard",
+    "06_scenario_explorer",
+    "07_policy_measures",
+    "08_realism_then_and_now",
+]
+REQUIRED_PARAMETERS = {"as_of", "lang", "n_paths", "seed", "figures_dir"}
+CELL_TIMEOUT_S = 300  # nbclient's per-cell timeout: far above any cell, catches a hang
+NOTEBOOK_BUDGET_S = 90  # measured wall time allowed per notebook (kernel start included)
+FORBIDDEN = [
+    (re.compile(r"https?://"), "a URL (nothing reaches the network)"),
+    (re.compile(r"""["'](/|\.\./|data/|reports/)"""), "a hard-coded path (use dgm.paths)"),
+    (re.compile(r"\b(requests|urllib|httpx|socket)\b"), "a network library"),
+    (re.compile(r"\b(datetime\.now|date\.today|time\.time)\b"), "wall-clock text"),
+]
+
+
+def _path(name: str) -> Path:
+    return paths.NOTEBOOKS / f"{name}.ipynb"
+
+
+def _read(name: str):
+    return nbformat.read(_path(name), as_version=4)
+
+
+def test_the_collection_is_complete_and_numbered():
+    found = sorted(p.stem for p in paths.NOTEBOOKS.glob("*.ipynb"))
+    assert found == COLLECTION
+
+
+@pytest.mark.parametrize("name", COLLECTION)
+def test_title_cell(name):
+    cell = _read(name).cells[0]
+    assert cell.cell_type == "markdown"
+    lines = [line for line in cell.source.splitlines() if line.strip()]
+    assert lines[0].startswith("# "), "cell 1 starts with an H1 title"
+    assert len(lines) >= 3, "title, a one-line subtitle, and what it builds on"
+    assert not lines[1].startswith("#"), "the subtitle is one line of text"
+    assert "builds on" in cell.source.lower(), "cell 1 says what the notebook builds on"
+
+
+@pytest.mark.parametrize("name", COLLECTION)
+def test_parameters_cell_holds_plain_literals(name):
+    cell = _read(name).cells[1]
+    assert cell.cell_type == "code"
+    assert "parameters" in cell.metadata.get("tags", []), "cell 2 is tagged `parameters`"
+    tree = ast.parse(cell.source)
+    names = {}
+    for node in tree.body:
+        assert isinstance(node, ast.Assign), f"only assignments in parameters: {ast.dump(node)}"
+        assert len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+        names[node.targets[0].id] = ast.literal_eval(node.value)  # raises unless a plain literal
+    assert REQUIRED_PARAMETERS <= set(names), f"missing {REQUIRED_PARAMETERS - set(names)}"
+    assert names["lang"] in ("zh", "en", "both")
+    assert names["as_of"] is None or isinstance(names["as_of"], int)
+    assert isinstance(names["n_paths"], int) and isinstance(names["seed"], int)
+    assert names["figures_dir"] is None, "interactive runs save nothing; dgm report injects it"
+
+
+@pytest.mark.parametrize("name", COLLECTION)
+def test_imports_live_in_cell_3(name):
+    cells = _read(name).cells
+    third = ast.parse(cells[2].source)
+    assert cells[2].cell_type == "code"
+    assert any(isinstance(n, ast.Import | ast.ImportFrom) for n in third.body)
+    for i, cell in enumerate(cells[3:], start=4):
+        if cell.cell_type != "code":
+            continue
+        for node in ast.parse(cell.source).body:
+            assert not isinstance(node, ast.Import | ast.ImportFrom), f"import in cell {i}"
+
+
+@pytest.mark.parametrize("name", COLLECTION)
+def test_stored_stripped_with_python3_kernel(name):
+    nb = _read(name)
+    assert nb.metadata.kernelspec.name == "python3"
+    assert "widgets" not in nb.metadata
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, "outputs stripped"
+        assert not set(cell.metadata) - {"tags"}, f"cell metadata kept: {dict(cell.metadata)}"
+
+
+@pytest.mark.parametrize("name", COLLECTION)
+def test_no_hard_coded_paths_urls_or_clock(name):
+    for cell in _read(name).cells:
+        if cell.cell_type != "code":
+            continue
+        for pattern, what in FORBIDDEN:
+            assert not pattern.search(cell.source), f"{what} in: {cell.source[:80]!r}"
+
+
+# ---- execution ---------------------------------------------------------------------------
+
+
+def _execute(name: str, workdir: str) -> tuple[str, float, str, object]:
+    """Run one notebook in a fresh python3 kernel; (name, seconds, error, executed notebook)."""
+    from nbclient import NotebookClient
+
+    nb = _read(name)
+    start = time.perf_counter()
+    error = ""
+    try:
+        NotebookClient(
+            nb,
+            timeout=CELL_TIMEOUT_S,
+            kernel_name="python3",
+            resources={"metadata": {"path": workdir}},
+        ).execute()
+    except Exception as err:  # reported per notebook below
+        error = f"{type(err).__name__}: {err}"[:2000]
+    return name, time.perf_counter() - start, error, nb
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory):
+    """Every notebook executed once, two at a time, from fresh kernels; timings printed."""
+    workdir = str(tmp_path_factory.mktemp("run"))
+    with ProcessPoolExecutor(max_workers=2, mp_context=get_context("spawn")) as pool:
+        runs = list(pool.map(_execute, COLLECTION, [workdir] * len(COLLECTION)))
+    print("\nnotebook wall times:")
+    for name, seconds, error, _ in runs:
+        print(f"  {name:<36} {seconds:6.1f} s {'FAILED' if error else ''}")
+    return {name: (seconds, error, nb) for name, seconds, error, nb in runs}
+
+
+@pytest.mark.parametrize("name", COLLECTION)
+def test_notebook_runs_headless_within_budget(executed, name):
+    seconds, error, _ = executed[name]
+    assert not error, error
+    assert seconds <= NOTEBOOK_BUDGET_S, f"{name} took {seconds:.1f} s"
+
+
+def _records(executed, name):
+    from dgm.notebook_tools import read_records
+
+    seconds, error, nb = executed[name]
+    assert not error, error
+    return read_records(nb)
+
+
+def test_overview_lists_every_goal_and_the_coverage(executed):
+    import dgm
+
+    rec = _records(executed, "00_overview")
+    assert sorted(r["id"] for r in rec["targets"]) == sorted(dgm.load_targets()["id"])
+    assert rec["coverage_indicators"] > 0
+
+
+def test_scorecard_lists_every_goal_of_the_registry(executed):
+    import dgm
+
+    rec = _records(executed, "05_scorecard")
+    ids = [r["target_id"] for r in rec["scorecard"]]
+    assert sorted(ids) == sorted(dgm.load_targets()["id"]) and len(ids) == len(set(ids))
+    assert all(r["reading"] for r in rec["scorecard"]), "a one-line reading for every goal"
+
+
+def test_scorecard_matches_the_engine(executed):
+    from dgm.assess import assess_all
+
+    rec = {r["target_id"]: r for r in _records(executed, "05_scorecard")["scorecard"]}
+    for row in assess_all(n_paths=10_000, seed=2015):
+        assert rec[row["target_id"]]["status"] == row["status"]
+
+
+def test_explorer_headless_preset_reproduces_the_engine(executed):
+    import dgm
+    from dgm import rates, scenario
+
+    rec = _records(executed, "06_scenario_explorer")
+    targets = dgm.load_targets().set_index("id")
+    assert rec["presets"], "the headless run computes preset scenarios"
+    for row in rec["presets"]:
+        goal = scenario.goal_from_target(targets.loc[row["target_id"]])
+        history = scenario.history_for(row["target_id"], rec["as_of"])
+        view = scenario.update(history, goal, row["growth_pct"] / 100)
+        assert row["value_at_target_year"] == pytest.approx(view.value_at_target_year, rel=1e-6)
+        assert row["crossing_year"] == view.crossing_year
+        required = rates.required_rate(
+            view.latest_value, goal.goal_value, view.latest_year, goal.target_year
+        )
+        assert row["required_rate_pct"] == pytest.approx(100 * required, abs=1e-3)
+
+
+def test_measures_notebook_covers_all_43(executed):
+    rec = _records(executed, "07_policy_measures")
+    assert rec["n_measures"] == 43
