@@ -184,6 +184,15 @@ def write_index(work: Path, lang: str) -> None:
     (work / "index.html").write_text(html, encoding="utf-8")
 
 
+def warm_caches() -> None:
+    """Build one-time caches (the CJK font conversion) once, before kernels run in parallel."""
+    try:
+        from dgm import fonts
+    except ImportError:  # pragma: no cover - dgm.fonts ships with the package
+        return
+    fonts.cjk_font_path(verbose=True)
+
+
 def _swap(work: Path, out: Path) -> None:
     """Replace out by work with two renames; the old report is removed only after the swap."""
     old = out.parent / f".{out.name}.old"
@@ -230,6 +239,8 @@ def run_report(
 
     total = len(todo) + int(want_workbook)
     results: list[JobResult] = []
+    if notebooks_dir is None:
+        warm_caches()
     echo(f"dgm report: {total} jobs, {jobs} at a time → {out}")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
         futures = [pool.submit(run_notebook, src, work, params) for src in todo]

@@ -58,13 +58,13 @@ class ScenarioView:
 
     def summary(self) -> dict:
         """The view as one flat dict of plain numbers (rates in %/yr), for tables and tests."""
-        pct = None if self.required_rate is None else round(100 * self.required_rate, 3)
+        pct = None if self.required_rate is None else round(100 * self.required_rate, 6)
         return {
             "target_id": self.goal.target_id,
             "indicator": self.goal.indicator,
             "start_year": self.start_year,
             "start_value": self.start_value,
-            "growth_pct": round(100 * self.growth, 3),
+            "growth_pct": round(100 * self.growth, 6),
             "target_year": self.goal.target_year,
             "goal_value": self.goal.goal_value,
             "value_at_target_year": round(self.value_at_target_year, 6),

@@ -124,3 +124,30 @@ def test_cli_help_lists_the_contract_flags():
 def test_job_result_is_json_ready():
     r = report.JobResult("01_x", False, 1.5, "ValueError: boom")
     assert json.loads(json.dumps(r.__dict__))["error"] == "ValueError: boom"
+
+
+def test_papermill_run_of_real_notebooks_in_english(tmp_path):
+    """The scorecard and the explorer through dgm report with lang="en" (papermill-injected)."""
+    from dgm.notebook_tools import read_records
+
+    out = tmp_path / "reports"
+    results = report.run_report(out, lang="en", only=["05", "06"], workbook=False, echo=print)
+    assert all(r.ok for r in results), [r.error for r in results if not r.ok]
+    for name in ("05_scorecard", "06_scenario_explorer"):
+        assert (out / f"{name}.html").stat().st_size > 10_000
+        nb = nbformat.read(out / "notebooks" / f"{name}.ipynb", as_version=4)
+        injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+        assert injected and 'lang = "en"' in injected[0].source
+    readings = [
+        r["reading"] for r in read_records(out / "notebooks" / "05_scorecard.ipynb")["scorecard"]
+    ]
+    assert readings and not any("·" in r for r in readings), "English only, no bilingual text"
+
+
+def test_workbook_job(tmp_path):
+    export = pytest.importorskip("dgm.export")
+    if not hasattr(export, "write_workbook"):
+        pytest.skip("dgm.export.write_workbook not there yet")
+    result = report.run_workbook(tmp_path, n_paths=1000, seed=2015)
+    assert result.ok, result.error
+    assert (tmp_path / report.WORKBOOK_FILE).exists()
