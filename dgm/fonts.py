@@ -246,8 +246,12 @@ def convert(source: Path, dest: Path, *, subset: bool = True) -> float:
 def cjk_font_path(*, verbose: bool = False) -> Path:
     """Path of the cached TrueType CJK font, converting it first if the cache has none."""
     source = source_font()
+    known = _KNOWN.get(source)
+    if known is not None and known.is_file():
+        return known  # hashing the 16 MB source once per process is enough
     dest = cached_font_path(source)
     if dest.is_file():
+        _KNOWN[source] = dest
         return dest
     dest.parent.mkdir(parents=True, exist_ok=True)
     with _lock(dest.with_suffix(".lock")):  # parallel report jobs convert once, not N times
@@ -257,7 +261,11 @@ def cjk_font_path(*, verbose: bool = False) -> Path:
             seconds = convert(source, dest)
             if verbose:
                 print(f"dgm: cached {dest} ({dest.stat().st_size / 1e6:.1f} MB) in {seconds:.0f} s")
+    _KNOWN[source] = dest
     return dest
+
+
+_KNOWN: dict[Path, Path] = {}
 
 
 @contextlib.contextmanager

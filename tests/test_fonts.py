@@ -19,7 +19,7 @@ def ttf():
         yield path, font
 
 
-MODULES = "dgm, dgm.fonts, dgm.style, dgm.export"
+MODULES = "dgm, dgm.fonts, dgm.style, dgm.export, dgm.charts"
 
 
 def test_import_loads_no_matplotlib():
