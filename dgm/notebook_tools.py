@@ -232,3 +232,32 @@ def forecast_or_reason(goal: dict, as_of=None, n_paths: int = 10_000, seed: int 
     except InsufficientData as err:
         print(f"no forecast for {goal['id']}: {err}")
         return None
+
+
+def goal_chart(goal: dict, fc=None, as_of=None, lang: str = "both"):
+    """dgm.charts.path_to_goal for a goal: its history on the goal's scale, the forecast's fan."""
+    import dgm
+    from dgm import charts, scenario
+
+    obs = scenario.goal_history(goal, as_of)
+    fan = None if fc is None else fc.quantiles
+    return charts.path_to_goal(obs, goal, fan, sources=dgm.load_sources(), lang=lang)
+
+
+SHOW_DPI = 110  # on-screen resolution of charts shown in notebooks and the HTML report
+
+
+def show(fig, name: str, figures_dir: str | None = None) -> None:
+    """Display a dgm chart in the notebook (PNG) and save it (PNG, SVG, PDF) when figures_dir is set.
+
+    dgm.charts returns plain matplotlib Figures (no pyplot state), which IPython would show as text;
+    this renders them once for the page.
+    """
+    import io
+
+    from IPython.display import Image, display
+
+    save_figure(fig, name, figures_dir)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=SHOW_DPI, metadata={"Software": None})
+    display(Image(data=buf.getvalue(), format="png"))

@@ -20,6 +20,14 @@ GROWTH_MIN, GROWTH_MAX = -0.30, 0.40
 PATH_KINDS = ("level", "share", "count", "index", "reduction_vs_baseline")
 # Default last year drawn.
 HORIZON = 2030
+# Names of the preset scenarios (zh, en), for charts and tables.
+PRESET_LABELS = {
+    "observed": ("按实际年均增速", "observed yearly rate"),
+    "half_observed": ("实际增速减半", "half the observed rate"),
+    "required": ("达标所需增速", "rate the goal requires"),
+    "policy_baseline": ("政策基期隐含增速", "rate implied from the policy's baseline"),
+    "user": ("自选情景", "your scenario"),
+}
 
 
 @dataclass(frozen=True)
@@ -57,17 +65,17 @@ class ScenarioView:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     def summary(self) -> dict:
-        """The view as one flat dict of plain numbers (rates in %/yr), for tables and tests."""
-        pct = None if self.required_rate is None else round(100 * self.required_rate, 6)
+        """The view as one flat dict of plain numbers (rates in %/yr, unrounded), for tables and tests."""
+        pct = None if self.required_rate is None else 100 * self.required_rate
         return {
             "target_id": self.goal.target_id,
             "indicator": self.goal.indicator,
             "start_year": self.start_year,
             "start_value": self.start_value,
-            "growth_pct": round(100 * self.growth, 6),
+            "growth_pct": 100 * self.growth,
             "target_year": self.goal.target_year,
             "goal_value": self.goal.goal_value,
-            "value_at_target_year": round(self.value_at_target_year, 6),
+            "value_at_target_year": self.value_at_target_year,
             "meets_goal": self.meets_goal,
             "crossing_year": self.crossing_year,
             "latest_year": self.latest_year,
@@ -301,21 +309,28 @@ def history_for(target_id: str, as_of: int | None = None) -> pd.DataFrame:
     import dgm
 
     row = dgm.load_targets().set_index("id").loc[target_id]
-    return _history_on_goal_scale(row, as_of)
+    return goal_history(row, as_of)
 
 
-def _history_on_goal_scale(row, as_of):
-    """dgm.series of the goal's indicator; a reduction's yearly changes chained into an index."""
+def goal_history(row, as_of: int | None = None) -> pd.DataFrame:
+    """A goal's history on the scale it is judged on, shaped like dgm.series (attrs unit kept).
+
+    A reduction's yearly % changes are chained into an index (baseline year = 100, unit "index",
+    kind derived, the source of each year's change kept); other goals get dgm.series as it is.
+    """
     import dgm
+    from dgm.transforms import chain_index
 
     s = dgm.series(row["indicator"], as_of=as_of)
     if row["kind"] != "reduction_vs_baseline":
         return s
-    from dgm.transforms import chain_index
-
-    return (
-        chain_index(s["value"], int(row["baseline_year"])).to_frame("value").assign(kind="derived")
-    )
+    points = s.loc[s["kind"].isin(["exact", "approx", "estimate"]), "value"]
+    idx = chain_index(points, int(row["baseline_year"]))
+    out = pd.DataFrame({"value": idx, "kind": "exact", "derived": True})
+    out["source_id"] = s["source_id"].reindex(out.index)
+    out.index.name = "year"
+    out.attrs.update(s.attrs, unit="index")
+    return out
 
 
 def has_history(target_id: str, as_of: int | None = None) -> bool:
@@ -346,6 +361,18 @@ def preset_rows(target_ids, growth_pct: dict, as_of: int | None = None) -> pd.Da
     out = pd.concat(frames, ignore_index=True)
     first = ["target_id", "scenario"]
     return out[first + [c for c in out.columns if c not in first]]
+
+
+def preset_paths(target_id: str, growth_pct: dict, as_of: int | None = None) -> dict:
+    """{scenario name: projected path} for one goal: the presets plus the user's growth, sorted."""
+    import dgm
+
+    row = dgm.load_targets().set_index("id").loc[target_id]
+    goal, history = goal_from_target(row), history_for(target_id, as_of)
+    rates_ = presets(history, goal)
+    if target_id in growth_pct:
+        rates_["user"] = growth_pct[target_id] / 100
+    return {name: update(history, goal, g).path for name, g in sorted(rates_.items())}
 
 
 def vintage_years() -> list[int]:
