@@ -89,3 +89,279 @@ def save(fig, name: str, out_dir: Path | str | None = None, formats=FORMATS) -> 
             )
             written.append(dest)
     return written
+
+
+# ---------------------------------------------------------------------------------------------
+# Excel workbook
+
+NUMBER_FORMATS = {  # catalogue unit → Excel number format (no locale-dependent formulas)
+    "亿元": "#,##0.00",
+    "%": "0.00",
+    "件": "#,##0",
+    "家": "#,##0",
+    "个": "#,##0",
+    "index": "0.0",
+    "吨标准煤/万元": "0.0000",
+}
+RATE_FORMAT = "0.00%"  # fractions per year (assess: 0.065 = 6.5 % a year)
+PROB_FORMAT = "0%"
+MAX_WIDTH = 60  # characters
+PROJECTION = "projection (model simulation, not an official figure) / 预测（模型模拟，非官方数据）"
+HEADER_FILL = "DDE6F0"
+
+README_ROWS = [
+    ("dgm: Dongguan Manufacturing 2025 (東府〔2015〕1號) — goals, sourced data, projections", ""),
+    ("东莞制造2025：目标、有出处的数据、预测与评估", ""),
+    ("", ""),
+    ("Sheet / 工作表", "What it holds / 内容"),
+    (
+        "scorecard",
+        "One row per goal: status, latest figure, required vs observed compound yearly "
+        "rate (as % a year), ESCAP gap, UNSD Q, P(goal met) from simulated paths, median crossing "
+        "year. 每个目标一行：评估结论、最新值、所需与实际年均变化率、达成概率。",
+    ),
+    (
+        "goals",
+        "The goal registry: each goal with its policy clause and the verbatim quote of the "
+        "policy text. 目标登记表：条款与政策原文引文。",
+    ),
+    (
+        "observations",
+        "Every published figure, one per row, with its kind (exact, approx, "
+        "estimate, lower_bound, upper_bound, plan_target), reliability (A official, B official "
+        "reposted, C news, D secondary), vintage, verbatim quote and source (title, publisher, "
+        "URL). 每个已公布数字一行：类型、可靠性、出处（标题、发布者、网址）及原文引文。",
+    ),
+    ("sources", "The documents behind the observations. 资料来源文件。"),
+    (
+        "forecasts",
+        "PROJECTIONS, not data: quantiles of the simulated ensemble by goal and year; "
+        "every row and every quantile header says projection. 预测（非官方数据）：按目标和年份的"
+        "模拟分位数。",
+    ),
+    (
+        "backtests",
+        "Out-of-sample accuracy of each forecasting method per indicator: MASE (naive = "
+        "1), sMAPE (%), share of outcomes inside the 80 % and 95 % intervals, number of forecasts. "
+        "回测：各方法的预测误差与区间覆盖率。",
+    ),
+    ("", ""),
+    (
+        "Units / 单位",
+        "Money in 亿元 (100 million yuan); percentages in percent (3.54 = 3.54 %); "
+        "rates in the scorecard as fractions shown with a % format. 金额单位亿元；百分比以百分数计。",
+    ),
+    (
+        "Formulas / 公式",
+        "None: every cell is a value, so the workbook reads the same in any locale. "
+        "本工作簿不含公式。",
+    ),
+]
+
+
+def _cell_value(v):
+    """A value openpyxl writes as is: None for NaN/NA, Python scalars, lists joined by '; '."""
+    import math
+
+    if v is None:
+        return None
+    if isinstance(v, list | tuple | set):
+        return "; ".join(str(x) for x in v)
+    if isinstance(v, dict):
+        return "; ".join(f"{k}: {x}" for k, x in v.items())
+    if hasattr(v, "item") and not isinstance(v, str):
+        v = v.item()
+    try:
+        import pandas as pd
+
+        if v is pd.NA or v is pd.NaT:
+            return None
+    except ImportError:
+        pass
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if isinstance(v, bool | int | float | str):
+        return v
+    return str(v)
+
+
+def _width(v) -> int:
+    """Display width of a value in characters (CJK = 2)."""
+    if v is None:
+        return 0
+    s = v if isinstance(v, str) else (f"{v:,.2f}" if isinstance(v, float) else str(v))
+    line = max(s.split("\n"), key=len) if s else ""
+    return sum(2 if ord(c) > 0x2E7F else 1 for c in line)
+
+
+def _write_sheet(wb, title: str, frame, formats: dict | None = None, row_formats=None) -> None:
+    """One sheet from a DataFrame: bold frozen header, filters, widths, number formats, no formulas.
+
+    ``formats``: column → number format; ``row_formats``: callable(row dict) → {column: format}
+    for formats that depend on the row (the unit of an observation).
+    """
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    ws = wb.create_sheet(title)
+    cols = [str(c) for c in frame.columns]
+    ws.append(cols)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+    widths = [_width(c) for c in cols]
+    formats = formats or {}
+    for rec in frame.to_dict("records"):
+        values = [_cell_value(rec[c]) for c in frame.columns]
+        ws.append(values)
+        r = ws.max_row
+        per_row = row_formats(rec) if row_formats else {}
+        for j, (c, v) in enumerate(zip(cols, values, strict=True), start=1):
+            cell = ws.cell(row=r, column=j)
+            if isinstance(v, str) and v.startswith("="):
+                cell.data_type = "s"  # text that looks like a formula stays text
+            fmt = per_row.get(c) or formats.get(c)
+            if fmt and isinstance(v, int | float) and not isinstance(v, bool):
+                cell.number_format = fmt
+            widths[j - 1] = max(widths[j - 1], _width(v))
+    for j, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = min(MAX_WIDTH, max(8, w + 2))
+    ws.freeze_panes = "B2"
+    if len(frame):
+        ws.auto_filter.ref = ws.dimensions
+
+
+def _drop(frame, *cols):
+    """frame without the given columns (those present)."""
+    return frame.drop(columns=[c for c in cols if c in frame.columns])
+
+
+def _quantile_name(c) -> str:
+    """Header of a quantile column: 'projection p2.5' for 0.025."""
+    return f"projection p{float(c) * 100:g}"
+
+
+def _is_quantile(c) -> bool:
+    """Whether a column name is a quantile level (a float in (0, 1))."""
+    try:
+        return 0 < float(c) < 1
+    except (TypeError, ValueError):
+        return False
+
+
+def workbook_tables(*, scorecard, targets, observations, sources, forecasts, backtests) -> dict:
+    """The workbook's sheets as DataFrames (pure): name → (frame, formats, row_formats)."""
+    import pandas as pd
+
+    units = {}
+    if targets is not None and len(targets):
+        units = dict(zip(targets["id"].astype(str), targets["unit"].astype(str), strict=False))
+
+    score = pd.DataFrame(scorecard).copy() if scorecard is not None else pd.DataFrame()
+    if "target_id" in score and targets is not None and len(targets):
+        labels = targets.set_index("id")[["label_zh", "label_en"]]
+        score = score.join(labels, on="target_id")
+        front = ["target_id", "label_zh", "label_en"]
+        score = score[front + [c for c in score.columns if c not in front]]
+    score_fmt = {c: RATE_FORMAT for c in ("required_rate", "observed_rate")}
+    score_fmt.update(
+        p_attain=PROB_FORMAT,
+        rate_ratio="0.00",
+        escap_gap="0.00",
+        unsd_q="0.00",
+        latest_year="0",
+        crossing_year_median="0",
+        target_year="0",
+        baseline_year="0",
+    )
+
+    def unit_fmt(col, key):
+        return lambda rec: {col: NUMBER_FORMATS.get(str(rec.get(key)), "#,##0.####")}
+
+    goals = _drop(targets, "file") if targets is not None else pd.DataFrame()
+
+    src = _drop(sources, "file") if sources is not None else pd.DataFrame()
+    obs = _drop(observations, "file").copy() if observations is not None else pd.DataFrame()
+    if "source_id" in obs and len(src):
+        meta = src.set_index("source_id")[["title", "publisher", "url"]].rename(
+            columns={"title": "source_title", "publisher": "source_publisher", "url": "source_url"}
+        )
+        obs = obs.join(meta, on="source_id")
+
+    fc = pd.DataFrame(forecasts).copy() if forecasts is not None else pd.DataFrame()
+    if len(fc):
+        qcols = [c for c in fc.columns if _is_quantile(c)]
+        fc = fc.rename(columns={c: _quantile_name(c) for c in qcols})
+        if "target_id" in fc:
+            fc.insert(
+                fc.columns.get_loc("target_id") + 1, "unit", fc["target_id"].astype(str).map(units)
+            )
+        fc.insert(0, "series", PROJECTION)
+        front = [c for c in ("series", "target_id", "indicator", "unit", "year") if c in fc]
+        fc = fc[front + [c for c in fc.columns if c not in front]]
+    qnames = [c for c in fc.columns if str(c).startswith("projection p")]
+
+    def fc_fmt(rec):
+        f = NUMBER_FORMATS.get(str(rec.get("unit")), "#,##0.00")
+        return dict.fromkeys(qnames, f)
+
+    bt = pd.DataFrame(backtests).copy() if backtests is not None else pd.DataFrame()
+    bt_fmt = {
+        "mase": "0.00",
+        "smape": "0.00",
+        "coverage80": PROB_FORMAT,
+        "coverage95": PROB_FORMAT,
+        "n_forecasts": "0",
+    }
+    return {
+        "scorecard": (score, score_fmt, unit_fmt("latest_value", "unit")),
+        "goals": (
+            goals,
+            {"target_year": "0", "baseline_year": "0"},
+            lambda rec: {
+                k: NUMBER_FORMATS.get(str(rec.get("unit")), "General")
+                for k in ("target_value", "baseline_value")
+            },
+        ),
+        "observations": (obs, {"year": "0"}, unit_fmt("value", "unit")),
+        "sources": (src, {}, None),
+        "forecasts": (fc, {"year": "0"}, fc_fmt),
+        "backtests": (bt, bt_fmt, None),
+    }
+
+
+def write_workbook(path, *, scorecard, targets, observations, sources, forecasts, backtests):
+    """Write the report workbook (README, scorecard, goals, observations, sources, forecasts,
+    backtests) to ``path`` via a temporary file and a rename; returns the path."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    path = Path(path)
+    tables = workbook_tables(
+        scorecard=scorecard,
+        targets=targets,
+        observations=observations,
+        sources=sources,
+        forecasts=forecasts,
+        backtests=backtests,
+    )
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "README"
+    for row in README_ROWS:
+        ws.append(list(row))
+    ws["A1"].font = Font(bold=True, size=13)
+    ws["A2"].font = Font(bold=True, size=12)
+    for cell in ws[4]:
+        cell.font = Font(bold=True)
+    ws.column_dimensions["A"].width = 22
+    ws.column_dimensions["B"].width = 110
+    for row in ws.iter_rows(min_row=5):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for name, (frame, formats, row_formats) in tables.items():
+        _write_sheet(wb, name, frame, formats, row_formats)
+    wb["forecasts"].sheet_properties.tabColor = "E69F00"  # projections stand out
+    _atomic_write(path, wb.save)
+    return path

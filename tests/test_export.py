@@ -110,3 +110,251 @@ def test_pdftoppm_renders_without_warnings(saved, tmp_path):
     )
     assert res.returncode == 0 and res.stderr == "", res.stderr
     assert list(tmp_path.glob("page*.png"))
+
+
+# --- workbook ------------------------------------------------------------------------------
+
+QS = [0.025, 0.1, 0.5, 0.9, 0.975]
+
+
+@pytest.fixture(scope="module")
+def book_inputs():
+    import pandas as pd
+
+    targets = pd.DataFrame(
+        {
+            "id": ["industrial_output_2025", "advanced_mfg_share_2025"],
+            "label_zh": ["工業總產值達到2萬億元", "先進制造業占比超過60%"],
+            "label_en": [
+                "Gross industrial output reaches 2 trillion yuan",
+                "Advanced mfg above 60 %",
+            ],
+            "indicator": ["industrial_output_all", "advanced_mfg_share"],
+            "unit": ["亿元", "%"],
+            "comparison": [">=", ">"],
+            "target_value": [20000.0, 60.0],
+            "target_year": [2025, 2025],
+            "baseline_year": [2014, None],
+            "baseline_value": [10000.0, None],
+            "kind": ["level", "share"],
+            "clause": ["二——規模結構領先"] * 2,
+            "quote": ["工業總產值翻一番,實現由1萬億向2萬億跨越", "先進制造業…比重超過60%"],
+            "note": ["", "=not a formula"],
+            "file": ["targets.csv"] * 2,
+        }
+    )
+    observations = pd.DataFrame(
+        {
+            "indicator": ["industrial_output_all", "advanced_mfg_share", "advanced_mfg_share"],
+            "year": [2024, 2021, 2022],
+            "value": [25000.0, 50.9, -4.2],
+            "as_written": ["2.5万亿元", "50.9%", "4.2%"],
+            "unit": ["亿元", "%", "%"],
+            "kind": ["lower_bound", "exact", "estimate"],
+            "scope": ["all industry"] * 3,
+            "price_basis": ["current", "", ""],
+            "vintage": ["2025-04-14", "2022-01", "2023"],
+            "source_id": ["dg-plan-report-2025", "dg-bulletin-2021", "dg-bulletin-2021"],
+            "quote": ["突破2.5万亿元", "50.9%", "下降4.2%"],
+            "reliability": ["A", "B", "C"],
+            "note": ["", "", ""],
+            "file": ["observations.csv"] * 3,
+        }
+    )
+    sources = pd.DataFrame(
+        {
+            "source_id": ["dg-plan-report-2025", "dg-bulletin-2021"],
+            "title": [
+                "关于东莞市2024年计划执行情况的报告",
+                "2021年东莞市国民经济和社会发展统计公报",
+            ],
+            "publisher": ["东莞市发展和改革局", "东莞市统计局"],
+            "published": ["2025-02", "2022-03-30"],
+            "url": ["https://www.dg.gov.cn/a", "https://tjj.dg.gov.cn/b"],
+            "accessed": ["2026-11-28"] * 2,
+        }
+    )
+    scorecard = [
+        {
+            "target_id": "industrial_output_2025",
+            "indicator": "industrial_output_all",
+            "status": "met",
+            "latest_year": 2025,
+            "latest_value": 26000.0,
+            "latest_kind": "lower_bound",
+            "required_rate": None,
+            "observed_rate": None,
+            "rate_ratio": None,
+            "escap_gap": None,
+            "unsd_q": None,
+            "p_attain": 1.0,
+            "crossing_year_median": None,
+            "unit": "亿元",
+            "models": ["log_linear", "theta"],
+            "notes": ["2025 has only a published lower bound"],
+        },
+        {
+            "target_id": "advanced_mfg_share_2025",
+            "indicator": "advanced_mfg_share",
+            "status": "deterioration",
+            "latest_year": 2022,
+            "latest_value": 46.0,
+            "latest_kind": "exact",
+            "required_rate": 0.02244797,
+            "observed_rate": -0.00268467,
+            "rate_ratio": -0.1196,
+            "escap_gap": 0.8758,
+            "unsd_q": -0.1053,
+            "p_attain": 0.012,
+            "crossing_year_median": None,
+            "unit": "%",
+            "models": [],
+            "notes": [],
+        },
+    ]
+    fc = pd.DataFrame({q: [40 + 10 * q, 41 + 10 * q] for q in QS})
+    fc.insert(0, "year", [2023, 2024])
+    fc.insert(0, "indicator", "advanced_mfg_share")
+    fc.insert(0, "target_id", "advanced_mfg_share_2025")
+    backtests = pd.DataFrame(
+        {
+            "indicator": ["gdp", "gdp"],
+            "method": ["naive_drift", "ensemble"],
+            "mase": [1.504587, 1.141114],
+            "smape": [7.475666, 5.607559],
+            "coverage80": [0.410256, 0.589744],
+            "coverage95": [0.538462, 0.871795],
+            "n_forecasts": [39, 39],
+        }
+    )
+    return dict(
+        scorecard=scorecard,
+        targets=targets,
+        observations=observations,
+        sources=sources,
+        forecasts=fc,
+        backtests=backtests,
+    )
+
+
+@pytest.fixture(scope="module")
+def book(book_inputs, tmp_path_factory):
+    out = tmp_path_factory.mktemp("book") / "dgm.xlsx"
+    assert export.write_workbook(out, **book_inputs) == out
+    return out
+
+
+def _rows(ws):
+    rows = list(ws.iter_rows(values_only=True))
+    return rows[0], [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+
+
+def test_workbook_sheets_and_no_temp_file(book):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(book)
+    assert wb.sheetnames == [
+        "README",
+        "scorecard",
+        "goals",
+        "observations",
+        "sources",
+        "forecasts",
+        "backtests",
+    ]
+    readme = " ".join(str(c.value) for row in wb["README"].iter_rows() for c in row if c.value)
+    for name in wb.sheetnames[1:]:
+        assert name in readme
+    assert [p.name for p in book.parent.iterdir()] == [book.name]
+
+
+def test_workbook_round_trip_numbers(book, book_inputs):
+    import math
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(book)
+    _, obs = _rows(wb["observations"])
+    src = book_inputs["observations"]
+    assert [r["value"] for r in obs] == src["value"].tolist()
+    assert [r["year"] for r in obs] == src["year"].tolist()
+    assert obs[0]["source_title"] == "关于东莞市2024年计划执行情况的报告"
+    assert obs[0]["source_url"] == "https://www.dg.gov.cn/a"
+    assert {"kind", "reliability", "quote", "vintage"} <= set(obs[0])
+
+    _, score = _rows(wb["scorecard"])
+    for got, want in zip(score, book_inputs["scorecard"], strict=True):
+        for key in ("latest_value", "required_rate", "observed_rate", "p_attain", "rate_ratio"):
+            w = want[key]
+            assert (got[key] is None) if w is None else math.isclose(got[key], w), key
+        assert got["label_zh"]
+    assert score[0]["models"] == "log_linear; theta"
+
+    head, fc = _rows(wb["forecasts"])
+    assert all(r["series"].startswith("projection") for r in fc)
+    qheads = [h for h in head if h.startswith("projection p")]
+    assert qheads == [
+        "projection p2.5",
+        "projection p10",
+        "projection p50",
+        "projection p90",
+        "projection p97.5",
+    ]
+    want = book_inputs["forecasts"]
+    for r, (_, w) in zip(fc, want.iterrows(), strict=True):
+        assert r["year"] == w["year"] and r["unit"] == "%"
+        for q in QS:
+            assert r[f"projection p{q * 100:g}"] == w[q]
+
+    _, bt = _rows(wb["backtests"])
+    assert [r["mase"] for r in bt] == book_inputs["backtests"]["mase"].tolist()
+
+    _, goals = _rows(wb["goals"])
+    assert goals[0]["clause"] == "二——規模結構領先" and goals[0]["quote"].startswith("工業總產值")
+    assert goals[1]["note"] == "=not a formula"  # text, not a formula
+    assert "file" not in goals[0]
+
+
+def test_workbook_formatting(book):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(book)
+    for name in wb.sheetnames[1:]:
+        ws = wb[name]
+        assert ws.freeze_panes == "B2", name
+        assert all(c.font.b for c in ws[1] if c.value), name
+        for row in ws.iter_rows():
+            for c in row:
+                assert c.data_type != "f", (name, c.coordinate)
+        widths = [ws.column_dimensions[k].width for k in ws.column_dimensions]
+        assert all(8 <= w <= export.MAX_WIDTH + 2 for w in widths), name
+    obs = wb["observations"]
+    head = [c.value for c in obs[1]]
+    vcol = head.index("value")
+    fmts = {r[head.index("unit")].value: r[vcol].number_format for r in obs.iter_rows(min_row=2)}
+    assert fmts == {"亿元": "#,##0.00", "%": "0.00"}
+    score = wb["scorecard"]
+    head = [c.value for c in score[1]]
+    assert score.cell(row=3, column=head.index("required_rate") + 1).number_format == "0.00%"
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_workbook_converts_with_libreoffice(book, tmp_path):
+    res = subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "ods",
+            "--outdir",
+            str(tmp_path),
+            str(book),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert res.returncode == 0, res.stderr
+    assert (tmp_path / "dgm.ods").stat().st_size > 0
