@@ -159,7 +159,7 @@ def _canvas(size="full", foot: str = "", height: float | None = None, **grid):
     frac = foot_h / total
     fig.get_layout_engine().set(rect=(0, frac, 1, 1 - frac), h_pad=0.03, w_pad=0.03)
     if text:
-        note = fig.text(
+        fig.text(
             0.008,
             frac - 2 / 72 / total,
             text,
@@ -169,7 +169,8 @@ def _canvas(size="full", foot: str = "", height: float | None = None, **grid):
             color="#444444",
             linespacing=1.3,
         )
-        note.set_in_layout(False)
+        # fig.text is ignored by constrained layout (the strip is reserved above) but counted
+        # by bbox_inches="tight", so saved files keep the footnote.
     return fig, fig.add_gridspec(grid.pop("nrows", 1), grid.pop("ncols", 1), **grid)
 
 
@@ -295,7 +296,18 @@ def _legend(ax, handles, ncol=1, loc="upper left", below=False):
             seen.add(label)
             hs.append(h)
             ls.append(label)
-    if hs and below:
+    if hs and below == "above":
+        ax.legend(
+            hs,
+            ls,
+            loc="lower left",
+            bbox_to_anchor=(0, 1.01),
+            ncol=ncol,
+            handlelength=2.2,
+            borderaxespad=0.0,
+            columnspacing=1.5,
+        )
+    elif hs and below:
         ax.legend(
             hs,
             ls,
@@ -697,7 +709,7 @@ def rate_chart(assessment, targets=None, *, sources=None, lang: str = "zh", size
             ),
         ],
         ncol=2,
-        below=True,
+        below="above",
     )
     _title(fig, t("rate_title", lang, sep="\n"))
     return fig

@@ -370,3 +370,17 @@ def test_real_registry_charts_render():
             for row in targets.head(3).to_dict("records"):
                 obs = dgm.series(row["indicator"])
                 charts.path_to_goal(obs, row, sources=dgm.load_sources(), lang=lang).canvas.draw()
+
+
+def test_saved_files_keep_title_and_footnote(tmp_path):
+    """bbox_inches="tight" in export.save must not crop the footnote strip or the title."""
+    from PIL import Image
+
+    from dgm import export
+
+    fig = charts.path_to_goal(_series(), TARGET, _fan(), sources=SOURCES, lang="both")
+    png = export.save(fig, "keep footnote", tmp_path, formats=("png",))[0]
+    with Image.open(png) as im:
+        w, h = im.size
+    fw, fh = fig.get_size_inches() * export.PNG_DPI
+    assert h >= 0.93 * fh and w >= 0.93 * fw, ((w, h), (fw, fh))
