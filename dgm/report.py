@@ -87,6 +87,17 @@ def write_html(executed: Path, html: Path) -> None:
     html.write_text(body, encoding="utf-8")
 
 
+def _stable_ids(executed: Path) -> None:
+    """Give papermill's injected-parameters cell a fixed id (it draws a random one each run)."""
+    import nbformat
+
+    nb = nbformat.read(executed, as_version=4)
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"
+    nbformat.write(nb, executed)
+
+
 def run_notebook(src: Path, work: Path, parameters: dict) -> JobResult:
     """Execute one notebook with papermill into work/notebooks/, then write work/NAME.html.
 
@@ -111,6 +122,7 @@ def run_notebook(src: Path, work: Path, parameters: dict) -> JobResult:
     except Exception as err:  # a failing notebook is reported, never raised
         error = _error_text(err)
     if executed.exists():
+        _stable_ids(executed)
         try:
             write_html(executed, work / f"{src.stem}.html")
         except Exception as err:

@@ -223,3 +223,30 @@ def test_explorer_headless_preset_reproduces_the_engine(executed):
 def test_measures_notebook_covers_all_43(executed):
     rec = _records(executed, "07_policy_measures")
     assert rec["n_measures"] == 43
+
+
+def test_outputs_carry_no_warnings_or_clock_text(executed):
+    """Report pages stay clean and reproducible: no stderr (warnings) and no wall-clock times."""
+    clock = re.compile(r"\b\d{1,2}:\d{2}:\d{2}\b|\b20\d\d-\d\d-\d\dT\d\d:")
+    problems = []
+    for name in COLLECTION:
+        _, error, nb = executed[name]
+        assert not error, error
+        for cell in nb.cells:
+            for out in cell.get("outputs", []):
+                text = out.get("text", "") + str(out.get("data", {}).get("text/plain", ""))
+                if out.get("name") == "stderr":
+                    problems.append(f"{name} [{cell.get('id')}] stderr: {text[:160]!r}")
+                elif clock.search(text):
+                    problems.append(f"{name} [{cell.get('id')}] clock text: {text[:160]!r}")
+    assert not problems, "\n".join(problems)
+
+
+def test_two_runs_give_identical_outputs(executed, tmp_path):
+    """Same seed, same numbers: the scorecard re-executed in a new kernel matches output for output."""
+    import json
+
+    _, _, _, again = _execute("05_scorecard", str(tmp_path))
+    _, _, first = executed["05_scorecard"]
+    dump = lambda nb: [json.dumps(c.get("outputs", []), sort_keys=True) for c in nb.cells]  # noqa: E731
+    assert dump(again) == dump(first)
