@@ -98,6 +98,7 @@ DEPARTMENTS_EN = {
 }
 FOOT_LINE_PT = style.FOOTNOTE_PT * 1.35
 MAX_SOURCES = 8  # footnote names at most this many documents, then "and N more"
+LEGEND_LABEL_CHARS = 34  # a legend label longer than this wraps onto further lines
 
 
 # ---------------------------------------------------------------------------------------------
@@ -290,12 +291,15 @@ def source_note(source_ids, sources=None, lang="zh", goal=None, extra: str = "")
 
 def _legend(ax, handles, ncol=1, loc="upper left", below=False):
     """A frameless legend from (handle, label) pairs, duplicates removed; ``below`` the axes."""
+    import textwrap
+
     seen, hs, ls = set(), [], []
     for h, label in handles:
         if label not in seen:
             seen.add(label)
             hs.append(h)
-            ls.append(label)
+            # Long (bilingual) labels wrap, so a multi-column legend never outgrows an A4 figure.
+            ls.append("\n".join(textwrap.fill(part, LEGEND_LABEL_CHARS) for part in label.split("\n")))
     if hs and below == "above":
         ax.legend(
             hs,
