@@ -79,8 +79,11 @@ def save(fig, name: str, out_dir: Path | str | None = None, formats=FORMATS) -> 
         for fmt in formats:
             dest = out / f"{stem}.{fmt}"
             kwargs = {"dpi": PNG_DPI} if fmt == "png" else {}
+            # No dates in the files: two runs of the report give identical figures.
             if fmt == "pdf":
-                kwargs["metadata"] = {"Creator": "dgm", "Title": str(name)}
+                kwargs["metadata"] = {"Creator": "dgm", "Title": str(name), "CreationDate": None}
+            if fmt == "svg":
+                kwargs["metadata"] = {"Date": None}
             _atomic_write(
                 dest,
                 lambda tmp, fmt=fmt, kw=kwargs: fig.savefig(

@@ -53,6 +53,7 @@ def rc(families: list[str]) -> dict:
         "axes.titlelocation": "left",
         "axes.labelsize": BASE_FONT_PT,
         "axes.unicode_minus": True,  # U+2212, present in the CJK font
+        "svg.hashsalt": "dgm",  # stable SVG ids: the same figure gives the same file
         "axes.spines.top": False,
         "axes.spines.right": False,
         "axes.edgecolor": "#333333",

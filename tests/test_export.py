@@ -60,6 +60,27 @@ def saved(tmp_path_factory):
     return out, files
 
 
+def test_saving_twice_gives_identical_files(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from dgm.style import house_style
+
+    with house_style():
+        fig, ax = plt.subplots(figsize=(3, 2))
+        ax.plot([2014, 2025], [1.0, 2.0])
+        ax.set_title("工業總產值")
+    first = export.save(fig, "twice", tmp_path / "a")
+    second = export.save(fig, "twice", tmp_path / "b")
+    plt.close(fig)
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+    pdf, svg = (next(p for p in first if p.suffix == f".{x}") for x in ("pdf", "svg"))
+    assert b"/CreationDate" not in pdf.read_bytes()  # no clock in the files
+    assert "<dc:date>" not in svg.read_text(encoding="utf-8")
+
+
 def test_save_writes_three_formats_with_a_safe_name(saved):
     out, files = saved
     assert [p.suffix for p in files] == [".png", ".svg", ".pdf"]
