@@ -289,6 +289,25 @@ def source_note(source_ids, sources=None, lang="zh", goal=None, extra: str = "")
     return "\n".join(lines)
 
 
+def _goal_axes(ax, obs, target, years, unit, lang, goal_value):
+    """Year range (data, projections and the goal's year), the labelled goal line, axis units.
+
+    Returns the legend handles of the goal line.
+    """
+    handles = []
+    if target is not None and _get(target, "target_year") is not None:
+        years = [*years, int(_get(target, "target_year"))]
+    if years:
+        ax.set_xlim(min(years) - 0.6, max(years) + 0.6)
+    level = _goal_level(target, obs, goal_value)
+    if target is not None and level is not None:
+        handles += _draw_goal(ax, target, lang, level)
+    _year_axis(ax)
+    _value_axis(ax, unit)
+    ax.set_ylabel(unit_label(unit, lang))
+    return handles
+
+
 def _legend(ax, handles, ncol=1, loc="upper left", below=False):
     """A frameless legend from (handle, label) pairs, duplicates removed; ``below`` the axes."""
     import textwrap
@@ -299,7 +318,9 @@ def _legend(ax, handles, ncol=1, loc="upper left", below=False):
             seen.add(label)
             hs.append(h)
             # Long (bilingual) labels wrap, so a multi-column legend never outgrows an A4 figure.
-            ls.append("\n".join(textwrap.fill(part, LEGEND_LABEL_CHARS) for part in label.split("\n")))
+            ls.append(
+                "\n".join(textwrap.fill(part, LEGEND_LABEL_CHARS) for part in label.split("\n"))
+            )
     if hs and below == "above":
         ax.legend(
             hs,
@@ -597,16 +618,7 @@ def path_to_goal(
     years = list(obs.index) if obs is not None else []
     if fan is not None and len(fan):
         years += list(fan.index)
-    if target is not None and _get(target, "target_year") is not None:
-        years.append(int(_get(target, "target_year")))
-    if years:
-        ax.set_xlim(min(years) - 0.6, max(years) + 0.6)
-    level = _goal_level(target, obs, goal_value)
-    if target is not None and level is not None:
-        handles += _draw_goal(ax, target, lang, level)
-    _year_axis(ax)
-    _value_axis(ax, unit)
-    ax.set_ylabel(unit_label(unit, lang))
+    handles += _goal_axes(ax, obs, target, years, unit, lang, goal_value)
     ymin, ymax = ax.get_ylim()
     ax.set_ylim(ymin, ymax + (ymax - ymin) * 0.08)
     _legend(ax, handles, ncol=3 if lang != "both" else 2, below=True)
@@ -1058,16 +1070,7 @@ def scenario_chart(
                 pick(f"中心{cov}%概率区间", f"central {cov}% band", lang, " "),
             )
         )
-    if target is not None and _get(target, "target_year") is not None:
-        years.append(int(_get(target, "target_year")))
-    if years:
-        ax.set_xlim(min(years) - 0.6, max(years) + 0.6)
-    level = _goal_level(target, obs, None)
-    if target is not None and level is not None:
-        handles += _draw_goal(ax, target, lang, level)
-    _year_axis(ax)
-    _value_axis(ax, unit)
-    ax.set_ylabel(unit_label(unit, lang))
+    handles += _goal_axes(ax, obs, target, years, unit, lang, None)
     _legend(ax, handles, ncol=3 if lang != "both" else 2, below=True)
     if title is None:
         name = style.row_label(target, lang, sep=" · ") if target is not None else ""

@@ -12,6 +12,8 @@ import json
 import math
 from pathlib import Path
 
+from dgm.assess import FIELDS
+
 RECORD_MIME = "application/vnd.dgm.record+json"
 
 
@@ -143,19 +145,8 @@ def reading(row: dict, lang: str = "en") -> str:
 # ---- goal notebooks (01–05, 08): one goal's row, its figures, its verdict, its forecast -----
 
 PUBLISHED_COLUMNS = ["indicator", "year", "value", "unit", "kind", "reliability", "source_id"]
-ASSESSMENT_COLUMNS = [
-    "target_id",
-    "status",
-    "latest_year",
-    "latest_value",
-    "latest_kind",
-    "required_rate",
-    "observed_rate",
-    "rate_ratio",
-    "escap_gap",
-    "unsd_q",
-    "p_attain",
-    "crossing_year_median",
+# The assessment's contract fields (less indicator and notes) and the schemes' categories.
+ASSESSMENT_COLUMNS = [f for f in FIELDS if f not in ("indicator", "notes")] + [
     "eurostat_category",
     "escap_category",
     "unsd_category",

@@ -145,6 +145,11 @@ def read_strings(
     return frame[expected], problems
 
 
+def _bad_cells(name: str, col: str, raw: pd.Series, bad: pd.Series, what: str) -> list[Problem]:
+    """One problem per flagged cell: `what` (ending in its open "(expected …") then ", got 'cell')"."""
+    return [Problem(name, int(line), col, f"{what}, got '{raw[line]}')") for line in raw.index[bad]]
+
+
 def typed(frame: pd.DataFrame, table: Table, name: str) -> tuple[pd.DataFrame, list[Problem]]:
     """Convert string columns to their types; a cell that does not convert becomes NA and a problem."""
     out, problems = {}, []
@@ -167,29 +172,16 @@ def typed(frame: pd.DataFrame, table: Table, name: str) -> tuple[pd.DataFrame, l
             bad = values.isna() & ~blank
             if spec.type == "int":
                 bad |= values.notna() & (values % 1 != 0)
-            for line in raw.index[bad]:
-                problems.append(
-                    Problem(
-                        name,
-                        int(line),
-                        col,
-                        f"not {'a whole number' if spec.type == 'int' else 'a number'} (expected {spec.expected()}, got '{raw[line]}')",
-                    )
-                )
+            what = "a whole number" if spec.type == "int" else "a number"
+            problems += _bad_cells(name, col, raw, bad, f"not {what} (expected {spec.expected()}")
             values = values.mask(bad)
             out[col] = values.astype("Int64") if spec.type == "int" else values.astype("float64")
         else:
             if spec.type == "date":
                 bad = ~blank & ~raw.str.match(DATE_PATTERN)
-                for line in raw.index[bad]:
-                    problems.append(
-                        Problem(
-                            name,
-                            int(line),
-                            col,
-                            f"not a date (expected {spec.expected()}, got '{raw[line]}')",
-                        )
-                    )
+                problems += _bad_cells(
+                    name, col, raw, bad, f"not a date (expected {spec.expected()}"
+                )
             out[col] = raw.mask(blank)
     return pd.DataFrame(out, index=frame.index), problems
 
