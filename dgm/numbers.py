@@ -1,7 +1,7 @@
 """Figures as sources write them (`2.5万亿元`, `5008.81亿元`, `3.54%`, `800多家`, `628 billion yuan`) → numbers.
 
 Conventions: a range (`8%-8.5%`, `3-5个`) reads as its lower end (either end matches); qualifiers
-(约, 超过, 多, 左右, 以上 …) are dropped — the observation's `kind` carries them; `。` between digits
+(约, 超过, 多, 左右, 以上 …) and currency signs (RMB, ¥) are dropped — `kind` carries the qualifier; `。` between digits
 is a decimal point (a common repost typo); a bare number (a table cell) is in the unit its quote
 labels, e.g. `(RMB billion)`, else in the catalogue unit.
 """
@@ -20,19 +20,19 @@ MAGNITUDES = {
     "萬": 1e4,
     "千": 1e3,
 }
-ENGLISH_MAGNITUDES = {"trillion": 1e12, "billion": 1e9, "million": 1e6}
+ENGLISH_MAGNITUDES = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6}
 # What one catalogue unit is worth in plain units (亿元 = 1e8 yuan); other units are counts or rates.
 UNIT_SCALE = {"亿元": 1e8}
 # Labels that give a bare table number its unit, in plain units per number.
 TABLE_UNITS = {"RMB billion": 1e9, "RMB100 million": 1e8, "(亿元)": 1e8, "(万元)": 1e4}
 # Count-unit words that mean the same thing (家 / Japanese 社; 个 / 個; 件 / 項).
-SYNONYMS = {"社": "家", "户": "家", "個": "个", "项": "个", "項": "个"}
+SYNONYMS = {"社": "家", "户": "家", "個": "个", "项": "个", "項": "个", "吨标煤/万元": "吨标准煤/万元"}
 LEADING = ("超过", "突破", "超", "逾", "约", "近", "达到", "达")
 TRAILING = ("左右", "以上", "以下", "上下")
 _NUMBER = r"\d[\d,，]*(?:\.\d+)?"
 _CN = re.compile(rf"^([-+−]?)({_NUMBER})(万亿|萬億|兆|亿|億|万|萬|千)?(?:多|余)?(.*)$")
 _EN = re.compile(
-    rf"^({_NUMBER})\s*(trillion|billion|million)?\s*(yuan|percent|-percent|per cent)?$"
+    rf"^({_NUMBER})\s*(trillion|billion|million|bn|mn)?\s*(yuan|percent|-percent|per cent)?$"
 )
 _RANGE = re.compile(rf"^({_NUMBER})\s*(%|％)?\s*[-~～—至到]\s*({_NUMBER}.*)$")
 
@@ -48,6 +48,7 @@ class FigureError(ValueError):
 def _clean(text: str) -> str:
     """Strip qualifiers and spaces; `4。6%` → `4.6%`."""
     s = re.sub(r"(?<=\d)。(?=\d)", ".", str(text).strip()).rstrip("。")
+    s = re.sub(r"^(RMB|CNY|¥|￥)\s*", "", s)
     for word in LEADING:
         s = s.removeprefix(word)
     for word in TRAILING:

@@ -31,6 +31,9 @@ from dgm.numbers import FigureError, matches, parse_figure
         ("628 billion yuan", "亿元", 6280.0),
         ("8 percent", "%", 8.0),
         ("7.8-percent", "%", 7.8),
+        ("RMB827.859bn", "亿元", 8278.59),
+        ("¥ 501.014 billion", "亿元", 5010.14),
+        ("0.69吨标煤/万元", "吨标准煤/万元", 0.69),
     ],
 )
 def test_known_figures(written, unit, value):
