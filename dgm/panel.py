@@ -2,7 +2,7 @@
 
 Build rule, in order: point figures (`exact`, `approx`, `estimate`) beat bounds and plan targets;
 among points `exact` > `approx` > `estimate` > `derived`; then reliability A > B > C > D; then the
-later vintage. A year with bounds only keeps the tightest bound (highest lower bound, lowest upper).
+later vintage; a remaining tie goes to the first source_id in alphabetical order (deterministic). A year with bounds only keeps the tightest bound (highest lower bound, lowest upper).
 Plan targets are never chosen as the observed figure: they are their own series.
 """
 
@@ -68,13 +68,17 @@ def choose(obs: pd.DataFrame) -> pd.DataFrame:
     obs = obs[obs["kind"] != "plan_target"]
     ranked = _ranked(obs)
     points = ranked[ranked["_point"] < 9].sort_values(
-        ["indicator", "year", "_point", "_rel", "_vint"], ascending=[True, True, True, True, False]
+        ["indicator", "year", "_point", "_rel", "_vint", "source_id"],
+        ascending=[True, True, True, True, False, True],
+        kind="stable",
     )
     best_points = points.groupby(["indicator", "year"], sort=False).head(1)
     bounds = ranked[ranked["kind"].isin(BOUND_KINDS)].copy()
     bounds["_tight"] = bounds["value"].where(bounds["kind"] == "upper_bound", -bounds["value"])
     bounds = bounds.sort_values(
-        ["indicator", "year", "_tight", "_rel", "_vint"], ascending=[True, True, True, True, False]
+        ["indicator", "year", "_tight", "_rel", "_vint", "source_id"],
+        ascending=[True, True, True, True, False, True],
+        kind="stable",
     )
     best_bounds = bounds.groupby(["indicator", "year"], sort=False).head(1)
     have = set(zip(best_points["indicator"], best_points["year"], strict=True))

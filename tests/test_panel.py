@@ -91,3 +91,12 @@ def test_above_size_output_bounds_all_industry_output_from_below():
         "lower_bound",
     )
     assert row["formula"] == "industrial_output_all ≥ industrial_output_above"
+
+
+def test_a_full_tie_is_broken_by_source_id_whatever_the_row_order():
+    rows = [
+        ("gdp", 2012, 5039.21, "exact", "D", None, "blog"),
+        ("gdp", 2012, 5010.14, "exact", "D", None, "wiki"),
+    ]
+    assert panel.choose(_obs(*rows))["source_id"].tolist() == ["blog"]
+    assert panel.choose(_obs(*reversed(rows)))["source_id"].tolist() == ["blog"]
