@@ -2,7 +2,8 @@
 
 Build rule, in order: point figures (`exact`, `approx`, `estimate`) beat bounds and plan targets;
 among points `exact` > `approx` > `estimate` > `derived`; then reliability A > B > C > D; then the
-later vintage; a remaining tie goes to the first source_id in alphabetical order (deterministic). A year with bounds only keeps the tightest bound (highest lower bound, lowest upper).
+later vintage; a remaining tie goes to the first source_id in alphabetical order (deterministic).
+A year with bounds only keeps the tightest bound (highest lower bound, lowest upper).
 Plan targets are never chosen as the observed figure: they are their own series.
 """
 
