@@ -26,7 +26,14 @@ UNIT_SCALE = {"亿元": 1e8}
 # Labels that give a bare table number its unit, in plain units per number.
 TABLE_UNITS = {"RMB billion": 1e9, "RMB100 million": 1e8, "(亿元)": 1e8, "(万元)": 1e4}
 # Count-unit words that mean the same thing (家 / Japanese 社; 个 / 個; 件 / 項).
-SYNONYMS = {"社": "家", "户": "家", "個": "个", "项": "个", "項": "个", "吨标煤/万元": "吨标准煤/万元"}
+SYNONYMS = {
+    "社": "家",
+    "户": "家",
+    "個": "个",
+    "项": "个",
+    "項": "个",
+    "吨标煤/万元": "吨标准煤/万元",
+}
 LEADING = ("超过", "突破", "超", "逾", "约", "近", "达到", "达")
 TRAILING = ("左右", "以上", "以下", "上下")
 _NUMBER = r"\d[\d,，]*(?:\.\d+)?"
