@@ -59,13 +59,13 @@ def load_observations() -> pd.DataFrame:
 
 
 def load_targets() -> pd.DataFrame:
-    """The goal registry of 東府〔2015〕1號 (data/raw/targets.csv)."""
-    return load_table("targets")
+    """The goal registry of 東府〔2015〕1號: values float (catalogue units), years Int64, rest str."""
+    return load_table("targets").drop(columns="file")
 
 
 def load_measures() -> pd.DataFrame:
-    """The 43 measures of sections 三 and 四 (data/raw/measures.csv)."""
-    return load_table("measures")
+    """The 43 measures of sections 三 and 四: number Int64, the rest str (missing where blank)."""
+    return load_table("measures").drop(columns="file")
 
 
 def published_by(obs: pd.DataFrame, as_of: int | None) -> pd.DataFrame:

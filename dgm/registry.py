@@ -1,13 +1,12 @@
-"""Goal registry and measures: targets.csv, measures.csv → typed DataFrames; `dgm targets`."""
+"""Goal registry (loaded by dgm.data.load_targets) → `dgm targets` table or JSON."""
 
 import json
 import math
-from pathlib import Path
 
 import pandas as pd
 
 from dgm import paths
-from dgm.data import load_table
+from dgm.data import load_targets
 
 TARGETS_CSV = paths.RAW / "targets.csv"
 # Columns shown by `dgm targets` (the table); --json gives every column.
@@ -21,16 +20,6 @@ TABLE_COLUMNS = (
     "baseline_year",
     "clause",
 )
-
-
-def load_targets(raw: Path | None = None) -> pd.DataFrame:
-    """The goal registry as in the CSV: values float (catalogue units), years Int64, rest str."""
-    return load_table("targets", raw).drop(columns="file")
-
-
-def load_measures(raw: Path | None = None) -> pd.DataFrame:
-    """The 43 measures as in the CSV: number Int64, the rest str (missing where blank)."""
-    return load_table("measures", raw).drop(columns="file")
 
 
 def _plain(value):
