@@ -86,7 +86,7 @@ def _panel(as_of: int | None, stamps: tuple) -> pd.DataFrame:
     obs = published_by(load_observations(), as_of)
     units = dict(zip(*load_indicators()[["id", "unit"]].T.values, strict=True))
     chosen = panel.choose(obs)
-    derived = panel.derive(chosen, units)
+    derived = panel.derive(chosen, units, obs)
     out = pd.concat([chosen.assign(derived=False), derived.assign(derived=True)], ignore_index=True)
     return out.sort_values(["indicator", "year"]).reset_index(drop=True)
 

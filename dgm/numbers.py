@@ -21,6 +21,8 @@ MAGNITUDES = {
     "千": 1e3,
 }
 ENGLISH_MAGNITUDES = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6}
+# Catalogue unit of a change in a share, in percentage points (提高0.1个百分点 → 0.1).
+POINTS = "百分点"
 # What one catalogue unit is worth in plain units (亿元 = 1e8 yuan); other units are counts or rates.
 UNIT_SCALE = {"亿元": 1e8}
 # Labels that give a bare table number its unit, in plain units per number.
@@ -63,8 +65,13 @@ def _clean(text: str) -> str:
     return s.strip()
 
 
-def _to_unit(number: float, plain: float | None, suffix: str, unit: str, as_written: str) -> float:
-    """Scale a number (times `plain` units, None when no magnitude was written) into `unit`."""
+def _to_unit(
+    number: float, plain: float | None, suffix: str, unit: str, as_written: str, context: str = ""
+) -> float:
+    """Scale a number (times `plain` units, None when no magnitude was written) into `unit`.
+
+    A change in percentage points may elide its unit in a list when the quote (`context`) names it.
+    """
     suffix = SYNONYMS.get(suffix, suffix)
     if unit == "%":
         if plain is not None or suffix not in (
@@ -77,6 +84,11 @@ def _to_unit(number: float, plain: float | None, suffix: str, unit: str, as_writ
             "百分点",
         ):
             raise FigureError(as_written, "a percentage such as 3.54%")
+        return number
+    if unit == POINTS:
+        elided = suffix == "个" and POINTS in context  # 分别提升2.0个和0.1个百分点
+        if plain is not None or not (suffix in ("个百分点", POINTS) or elided):
+            raise FigureError(as_written, "a change in percentage points such as 0.1个百分点")
         return number
     if unit in UNIT_SCALE:
         if suffix not in ("", "元", "yuan", unit) or plain is None:
@@ -105,14 +117,18 @@ def parse_range(as_written: str, unit: str, context: str = "") -> tuple[float, f
     if m := _EN.match(s):
         digits, magnitude, word = m.groups()
         number = float(digits.replace(",", ""))
-        value = _to_unit(number, ENGLISH_MAGNITUDES.get(magnitude), word or "", unit, as_written)
+        value = _to_unit(
+            number, ENGLISH_MAGNITUDES.get(magnitude), word or "", unit, as_written, context
+        )
         return value, value
     if m := _CN.match(s):
         sign, digits, magnitude, suffix = m.groups()
         number = float(digits.replace(",", "").replace("，", "")) * (
             -1 if sign in ("-", "−") else 1
         )
-        value = _to_unit(number, MAGNITUDES.get(magnitude), suffix.strip(), unit, as_written)
+        value = _to_unit(
+            number, MAGNITUDES.get(magnitude), suffix.strip(), unit, as_written, context
+        )
         return value, value
     raise FigureError(as_written, "digits with a unit, e.g. 5008.81亿元 or 3.54%")
 
@@ -125,8 +141,9 @@ def parse_figure(as_written: str, unit: str, context: str = "") -> float:
 def matches(
     value: float, as_written: str, unit: str, context: str = "", rel_tol: float = 1e-6
 ) -> bool:
-    """True when `value` is the figure `as_written` states (either end of a range; for % also its negative)."""
+    """True when `value` is the figure `as_written` states (either end of a range; for % and
+    percentage points also its negative, since a fall is written without a sign)."""
     candidates = list(parse_range(as_written, unit, context))
-    if unit == "%":
+    if unit in ("%", POINTS):
         candidates += [-c for c in candidates]
     return any(math.isclose(value, c, rel_tol=rel_tol, abs_tol=1e-9) for c in candidates)

@@ -15,8 +15,9 @@ RELIABILITY_RANK = {"A": 0, "B": 1, "C": 2, "D": 3}
 # Relative gap above which two same-kind figures for one indicator-year are a conflict.
 CONFLICT_TOLERANCE = 0.005
 
-# Derived figures: (indicator, numerator, denominator, scale, basis note). Computed only for years
-# without a published point figure; inputs must be point figures of the same year.
+# Identities share = part / whole × scale: (share, part, whole, scale, basis). Where two of the
+# three are published point figures for a year and the third is not, dgm derives the third. When
+# two identities give the same figure, the first listed wins.
 RATIOS = (
     (
         "advanced_mfg_share",
@@ -40,6 +41,21 @@ RATIOS = (
         100.0,
         "above-size value added / above-size gross output, current prices",
     ),
+    (
+        "hightech_product_output_share",
+        "hightech_product_output",
+        "industrial_output_above",
+        100.0,
+        "above-size gross output / above-size gross output, current prices",
+    ),
+)
+
+# Stated changes: (share, its change on the previous year in percentage points). A source that gives
+# a year's share with its rise gives the previous year's share, share[t-1] = share[t] - change[t];
+# both figures must come from one source and vintage (a later revision of share[t] would not fit).
+STATED_CHANGES = (
+    ("advanced_mfg_share", "advanced_mfg_share_change"),
+    ("hightech_mfg_share", "hightech_mfg_share_change"),
 )
 
 # Derived lower bounds: (indicator, from_indicator, reason). A figure of the part is a lower bound
@@ -99,34 +115,92 @@ def choose(obs: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def derive(chosen: pd.DataFrame, units: dict[str, str]) -> pd.DataFrame:
-    """Derived rows: RATIOS (kind `derived`) and PART_OF lower bounds, only where no point is published."""
-    points = chosen[chosen["kind"].isin(list(POINT_RANK))]
+def _derived(indicator, year, value, units, sources, formula, inputs, basis) -> dict:
+    """One derived row (kind `derived`, no reliability or vintage of its own)."""
+    return {
+        "indicator": indicator,
+        "year": int(year),
+        "value": round(float(value), 10),
+        "unit": units.get(indicator, ""),
+        "kind": "derived",
+        "reliability": None,
+        "vintage": None,
+        "source_id": sources,
+        "formula": formula,
+        "inputs": inputs,
+        "note": f"derived by dgm ({basis})",
+    }
+
+
+def _identity_rows(points: pd.DataFrame, have: set, units: dict) -> list[dict]:
+    """RATIOS: the missing member of share = part / whole × scale from the other two."""
     wide = points.pivot(index="year", columns="indicator", values="value")
     srcs = points.pivot(index="year", columns="indicator", values="source_id")
-    have = set(zip(points["indicator"], points["year"], strict=True))
     rows = []
-    for name, num, den, scale, basis in RATIOS:
-        if num not in wide or den not in wide:
-            continue
-        for year, value in (wide[num] / wide[den] * scale).dropna().items():
-            if (name, year) in have:
+    for share, part, whole, scale, basis in RATIOS:
+        w = wide.reindex(columns=[share, part, whole])
+        solve = (
+            (share, w[part] / w[whole] * scale, f"{part} / {whole} × {scale:g}", (part, whole)),
+            (whole, w[part] / w[share] * scale, f"{part} / {share} × {scale:g}", (part, share)),
+            (part, w[share] * w[whole] / scale, f"{share} × {whole} / {scale:g}", (share, whole)),
+        )
+        for target, values, formula, (a, b) in solve:
+            for year, value in values.dropna().items():
+                if (target, year) in have:
+                    continue
+                have.add((target, year))
+                rows.append(
+                    _derived(
+                        target,
+                        year,
+                        value,
+                        units,
+                        f"{srcs.at[year, a]};{srcs.at[year, b]}",
+                        formula,
+                        f"{a}={w.at[year, a]:g}; {b}={w.at[year, b]:g}",
+                        basis,
+                    )
+                )
+    return rows
+
+
+def _stated_change_rows(obs: pd.DataFrame, have: set, units: dict) -> list[dict]:
+    """STATED_CHANGES: the previous year's share from one source's share and its stated rise."""
+    ranked = _ranked(obs[obs["kind"].isin(list(POINT_RANK))])
+    rows = []
+    for share, change in STATED_CHANGES:
+        pairs = ranked[ranked["indicator"] == share].merge(
+            ranked.loc[ranked["indicator"] == change, ["source_id", "vintage", "year", "value"]],
+            on=["source_id", "vintage", "year"],
+            suffixes=("", "_change"),
+        )
+        pairs = pairs.sort_values(
+            ["year", "_point", "_rel", "_vint", "source_id"],
+            ascending=[True, True, True, False, True],
+            kind="stable",
+        )
+        for row in pairs.groupby("year", sort=True).head(1).itertuples():
+            if (share, row.year - 1) in have:
                 continue
+            have.add((share, row.year - 1))
             rows.append(
-                {
-                    "indicator": name,
-                    "year": int(year),
-                    "value": float(value),
-                    "unit": units.get(name, ""),
-                    "kind": "derived",
-                    "reliability": None,
-                    "vintage": None,
-                    "source_id": f"{srcs.at[year, num]};{srcs.at[year, den]}",
-                    "formula": f"{num} / {den} × {scale:g}",
-                    "inputs": f"{num}={wide.at[year, num]:g}; {den}={wide.at[year, den]:g}",
-                    "note": f"derived by dgm ({basis})",
-                }
+                _derived(
+                    share,
+                    row.year - 1,
+                    row.value - row.value_change,
+                    units,
+                    row.source_id,
+                    f"{share}[t] − {change}[t], t = {row.year}",
+                    f"{share}={row.value:g} ({row.kind}); {change}={row.value_change:g}",
+                    "previous year's share from the share and its stated rise, one source",
+                )
             )
+    return rows
+
+
+def _part_of_rows(chosen: pd.DataFrame, have: set, units: dict) -> list[dict]:
+    """PART_OF: a published figure (or lower bound) of the part is a lower bound of the whole."""
+    rows = []
     for whole, part, reason in PART_OF:
         parts = chosen[
             (chosen["indicator"] == part) & chosen["kind"].isin([*POINT_RANK, "lower_bound"])
@@ -149,7 +223,18 @@ def derive(chosen: pd.DataFrame, units: dict[str, str]) -> pd.DataFrame:
                     "note": f"derived by dgm: {reason}",
                 }
             )
-    return pd.DataFrame(rows)
+    return rows
+
+
+def derive(chosen: pd.DataFrame, units: dict[str, str], obs: pd.DataFrame | None = None):
+    """Derived rows, only for indicator-years without a published point figure: RATIOS and
+    STATED_CHANGES (kind `derived`; the latter needs the raw `obs`), then PART_OF lower bounds."""
+    points = chosen[chosen["kind"].isin(list(POINT_RANK))]
+    have = set(zip(points["indicator"], points["year"], strict=True))
+    rows = _identity_rows(points, have, units)
+    if obs is not None:
+        rows += _stated_change_rows(obs, have, units)
+    return pd.DataFrame(rows + _part_of_rows(chosen, have, units))
 
 
 def conflicts(obs: pd.DataFrame) -> pd.DataFrame:

@@ -64,3 +64,14 @@ def test_a_bare_table_number_takes_the_unit_its_quote_labels():
 def test_a_range_matches_either_end():
     assert matches(8.0, "8%-8.5%", "%") and matches(8.5, "8%-8.5%", "%")
     assert not matches(8.2, "8%-8.5%", "%")
+
+
+def test_percentage_points_and_their_elided_unit_in_a_list():
+    quote = "比重分别为52.5%和39.1%,分别提升2.0个和0.1个百分点。"
+    assert parse_figure("0.1个百分点", "百分点") == 0.1
+    assert parse_figure("2.0个", "百分点", context=quote) == 2.0
+    assert matches(-0.5, "0.5个百分点", "百分点")  # 下降0.5个百分点
+    with pytest.raises(FigureError, match="percentage points"):
+        parse_figure("2.0个", "百分点")  # no 百分点 in the quote: a count, not a change
+    with pytest.raises(FigureError):
+        parse_figure("0.1%", "百分点")

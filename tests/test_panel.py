@@ -1,6 +1,7 @@
 """The build rule: one figure per indicator-year, derived figures, conflicts."""
 
 import pandas as pd
+import pytest
 
 from dgm import panel
 
@@ -100,3 +101,58 @@ def test_a_full_tie_is_broken_by_source_id_whatever_the_row_order():
     ]
     assert panel.choose(_obs(*rows))["source_id"].tolist() == ["blog"]
     assert panel.choose(_obs(*reversed(rows)))["source_id"].tolist() == ["blog"]
+
+
+def test_a_whole_is_derived_from_a_part_and_its_stated_share():
+    obs = _obs(
+        ("hightech_product_output", 2010, 2368.0, "exact", "B", "2012-05-30", "plan12"),
+        ("hightech_product_output_share", 2010, 30.7, "exact", "B", "2012-05-30", "plan12"),
+    )
+    derived = panel.derive(panel.choose(obs), {"industrial_output_above": "亿元"})
+    (row,) = derived.to_dict("records")
+    assert (row["indicator"], row["year"], row["kind"], row["unit"]) == (
+        "industrial_output_above",
+        2010,
+        "derived",
+        "亿元",
+    )
+    assert row["value"] == pytest.approx(2368.0 / 0.307)
+    assert row["formula"] == "hightech_product_output / hightech_product_output_share × 100"
+    assert row["inputs"] == "hightech_product_output=2368; hightech_product_output_share=30.7"
+
+
+def test_a_part_is_derived_from_a_share_and_its_whole_but_never_over_a_published_point():
+    obs = _obs(
+        ("rd_intensity", 2020, 3.54, "exact", "A", "2021", "bulletin"),
+        ("gdp", 2020, 9650.19, "exact", "A", "2021", "jan"),
+        ("rd_intensity", 2019, 3.06, "exact", "A", "2020", "bulletin"),
+        ("gdp", 2019, 9482.5, "exact", "A", "2020", "jan"),
+        ("rd_expenditure", 2019, 289.96, "exact", "C", "2020", "askci"),
+    )
+    derived = panel.derive(panel.choose(obs), {})
+    assert derived[["indicator", "year"]].values.tolist() == [["rd_expenditure", 2020]]
+    assert derived["value"].iloc[0] == pytest.approx(341.61673, rel=1e-6)
+
+
+def test_previous_share_from_one_sources_share_and_stated_rise():
+    obs = _obs(
+        ("hightech_mfg_share", 2018, 39.1, "estimate", "C", "2019-01-09", "plenum"),
+        ("hightech_mfg_share_change", 2018, 0.1, "estimate", "C", "2019-01-09", "plenum"),
+        ("hightech_mfg_share", 2018, 38.9, "exact", "B", "2019-05-01", "report"),
+        ("advanced_mfg_share", 2018, 52.3, "exact", "B", "2019-05-01", "report"),
+        ("advanced_mfg_share_change", 2018, 2.0, "estimate", "C", "2019-01-09", "plenum"),
+        ("advanced_mfg_share", 2016, 49.9, "exact", "D", None, "blog"),
+        ("advanced_mfg_share_change", 2016, 2.0, "exact", "D", None, "blog"),
+        ("advanced_mfg_share", 2015, 47.9, "exact", "C", "2022-01-17", "news"),
+    )
+    derived = panel.derive(panel.choose(obs), {"hightech_mfg_share": "%"}, obs)
+    # the chosen 2018 figure is the later 38.9, but the rise belongs to the plenum's 39.1;
+    # the advanced rise has no share beside it from its source; 2015 is published already
+    (row,) = derived.to_dict("records")
+    assert (row["indicator"], row["year"], row["value"], row["source_id"]) == (
+        "hightech_mfg_share",
+        2017,
+        39.0,
+        "plenum",
+    )
+    assert row["formula"] == "hightech_mfg_share[t] − hightech_mfg_share_change[t], t = 2018"
