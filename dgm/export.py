@@ -100,6 +100,7 @@ def save(fig, name: str, out_dir: Path | str | None = None, formats=FORMATS) -> 
 NUMBER_FORMATS = {  # catalogue unit → Excel number format (no locale-dependent formulas)
     "亿元": "#,##0.00",
     "%": "0.00",
+    "百分点": "0.0",
     "件": "#,##0",
     "家": "#,##0",
     "个": "#,##0",

@@ -164,6 +164,7 @@ TEXT = {
 UNIT_EN = {
     "亿元": "100 million yuan",
     "%": "%",
+    "百分点": "percentage points",
     "件": "items",
     "家": "enterprises",
     "个": "number",
