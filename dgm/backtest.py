@@ -130,7 +130,10 @@ def headline(recs: pd.DataFrame) -> dict:
 
 
 def backtest_records(as_of: int | None = None) -> pd.DataFrame:
-    """All forecast records for every catalogue indicator with enough points."""
+    """All forecast records for every catalogue indicator with enough published points.
+
+    Derived figures (dgm.panel) are left out: a backtest scores forecasts against what was published.
+    """
     import dgm
     from dgm.assess import series_frames
 
@@ -139,7 +142,7 @@ def backtest_records(as_of: int | None = None) -> pd.DataFrame:
     units = dict(zip(cat["id"], cat["unit"], strict=True))
     recs = []
     for ind, frame in frames.items():
-        pts, _ = split_series(frame)
+        pts, _ = split_series(frame[~frame["derived"].astype(bool)])
         if len(pts) <= MIN_FORECAST_POINTS:
             continue
         recs.extend(forecast_records(pts, kind_for_indicator(ind, units[ind]), ind))

@@ -63,3 +63,23 @@ def test_backtest_cli_json_on_the_shipped_data(capsys):
 def test_backtest_all_returns_the_contract_columns():
     table = backtest.backtest_all(as_of=2016)  # few figures published by then: quick
     assert list(table.columns) == backtest.COLUMNS
+
+
+def test_derived_figures_are_neither_fitted_nor_scored(monkeypatch):
+    import dgm.assess
+
+    years = range(2010, 2022)
+    frame = pd.DataFrame(
+        {
+            "value": np.linspace(100.0, 210.0, 12) + np.tile([1.0, -1.0], 6),
+            "kind": ["exact"] * 12,
+            "derived": [False] * 12,
+        },
+        index=pd.Index(years, name="year"),
+    )
+    frame.loc[2021, ["kind", "derived"]] = ["derived", True]
+    frame.loc[2021, "value"] = 1e6  # a derived outlier would dominate the scores if it were used
+    monkeypatch.setattr(dgm.assess, "series_frames", lambda ids, as_of=None: {"gdp": frame})
+    recs = backtest.backtest_records()
+    assert recs["origin"].max() < 2020 and 2021 not in set(recs["origin"] + recs["h"])
+    assert recs["actual"].max() < 300
