@@ -98,6 +98,32 @@ def _stable_ids(executed: Path) -> None:
     nbformat.write(nb, executed)
 
 
+def _ipc_kernel_manager():
+    """A KernelManager that talks to its kernel over IPC sockets in its own temporary directory.
+
+    The kernels run on this machine only; IPC avoids ipykernel's "running over TCP without
+    encryption" warning on every notebook and port races between parallel kernels. Each kernel
+    gets its own directory, so parallel kernels never share a socket name.
+    """
+    import tempfile
+
+    from jupyter_client.manager import KernelManager
+
+    class IPCKernelManager(KernelManager):
+        def __init__(self, **kwargs):
+            self._socket_dir = tempfile.mkdtemp(prefix="dgm-kernel-")
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("ip", str(Path(self._socket_dir) / "ipc"))
+            super().__init__(**kwargs)
+
+        def cleanup_resources(self, restart: bool = False) -> None:
+            super().cleanup_resources(restart=restart)
+            if not restart:
+                shutil.rmtree(self._socket_dir, ignore_errors=True)
+
+    return IPCKernelManager
+
+
 def run_notebook(src: Path, work: Path, parameters: dict) -> JobResult:
     """Execute one notebook with papermill into work/notebooks/, then write work/NAME.html.
 
@@ -118,6 +144,7 @@ def run_notebook(src: Path, work: Path, parameters: dict) -> JobResult:
             progress_bar=False,
             log_output=False,
             execution_timeout=CELL_TIMEOUT_S,
+            kernel_manager_class=_ipc_kernel_manager(),
         )
     except Exception as err:  # a failing notebook is reported, never raised
         error = _error_text(err)

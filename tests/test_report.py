@@ -126,13 +126,15 @@ def test_job_result_is_json_ready():
     assert json.loads(json.dumps(r.__dict__))["error"] == "ValueError: boom"
 
 
-def test_papermill_run_of_real_notebooks_in_english(tmp_path):
-    """The scorecard and the explorer through dgm report with lang="en" (papermill-injected)."""
+def test_papermill_run_of_real_notebooks_in_english(tmp_path, capfd):
+    """The scorecard and the explorer through dgm report with lang="en" (papermill-injected),
+    their kernels on local IPC sockets (no "running over TCP without encryption" warning)."""
     from dgm.notebook_tools import read_records
 
     out = tmp_path / "reports"
     results = report.run_report(out, lang="en", only=["05", "06"], workbook=False, echo=print)
     assert all(r.ok for r in results), [r.error for r in results if not r.ok]
+    assert "without encryption" not in capfd.readouterr().err
     for name in ("05_scorecard", "06_scenario_explorer"):
         assert (out / f"{name}.html").stat().st_size > 10_000
         nb = nbformat.read(out / "notebooks" / f"{name}.ipynb", as_version=4)
