@@ -1,20 +1,50 @@
 """Observations (long, every vintage) → one figure per indicator-year, derived figures, conflicts. Pure.
 
-Build rule, in order: point figures (`exact`, `approx`, `estimate`) beat bounds and plan targets;
-among points `exact` > `approx` > `estimate` > `derived`; then reliability A > B > C > D; then the
-later vintage; a remaining tie goes to the first source_id in alphabetical order (deterministic).
-A year with bounds only keeps the tightest bound (highest lower bound, lowest upper).
-Plan targets are never chosen as the observed figure: they are their own series.
+Build rule (docs/data-model.md has it with examples), for one indicator-year:
+1. Plan targets are never the observed figure (they are their own series).
+2. Full-year figures only; a partial-period figure (`period` jan-nov, h1, stock-end-nov …) is used
+   only where no full-year figure exists, the longest period first.
+3. A point figure (`exact`, `approx`, `estimate`) beats any bound; a year with bounds only keeps the
+   tightest bound (highest lower bound, lowest upper).
+4. A rounded figure never beats a more precise one that rounds to it (11400 from 1.14万亿 yields to
+   11438.13, 5881 to 5881.18), whatever their grades.
+5. Then the grade: a secondary figure (reliability D: a blog, a content farm, an undated
+   dataset) only where no A-C figure exists; among A-C, the final figure (`exact`) > `approx` >
+   the preliminary one (`estimate`), and only then A > B > C (C is an official figure as the news
+   paraphrases it, so a final figure in the news beats an official preliminary one).
+6. Then the more precise figure; then the figure more A-C sources agree on; then the later vintage;
+   a remaining tie goes to the first source_id in alphabetical order (deterministic).
 """
 
+import math
+import re
+
 import pandas as pd
+
+from dgm.numbers import FigureError, parse_range
 
 POINT_RANK = {"exact": 0, "approx": 1, "estimate": 2, "derived": 3}
 BOUND_KINDS = ("lower_bound", "upper_bound")
 RELIABILITY_RANK = {"A": 0, "B": 1, "C": 2, "D": 3}
+# `period` of a figure, full year first, then partial periods from the longest; blank = `year`
+# (a flow over the calendar year, or a stock at year end).
+PERIODS = (
+    "year",
+    "jan-nov",
+    "stock-end-nov",
+    "jan-oct",
+    "stock-end-oct",
+    "jan-sep",
+    "stock-end-sep",
+    "h1",
+    "stock-end-jun",
+)
+PERIOD_RANK = {p: i for i, p in enumerate(PERIODS)}
+# Grades of step 5 that state an official figure (D is secondary: a blog, a content farm, an
+# undated dataset); only these count as sources that agree in step 6.
+OFFICIAL = ("A", "B", "C")
 # Relative gap above which two same-kind figures for one indicator-year are a conflict.
 CONFLICT_TOLERANCE = 0.005
-
 # Identities share = part / whole × scale: (share, part, whole, scale, basis). Where two of the
 # three are published point figures for a year and the third is not, dgm derives the third. When
 # two identities give the same figure, the first listed wins.
@@ -69,27 +99,92 @@ PART_OF = (
 )
 
 
+def precision(value: float, as_written, unit: str = "") -> float:
+    """The rounding step of a figure in its catalogue unit: `1.14万亿元` → 100 (亿元), `5881.18亿元`
+    → 0.01, `8.2%` → 0.1; from the digits of `value` where `as_written` is missing or unreadable."""
+    missing = as_written is None or pd.isna(as_written)
+    text = format(value, "f").rstrip("0").rstrip(".") if missing else str(as_written)
+    number = re.search(r"\d[\d,，]*(?:\.\d+)?", text)
+    if number is None:
+        return 1.0
+    token = number.group().replace(",", "").replace("，", "")
+    step = 10.0 ** -len(token.split(".")[1]) if "." in token else 1.0
+    if missing or not unit:
+        return step
+    try:
+        scale = parse_range(as_written, unit)[0] / float(token)
+    except (FigureError, ZeroDivisionError):
+        return step
+    return step * abs(scale) if scale else step
+
+
 def _ranked(obs: pd.DataFrame) -> pd.DataFrame:
     """Observations with sort keys for the build rule (lower sorts first = preferred)."""
     out = obs.copy()
+    if "period" not in out:
+        out["period"] = "year"
+    out["period"] = out["period"].fillna("year")
+    written = out["as_written"] if "as_written" in out else pd.Series(None, index=out.index)
+    unit = out["unit"] if "unit" in out else pd.Series("", index=out.index)
+    out["_period"] = out["period"].map(PERIOD_RANK).fillna(len(PERIODS))
     out["_point"] = out["kind"].map(POINT_RANK).fillna(9)
     out["_rel"] = out["reliability"].map(RELIABILITY_RANK).fillna(9)
+    out["_tier"] = out["reliability"].isin(OFFICIAL).map({True: 0, False: 10}) + out["_point"]
+    out["_step"] = [
+        precision(v, w, u if isinstance(u, str) else "")
+        for v, w, u in zip(out["value"], written, unit, strict=True)
+    ]
     out["_vint"] = out["vintage"].fillna("")
     return out
 
 
+def _rounds_to(rough: float, rough_step: float, fine: float, fine_step: float) -> bool:
+    """True when `rough` is `fine` rounded to `rough_step` (and `fine` is the more precise)."""
+    return fine_step < rough_step and abs(fine - rough) <= rough_step / 2 * (1 + 1e-9)
+
+
+def _best_points(points: pd.DataFrame) -> pd.DataFrame:
+    """Steps 4-6 of the build rule within one indicator-year-period's point figures."""
+    rows = points.to_dict("records")
+    kept = [
+        r
+        for r in rows
+        if not any(
+            _rounds_to(r["value"], r["_step"], o["value"], o["_step"]) for o in rows if o is not r
+        )
+    ]
+    for r in kept:
+        r["_agree"] = -len(
+            {
+                o["source_id"]
+                for o in rows
+                if o["reliability"] in OFFICIAL
+                and math.isclose(o["value"], r["value"], abs_tol=r["_step"] / 2 + 1e-9)
+                or _rounds_to(o["value"], o["_step"], r["value"], r["_step"])
+            }
+        )
+    frame = pd.DataFrame(kept)
+    return frame.sort_values(
+        ["_tier", "_rel", "_step", "_agree", "_vint", "source_id"],
+        ascending=[True, True, True, True, False, True],
+        kind="stable",
+    ).head(1)
+
+
 def choose(obs: pd.DataFrame) -> pd.DataFrame:
-    """One row per (indicator, year) by the build rule; `n_figures` counts the rows it chose from."""
+    """One row per (indicator, year) by the build rule; `n_figures` counts the rows it chose from
+    (all periods, plan targets excluded). Rows carry `period` (blank read as `year`)."""
     if obs.empty:
         return obs.assign(n_figures=pd.Series(dtype="int64"))
     obs = obs[obs["kind"] != "plan_target"]
     ranked = _ranked(obs)
-    points = ranked[ranked["_point"] < 9].sort_values(
-        ["indicator", "year", "_point", "_rel", "_vint", "source_id"],
-        ascending=[True, True, True, True, False, True],
-        kind="stable",
+    first_period = ranked.groupby(["indicator", "year"])["_period"].transform("min")
+    ranked = ranked[ranked["_period"] == first_period]
+    points = ranked[ranked["_point"] < 9]
+    best_points = pd.concat(
+        [_best_points(g) for _, g in points.groupby(["indicator", "year"], sort=True)]
+        or [points.head(0)]
     )
-    best_points = points.groupby(["indicator", "year"], sort=False).head(1)
     bounds = ranked[ranked["kind"].isin(BOUND_KINDS)].copy()
     bounds["_tight"] = bounds["value"].where(bounds["kind"] == "upper_bound", -bounds["value"])
     bounds = bounds.sort_values(
