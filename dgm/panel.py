@@ -22,23 +22,11 @@ import re
 import pandas as pd
 
 from dgm.numbers import FigureError, parse_range
+from dgm.schemas import PERIODS
 
 POINT_RANK = {"exact": 0, "approx": 1, "estimate": 2, "derived": 3}
 BOUND_KINDS = ("lower_bound", "upper_bound")
 RELIABILITY_RANK = {"A": 0, "B": 1, "C": 2, "D": 3}
-# `period` of a figure, full year first, then partial periods from the longest; blank = `year`
-# (a flow over the calendar year, or a stock at year end).
-PERIODS = (
-    "year",
-    "jan-nov",
-    "stock-end-nov",
-    "jan-oct",
-    "stock-end-oct",
-    "jan-sep",
-    "stock-end-sep",
-    "h1",
-    "stock-end-jun",
-)
 PERIOD_RANK = {p: i for i, p in enumerate(PERIODS)}
 # Grades of step 5 that state an official figure (D is secondary: a blog, a content farm, an
 # undated dataset); only these count as sources that agree in step 6.
@@ -210,8 +198,9 @@ def choose(obs: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _derived(indicator, year, value, units, sources, formula, inputs, basis) -> dict:
-    """One derived row (kind `derived`, no reliability or vintage of its own)."""
+def _derived(indicator, year, value, units, sources, formula, inputs, basis, period="year") -> dict:
+    """One derived row (kind `derived`, no reliability or vintage of its own; the period of a
+    partial-period input)."""
     return {
         "indicator": indicator,
         "year": int(year),
@@ -224,13 +213,26 @@ def _derived(indicator, year, value, units, sources, formula, inputs, basis) -> 
         "formula": formula,
         "inputs": inputs,
         "note": f"derived by dgm ({basis})",
+        "period": period,
     }
+
+
+def _periods(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with its `period` column, blank read as `year`."""
+    period = frame["period"] if "period" in frame else pd.Series("year", index=frame.index)
+    return frame.assign(period=period.fillna("year"))
+
+
+def _partial(*periods: str) -> str:
+    """The period of a figure computed from figures of these periods: the first partial one."""
+    return next((p for p in periods if p != "year"), "year")
 
 
 def _identity_rows(points: pd.DataFrame, have: set, units: dict) -> list[dict]:
     """RATIOS: the missing member of share = part / whole × scale from the other two."""
     wide = points.pivot(index="year", columns="indicator", values="value")
     srcs = points.pivot(index="year", columns="indicator", values="source_id")
+    pers = _periods(points).pivot(index="year", columns="indicator", values="period")
     rows = []
     for share, part, whole, scale, basis in RATIOS:
         w = wide.reindex(columns=[share, part, whole])
@@ -254,6 +256,7 @@ def _identity_rows(points: pd.DataFrame, have: set, units: dict) -> list[dict]:
                         formula,
                         f"{a}={w.at[year, a]:g}; {b}={w.at[year, b]:g}",
                         basis,
+                        _partial(pers.at[year, a], pers.at[year, b]),
                     )
                 )
     return rows
@@ -288,6 +291,7 @@ def _stated_change_rows(obs: pd.DataFrame, have: set, units: dict) -> list[dict]
                     f"{share}[t] − {change}[t], t = {row.year}",
                     f"{share}={row.value:g} ({row.kind}); {change}={row.value_change:g}",
                     "previous year's share from the share and its stated rise, one source",
+                    row.period,
                 )
             )
     return rows
@@ -297,8 +301,9 @@ def _part_of_rows(chosen: pd.DataFrame, have: set, units: dict) -> list[dict]:
     """PART_OF: a published figure (or lower bound) of the part is a lower bound of the whole."""
     rows = []
     for whole, part, reason in PART_OF:
-        parts = chosen[
-            (chosen["indicator"] == part) & chosen["kind"].isin([*POINT_RANK, "lower_bound"])
+        parts = _periods(chosen)
+        parts = parts[
+            (parts["indicator"] == part) & parts["kind"].isin([*POINT_RANK, "lower_bound"])
         ]
         for row in parts.itertuples():
             if (whole, row.year) in have:
@@ -316,6 +321,7 @@ def _part_of_rows(chosen: pd.DataFrame, have: set, units: dict) -> list[dict]:
                     "formula": f"{whole} ≥ {part}",
                     "inputs": f"{part}={row.value:g} ({row.kind})",
                     "note": f"derived by dgm: {reason}",
+                    "period": row.period,
                 }
             )
     return rows

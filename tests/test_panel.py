@@ -244,3 +244,52 @@ def test_the_real_panel_chooses_the_figure_a_statistician_would(indicator, year,
     offered = obs.loc[(obs["indicator"] == indicator) & (obs["year"] == year), "value"]
     assert beaten in offered.tolist()
     assert series(indicator).at[year, "value"] == pytest.approx(value)
+
+
+def test_a_partial_period_figure_is_used_only_where_no_full_year_figure_exists():
+    cols = ["indicator", "year", "value", "kind", "reliability", "vintage", "source_id", "period"]
+    obs = pd.DataFrame(
+        [
+            ("share", 2019, 54.0, "exact", "A", "2020-01-09", "plenum", "jan-nov"),
+            ("share", 2019, 53.1, "exact", "D", None, "blog", None),
+            ("share", 2020, 50.2, "exact", "A", "2020-08", "h1-release", "h1"),
+            ("share", 2020, 50.9, "exact", "B", "2020-12", "q3-release", "jan-sep"),
+        ],
+        columns=cols,
+    )
+    chosen = panel.choose(obs).set_index("year")
+    # 2019: even a secondary full-year figure beats the official Jan-Nov one
+    assert (chosen.at[2019, "value"], chosen.at[2019, "period"]) == (53.1, "year")
+    # 2020: no full-year figure, so the longest partial period
+    assert (chosen.at[2020, "value"], chosen.at[2020, "period"]) == (50.9, "jan-sep")
+
+
+def test_the_real_panel_flags_partial_periods_and_keeps_scopes_and_definitions_apart():
+    from dgm.data import load_observations, panel_long, series
+
+    share = series("advanced_mfg_share")
+    assert (share.at[2019, "value"], share.at[2019, "period"]) == (54.0, "jan-nov")
+    assert share.at[2019, "partial_period"]
+    assert not share.at[2018, "partial_period"]
+    assert series("hightech_mfg_share").at[2022, "period"] == "ytd"
+    assert series("invention_patents_in_force").at[2023, "period"] == "stock-end-nov"
+    # above-size R&D is its own series; the whole-city 2016 figure is the NBS-verified one
+    assert series("rd_expenditure").at[2016, "value"] == 164.8
+    assert series("rd_expenditure_above").at[2016, "value"] == 143.4
+    # "超过10200家": a floor, never a point
+    obs = load_observations()
+    hte_2024 = obs[(obs["indicator"] == "hightech_enterprises") & (obs["year"] == 2024)]
+    assert set(hte_2024["kind"]) == {"lower_bound"}
+    # the researchers' compilation and the official counts are two series
+    granted = obs[obs["indicator"] == "invention_patents_granted"]
+    assert sorted(granted["year"]) == [2017, 2019]
+    assert not granted["source_id"].str.startswith("sciencenet").any()
+    compiled = obs[obs["indicator"] == "invention_patents_granted_compiled"]
+    assert sorted(compiled["year"]) == [2014, 2015, 2016, 2017, 2018, 2019, 2020]
+    # the policy's round 1萬億 is the goal's baseline, not an observation
+    from dgm.data import load_targets
+
+    assert not ((obs["indicator"] == "industrial_output_all") & (obs["year"] == 2014)).any()
+    goal = load_targets().set_index("id").loc["industrial_output_2025"]
+    assert (goal["baseline_year"], goal["baseline_value"]) == (2014, 10000.0)
+    assert "partial_period" in panel_long().columns
