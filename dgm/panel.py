@@ -131,32 +131,33 @@ def _rounds_to(rough: float, rough_step: float, fine: float, fine_step: float) -
     return fine_step < rough_step and abs(fine - rough) <= rough_step / 2 * (1 + 1e-9)
 
 
-def _best_points(points: pd.DataFrame) -> pd.DataFrame:
-    """Steps 4-6 of the build rule within one indicator-year-period's point figures."""
-    rows = points.to_dict("records")
-    kept = [
-        r
-        for r in rows
-        if not any(
-            _rounds_to(r["value"], r["_step"], o["value"], o["_step"]) for o in rows if o is not r
-        )
-    ]
-    for r in kept:
-        r["_agree"] = -len(
-            {
-                o["source_id"]
-                for o in rows
-                if o["reliability"] in OFFICIAL
-                and math.isclose(o["value"], r["value"], abs_tol=r["_step"] / 2 + 1e-9)
-                or _rounds_to(o["value"], o["_step"], r["value"], r["_step"])
-            }
-        )
-    frame = pd.DataFrame(kept)
-    return frame.sort_values(
-        ["_tier", "_rel", "_step", "_agree", "_vint", "source_id"],
-        ascending=[True, True, True, True, False, True],
-        kind="stable",
-    ).head(1)
+def _precision_keys(points: pd.DataFrame) -> pd.DataFrame:
+    """Steps 4 and 6 of the build rule: drop figures that round a more precise figure of the same
+    indicator-year, and count the A-C sources that agree with each remaining one (`_agree`,
+    negated so that more agreement sorts first)."""
+    cols = ["indicator", "year", "value", "_step", "source_id", "reliability"]
+    groups: dict[tuple, list[tuple]] = {}
+    for index, *rec in points[cols].itertuples(name=None):
+        groups.setdefault((rec[0], rec[1]), []).append((index, *rec[2:]))
+    rounded, agree = set(), {}
+    for rows in groups.values():
+        for i, value, step, _, _ in rows:
+            if any(_rounds_to(value, step, v, st) for j, v, st, _, _ in rows if j != i):
+                rounded.add(i)
+                continue
+            agree[i] = -len(
+                {
+                    sid
+                    for _, v, st, sid, rel in rows
+                    if rel in OFFICIAL
+                    and (
+                        math.isclose(v, value, abs_tol=step / 2 + 1e-9)
+                        or _rounds_to(v, st, value, step)
+                    )
+                }
+            )
+    kept = points.drop(index=list(rounded))
+    return kept.assign(_agree=kept.index.map(agree))
 
 
 def choose(obs: pd.DataFrame) -> pd.DataFrame:
@@ -168,11 +169,12 @@ def choose(obs: pd.DataFrame) -> pd.DataFrame:
     ranked = _ranked(obs)
     first_period = ranked.groupby(["indicator", "year"])["_period"].transform("min")
     ranked = ranked[ranked["_period"] == first_period]
-    points = ranked[ranked["_point"] < 9]
-    best_points = pd.concat(
-        [_best_points(g) for _, g in points.groupby(["indicator", "year"], sort=True)]
-        or [points.head(0)]
+    points = _precision_keys(ranked[ranked["_point"] < 9]).sort_values(
+        ["indicator", "year", "_tier", "_rel", "_step", "_agree", "_vint", "source_id"],
+        ascending=[True, True, True, True, True, True, False, True],
+        kind="stable",
     )
+    best_points = points.groupby(["indicator", "year"], sort=False).head(1)
     bounds = ranked[ranked["kind"].isin(BOUND_KINDS)].copy()
     bounds["_tight"] = bounds["value"].where(bounds["kind"] == "upper_bound", -bounds["value"])
     bounds = bounds.sort_values(
