@@ -2,7 +2,7 @@
 
 Build rule (docs/data-model.md has it with examples), for one indicator-year:
 1. Plan targets are never the observed figure (they are their own series).
-2. Full-year figures only; a partial-period figure (`period` jan-nov, h1, stock-end-nov …) is used
+2. Full-year figures first: a partial-period figure (`period` jan-nov, h1, stock-end-nov …) is used
    only where no full-year figure exists, the longest period first.
 3. A point figure (`exact`, `approx`, `estimate`) beats any bound; a year with bounds only keeps the
    tightest bound (highest lower bound, lowest upper).
@@ -108,7 +108,7 @@ def precision(value: float, as_written, unit: str = "") -> float:
 
 def _ranked(obs: pd.DataFrame) -> pd.DataFrame:
     """Observations with sort keys for the build rule (lower sorts first = preferred)."""
-    out = obs.copy()
+    out = obs.reset_index(drop=True)
     if "period" not in out:
         out["period"] = "year"
     out["period"] = out["period"].fillna("year")
