@@ -10,10 +10,11 @@ Build rule (docs/data-model.md has it with examples), for one indicator-year:
    11438.13, 5881 to 5881.18), whatever their grades.
 5. Then the grade: a secondary figure (reliability D: a blog, a content farm, an undated
    dataset) only where no A-C figure exists; among A-C, the final figure (`exact`) > `approx` >
-   the preliminary one (`estimate`), and only then A > B > C (C is an official figure as the news
-   paraphrases it, so a final figure in the news beats an official preliminary one).
-6. Then the more precise figure; then the figure more A-C sources agree on; then the later vintage;
-   a remaining tie goes to the first source_id in alphabetical order (deterministic).
+   the preliminary one (`estimate`) (C is an official figure as the news paraphrases it, so a
+   final figure in the news beats an official preliminary one).
+6. Among figures of the same tier: the more precise figure (an accounting result to 0.01 亿元
+   before a rounded expectation); then A > B > C; then the figure more A-C sources agree on; then
+   the later vintage; a remaining tie goes to the first source_id alphabetically (deterministic).
 """
 
 import math
@@ -87,9 +88,10 @@ PART_OF = (
 )
 
 
-def precision(value: float, as_written, unit: str = "") -> float:
+def precision(value: float, as_written, unit: str = "", context: str = "") -> float:
     """The rounding step of a figure in its catalogue unit: `1.14万亿元` → 100 (亿元), `5881.18亿元`
-    → 0.01, `8.2%` → 0.1; from the digits of `value` where `as_written` is missing or unreadable."""
+    → 0.01, `8.2%` → 0.1, a table cell `682.77` labelled (RMB billion) in `context` (the quote) →
+    0.1; from the digits of `value` where `as_written` is missing or unreadable."""
     missing = as_written is None or pd.isna(as_written)
     text = format(value, "f").rstrip("0").rstrip(".") if missing else str(as_written)
     number = re.search(r"\d[\d,，]*(?:\.\d+)?", text)
@@ -100,7 +102,7 @@ def precision(value: float, as_written, unit: str = "") -> float:
     if missing or not unit:
         return step
     try:
-        scale = parse_range(as_written, unit)[0] / float(token)
+        scale = parse_range(as_written, unit, context)[0] / float(token)
     except (FigureError, ZeroDivisionError):
         return step
     return step * abs(scale) if scale else step
@@ -114,13 +116,14 @@ def _ranked(obs: pd.DataFrame) -> pd.DataFrame:
     out["period"] = out["period"].fillna("year")
     written = out["as_written"] if "as_written" in out else pd.Series(None, index=out.index)
     unit = out["unit"] if "unit" in out else pd.Series("", index=out.index)
+    quote = out["quote"] if "quote" in out else pd.Series("", index=out.index)
     out["_period"] = out["period"].map(PERIOD_RANK).fillna(len(PERIODS))
     out["_point"] = out["kind"].map(POINT_RANK).fillna(9)
     out["_rel"] = out["reliability"].map(RELIABILITY_RANK).fillna(9)
     out["_tier"] = out["reliability"].isin(OFFICIAL).map({True: 0, False: 10}) + out["_point"]
     out["_step"] = [
-        precision(v, w, u if isinstance(u, str) else "")
-        for v, w, u in zip(out["value"], written, unit, strict=True)
+        precision(v, w, u if isinstance(u, str) else "", q if isinstance(q, str) else "")
+        for v, w, u, q in zip(out["value"], written, unit, quote, strict=True)
     ]
     out["_vint"] = out["vintage"].fillna("")
     return out
@@ -170,7 +173,7 @@ def choose(obs: pd.DataFrame) -> pd.DataFrame:
     first_period = ranked.groupby(["indicator", "year"])["_period"].transform("min")
     ranked = ranked[ranked["_period"] == first_period]
     points = _precision_keys(ranked[ranked["_point"] < 9]).sort_values(
-        ["indicator", "year", "_tier", "_rel", "_step", "_agree", "_vint", "source_id"],
+        ["indicator", "year", "_tier", "_step", "_rel", "_agree", "_vint", "source_id"],
         ascending=[True, True, True, True, True, True, False, True],
         kind="stable",
     )

@@ -170,6 +170,8 @@ def test_precision_reads_the_rounding_step_in_the_catalogue_unit():
     assert panel.precision(5881.18, "5881.18亿元", "亿元") == pytest.approx(0.01)
     assert panel.precision(8278.59, "RMB827.859bn", "亿元") == pytest.approx(0.01)
     assert panel.precision(8.2, "8.2%左右", "%") == pytest.approx(0.1)
+    table = "Gross Domestic Product (RMB billion) | 627.51 | 8.0 1 | 682.77 | 8.1 1"
+    assert panel.precision(6827.7, "682.77", "亿元", table) == pytest.approx(0.1)
     assert panel.precision(5881.0, None) == 1.0
 
 
@@ -223,6 +225,12 @@ def test_among_equals_the_more_precise_then_the_figure_more_sources_agree_on():
         ("x", 2020, 12.31, "12.31%", "%", "exact", "B", "2020", "b"),
     ]
     assert panel.choose(_obs_written(*more_precise))["value"].tolist() == [12.31]
+    # gdp 2016: the bureau's accounting in the news (C) over the plan report's rounded 预计 (A)
+    accounting = [
+        ("gdp", 2016, 6770.0, "6770亿元", "亿元", "estimate", "A", "2018-05-16", "plan-report"),
+        ("gdp", 2016, 6827.67, "6827.67亿元", "亿元", "estimate", "C", "2017-02-04", "jan"),
+    ]
+    assert panel.choose(_obs_written(*accounting))["value"].tolist() == [6827.67]
 
 
 @pytest.mark.parametrize(
@@ -231,6 +239,7 @@ def test_among_equals_the_more_precise_then_the_figure_more_sources_agree_on():
         ("gdp", 2014, 5881.18, 5881.0),
         ("gdp", 2022, 11200.32, 11200.0),
         ("gdp", 2023, 11438.13, 11400.0),
+        ("gdp", 2016, 6827.67, 6770.0),
         ("industrial_va_above", 2020, 4145.7, 4145.6),
         ("industrial_va_above", 2017, 3307.0, 3316.97),
         ("gdp_growth", 2017, 8.2, 8.1),
