@@ -240,6 +240,7 @@ def test_among_equals_the_more_precise_then_the_figure_more_sources_agree_on():
         ("gdp", 2022, 11200.32, 11200.0),
         ("gdp", 2023, 11438.13, 11400.0),
         ("gdp", 2016, 6827.67, 6770.0),
+        ("rd_intensity", 2019, 3.06, 2.68),
         ("industrial_va_above", 2020, 4145.7, 4145.6),
         ("industrial_va_above", 2017, 3307.0, 3316.97),
         ("gdp_growth", 2017, 8.2, 8.1),
