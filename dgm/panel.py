@@ -344,9 +344,11 @@ def derive(chosen: pd.DataFrame, units: dict[str, str], obs: pd.DataFrame | None
 
 
 def conflicts(obs: pd.DataFrame) -> pd.DataFrame:
-    """Pairs of same-kind figures for one indicator-year that disagree, and points that break a bound."""
+    """Pairs of same-kind figures for one indicator-year-period that disagree, and points that break
+    a bound (a Jan-Nov figure is never in conflict with the full year's)."""
     rows = []
-    for (ind, year), group in obs[obs["kind"] != "plan_target"].groupby(["indicator", "year"]):
+    obs = _periods(obs[obs["kind"] != "plan_target"])
+    for (ind, year, _), group in obs.groupby(["indicator", "year", "period"]):
         records = group.to_dict("records")
         for i, a in enumerate(records):
             for b in records[i + 1 :]:

@@ -303,3 +303,12 @@ def test_the_real_panel_flags_partial_periods_and_keeps_scopes_and_definitions_a
     goal = load_targets().set_index("id").loc["industrial_output_2025"]
     assert (goal["baseline_year"], goal["baseline_value"]) == (2014, 10000.0)
     assert "partial_period" in panel_long().columns
+
+
+def test_a_partial_period_figure_is_no_conflict_with_the_full_year():
+    obs = _obs(
+        ("share", 2019, 54.0, "exact", "C", "2020-01-14", "plenum"),
+        ("share", 2019, 50.0, "exact", "A", "2020-04-01", "bulletin"),
+    ).assign(period=["jan-nov", None])
+    assert panel.conflicts(obs).empty
+    assert len(panel.conflicts(obs.assign(period=None))) == 1
