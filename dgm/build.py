@@ -15,6 +15,8 @@ from dgm.validate import check_paths
 PANEL_COLUMNS = [
     "indicator",
     "year",
+    "period",
+    "partial_period",
     "value",
     "unit",
     "kind",

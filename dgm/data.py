@@ -88,16 +88,20 @@ def _panel(as_of: int | None, stamps: tuple) -> pd.DataFrame:
     chosen = panel.choose(obs)
     derived = panel.derive(chosen, units, obs)
     out = pd.concat([chosen.assign(derived=False), derived.assign(derived=True)], ignore_index=True)
+    out["period"] = out["period"].fillna("year") if "period" in out else "year"
+    out["partial_period"] = out["period"] != "year"
     return out.sort_values(["indicator", "year"]).reset_index(drop=True)
 
 
 def panel_long(as_of: int | None = None) -> pd.DataFrame:
-    """One chosen figure per indicator-year (published and derived), long format, with `derived` flag."""
+    """One chosen figure per indicator-year (published and derived), long format, with the `derived`
+    and `partial_period` flags and the figure's `period`."""
     return _panel(as_of, _stamps()).copy()
 
 
 def series(indicator: str, as_of: int | None = None, include_plan: bool = False) -> pd.DataFrame:
-    """An indicator's yearly figures (index `year`; value, kind, source_id, reliability, vintage, derived).
+    """An indicator's yearly figures (index `year`; value, kind, source_id, reliability, vintage,
+    derived, period, partial_period: True where the figure covers only part of the year).
 
     `attrs` carries `indicator`, `unit` (catalogue unit) and `direction`. `as_of=YEAR` uses only
     figures published by YEAR-12-31. With `include_plan`, a `plan` column holds the city's planned
@@ -109,7 +113,16 @@ def series(indicator: str, as_of: int | None = None, include_plan: bool = False)
             f"unknown indicator '{indicator}' (expected an id from data/raw/indicators.csv)"
         )
     long = panel_long(as_of)
-    cols = ["value", "kind", "source_id", "reliability", "vintage", "derived"]
+    cols = [
+        "value",
+        "kind",
+        "source_id",
+        "reliability",
+        "vintage",
+        "derived",
+        "period",
+        "partial_period",
+    ]
     out = long.loc[long["indicator"] == indicator, ["year", *cols]].set_index("year").sort_index()
     out.index = out.index.astype("int64")
     if include_plan:

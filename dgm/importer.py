@@ -180,6 +180,7 @@ EXAMPLE_OBSERVATION = {
     "quote": "3日,东莞市统计局发布的经济运行情况显示,2016年,东莞实现地区生产总值6827.67亿元,比上年增长8.1%",
     "reliability": "C",
     "note": "example row: the January release as reported by 南方日报",
+    "period": "",
 }
 EXAMPLE_SOURCE = {
     "source_id": "dg-jan-release-2016-southcn",
@@ -197,6 +198,7 @@ INSTRUCTIONS = [
     "quote: the source's words (≤ 200 characters) containing as_written.",
     "kind: exact, lower_bound (突破/超过), upper_bound, approx (约/左右), estimate (初步/预计) or plan_target.",
     "price_basis: current, comparable or blank; vintage: the publication date YYYY-MM-DD.",
+    "period: blank for a full year (or a stock at year end); else jan-nov, h1, stock-end-nov … (docs/data-model.md).",
     "source_id: an id from data/raw/sources.csv or from this workbook's 'sources' sheet.",
     "reliability: A official document, B official release reposted verbatim, C news paraphrase, D secondary dataset.",
     "The example rows are a real figure; delete or replace them. Nothing is imported unless every row passes.",

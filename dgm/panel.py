@@ -1,20 +1,39 @@
 """Observations (long, every vintage) → one figure per indicator-year, derived figures, conflicts. Pure.
 
-Build rule, in order: point figures (`exact`, `approx`, `estimate`) beat bounds and plan targets;
-among points `exact` > `approx` > `estimate` > `derived`; then reliability A > B > C > D; then the
-later vintage; a remaining tie goes to the first source_id in alphabetical order (deterministic).
-A year with bounds only keeps the tightest bound (highest lower bound, lowest upper).
-Plan targets are never chosen as the observed figure: they are their own series.
+Build rule (docs/data-model.md has it with examples), for one indicator-year:
+1. Plan targets are never the observed figure (they are their own series).
+2. Full-year figures first: a partial-period figure (`period` jan-nov, h1, stock-end-nov …) is used
+   only where no full-year figure exists, the longest period first.
+3. A point figure (`exact`, `approx`, `estimate`) beats any bound; a year with bounds only keeps the
+   tightest bound (highest lower bound, lowest upper).
+4. A rounded figure never beats a more precise one that rounds to it (11400 from 1.14万亿 yields to
+   11438.13, 5881 to 5881.18), whatever their grades.
+5. Then the grade: a secondary figure (reliability D: a blog, a content farm, an undated
+   dataset) only where no A-C figure exists; among A-C, the final figure (`exact`) > `approx` >
+   the preliminary one (`estimate`) (C is an official figure as the news paraphrases it, so a
+   final figure in the news beats an official preliminary one).
+6. Among figures of the same tier: the more precise figure (an accounting result to 0.01 亿元
+   before a rounded expectation); then A > B > C; then the figure more A-C sources agree on; then
+   the later vintage; a remaining tie goes to the first source_id alphabetically (deterministic).
 """
 
+import math
+import re
+
 import pandas as pd
+
+from dgm.numbers import FigureError, parse_range
+from dgm.schemas import PERIODS
 
 POINT_RANK = {"exact": 0, "approx": 1, "estimate": 2, "derived": 3}
 BOUND_KINDS = ("lower_bound", "upper_bound")
 RELIABILITY_RANK = {"A": 0, "B": 1, "C": 2, "D": 3}
+PERIOD_RANK = {p: i for i, p in enumerate(PERIODS)}
+# Grades of step 5 that state an official figure (D is secondary: a blog, a content farm, an
+# undated dataset); only these count as sources that agree in step 6.
+OFFICIAL = ("A", "B", "C")
 # Relative gap above which two same-kind figures for one indicator-year are a conflict.
 CONFLICT_TOLERANCE = 0.005
-
 # Identities share = part / whole × scale: (share, part, whole, scale, basis). Where two of the
 # three are published point figures for a year and the third is not, dgm derives the third. When
 # two identities give the same figure, the first listed wins.
@@ -69,24 +88,93 @@ PART_OF = (
 )
 
 
+def precision(value: float, as_written, unit: str = "", context: str = "") -> float:
+    """The rounding step of a figure in its catalogue unit: `1.14万亿元` → 100 (亿元), `5881.18亿元`
+    → 0.01, `8.2%` → 0.1, a table cell `682.77` labelled (RMB billion) in `context` (the quote) →
+    0.1; from the digits of `value` where `as_written` is missing or unreadable."""
+    missing = as_written is None or pd.isna(as_written)
+    text = format(value, "f").rstrip("0").rstrip(".") if missing else str(as_written)
+    number = re.search(r"\d[\d,，]*(?:\.\d+)?", text)
+    if number is None:
+        return 1.0
+    token = number.group().replace(",", "").replace("，", "")
+    step = 10.0 ** -len(token.split(".")[1]) if "." in token else 1.0
+    if missing or not unit:
+        return step
+    try:
+        scale = parse_range(as_written, unit, context)[0] / float(token)
+    except (FigureError, ZeroDivisionError):
+        return step
+    return step * abs(scale) if scale else step
+
+
 def _ranked(obs: pd.DataFrame) -> pd.DataFrame:
     """Observations with sort keys for the build rule (lower sorts first = preferred)."""
-    out = obs.copy()
+    out = obs.reset_index(drop=True)
+    if "period" not in out:
+        out["period"] = "year"
+    out["period"] = out["period"].fillna("year")
+    written = out["as_written"] if "as_written" in out else pd.Series(None, index=out.index)
+    unit = out["unit"] if "unit" in out else pd.Series("", index=out.index)
+    quote = out["quote"] if "quote" in out else pd.Series("", index=out.index)
+    out["_period"] = out["period"].map(PERIOD_RANK).fillna(len(PERIODS))
     out["_point"] = out["kind"].map(POINT_RANK).fillna(9)
     out["_rel"] = out["reliability"].map(RELIABILITY_RANK).fillna(9)
+    out["_tier"] = out["reliability"].isin(OFFICIAL).map({True: 0, False: 10}) + out["_point"]
+    out["_step"] = [
+        precision(v, w, u if isinstance(u, str) else "", q if isinstance(q, str) else "")
+        for v, w, u, q in zip(out["value"], written, unit, quote, strict=True)
+    ]
     out["_vint"] = out["vintage"].fillna("")
     return out
 
 
+def _rounds_to(rough: float, rough_step: float, fine: float, fine_step: float) -> bool:
+    """True when `rough` is `fine` rounded to `rough_step` (and `fine` is the more precise)."""
+    return fine_step < rough_step and abs(fine - rough) <= rough_step / 2 * (1 + 1e-9)
+
+
+def _precision_keys(points: pd.DataFrame) -> pd.DataFrame:
+    """Steps 4 and 6 of the build rule: drop figures that round a more precise figure of the same
+    indicator-year, and count the A-C sources that agree with each remaining one (`_agree`,
+    negated so that more agreement sorts first)."""
+    cols = ["indicator", "year", "value", "_step", "source_id", "reliability"]
+    groups: dict[tuple, list[tuple]] = {}
+    for index, *rec in points[cols].itertuples(name=None):
+        groups.setdefault((rec[0], rec[1]), []).append((index, *rec[2:]))
+    rounded, agree = set(), {}
+    for rows in groups.values():
+        for i, value, step, _, _ in rows:
+            if any(_rounds_to(value, step, v, st) for j, v, st, _, _ in rows if j != i):
+                rounded.add(i)
+                continue
+            agree[i] = -len(
+                {
+                    sid
+                    for _, v, st, sid, rel in rows
+                    if rel in OFFICIAL
+                    and (
+                        math.isclose(v, value, abs_tol=step / 2 + 1e-9)
+                        or _rounds_to(v, st, value, step)
+                    )
+                }
+            )
+    kept = points.drop(index=list(rounded))
+    return kept.assign(_agree=kept.index.map(agree))
+
+
 def choose(obs: pd.DataFrame) -> pd.DataFrame:
-    """One row per (indicator, year) by the build rule; `n_figures` counts the rows it chose from."""
+    """One row per (indicator, year) by the build rule; `n_figures` counts the rows it chose from
+    (all periods, plan targets excluded). Rows carry `period` (blank read as `year`)."""
     if obs.empty:
         return obs.assign(n_figures=pd.Series(dtype="int64"))
     obs = obs[obs["kind"] != "plan_target"]
     ranked = _ranked(obs)
-    points = ranked[ranked["_point"] < 9].sort_values(
-        ["indicator", "year", "_point", "_rel", "_vint", "source_id"],
-        ascending=[True, True, True, True, False, True],
+    first_period = ranked.groupby(["indicator", "year"])["_period"].transform("min")
+    ranked = ranked[ranked["_period"] == first_period]
+    points = _precision_keys(ranked[ranked["_point"] < 9]).sort_values(
+        ["indicator", "year", "_tier", "_step", "_rel", "_agree", "_vint", "source_id"],
+        ascending=[True, True, True, True, True, True, False, True],
         kind="stable",
     )
     best_points = points.groupby(["indicator", "year"], sort=False).head(1)
@@ -115,8 +203,9 @@ def choose(obs: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _derived(indicator, year, value, units, sources, formula, inputs, basis) -> dict:
-    """One derived row (kind `derived`, no reliability or vintage of its own)."""
+def _derived(indicator, year, value, units, sources, formula, inputs, basis, period="year") -> dict:
+    """One derived row (kind `derived`, no reliability or vintage of its own; the period of a
+    partial-period input)."""
     return {
         "indicator": indicator,
         "year": int(year),
@@ -129,13 +218,26 @@ def _derived(indicator, year, value, units, sources, formula, inputs, basis) -> 
         "formula": formula,
         "inputs": inputs,
         "note": f"derived by dgm ({basis})",
+        "period": period,
     }
+
+
+def _periods(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with its `period` column, blank read as `year`."""
+    period = frame["period"] if "period" in frame else pd.Series("year", index=frame.index)
+    return frame.assign(period=period.fillna("year"))
+
+
+def _partial(*periods: str) -> str:
+    """The period of a figure computed from figures of these periods: the first partial one."""
+    return next((p for p in periods if p != "year"), "year")
 
 
 def _identity_rows(points: pd.DataFrame, have: set, units: dict) -> list[dict]:
     """RATIOS: the missing member of share = part / whole × scale from the other two."""
     wide = points.pivot(index="year", columns="indicator", values="value")
     srcs = points.pivot(index="year", columns="indicator", values="source_id")
+    pers = _periods(points).pivot(index="year", columns="indicator", values="period")
     rows = []
     for share, part, whole, scale, basis in RATIOS:
         w = wide.reindex(columns=[share, part, whole])
@@ -159,6 +261,7 @@ def _identity_rows(points: pd.DataFrame, have: set, units: dict) -> list[dict]:
                         formula,
                         f"{a}={w.at[year, a]:g}; {b}={w.at[year, b]:g}",
                         basis,
+                        _partial(pers.at[year, a], pers.at[year, b]),
                     )
                 )
     return rows
@@ -193,6 +296,7 @@ def _stated_change_rows(obs: pd.DataFrame, have: set, units: dict) -> list[dict]
                     f"{share}[t] − {change}[t], t = {row.year}",
                     f"{share}={row.value:g} ({row.kind}); {change}={row.value_change:g}",
                     "previous year's share from the share and its stated rise, one source",
+                    row.period,
                 )
             )
     return rows
@@ -202,8 +306,9 @@ def _part_of_rows(chosen: pd.DataFrame, have: set, units: dict) -> list[dict]:
     """PART_OF: a published figure (or lower bound) of the part is a lower bound of the whole."""
     rows = []
     for whole, part, reason in PART_OF:
-        parts = chosen[
-            (chosen["indicator"] == part) & chosen["kind"].isin([*POINT_RANK, "lower_bound"])
+        parts = _periods(chosen)
+        parts = parts[
+            (parts["indicator"] == part) & parts["kind"].isin([*POINT_RANK, "lower_bound"])
         ]
         for row in parts.itertuples():
             if (whole, row.year) in have:
@@ -221,6 +326,7 @@ def _part_of_rows(chosen: pd.DataFrame, have: set, units: dict) -> list[dict]:
                     "formula": f"{whole} ≥ {part}",
                     "inputs": f"{part}={row.value:g} ({row.kind})",
                     "note": f"derived by dgm: {reason}",
+                    "period": row.period,
                 }
             )
     return rows
@@ -238,9 +344,11 @@ def derive(chosen: pd.DataFrame, units: dict[str, str], obs: pd.DataFrame | None
 
 
 def conflicts(obs: pd.DataFrame) -> pd.DataFrame:
-    """Pairs of same-kind figures for one indicator-year that disagree, and points that break a bound."""
+    """Pairs of same-kind figures for one indicator-year-period that disagree, and points that break
+    a bound (a Jan-Nov figure is never in conflict with the full year's)."""
     rows = []
-    for (ind, year), group in obs[obs["kind"] != "plan_target"].groupby(["indicator", "year"]):
+    obs = _periods(obs[obs["kind"] != "plan_target"])
+    for (ind, year, _), group in obs.groupby(["indicator", "year", "period"]):
         records = group.to_dict("records")
         for i, a in enumerate(records):
             for b in records[i + 1 :]:

@@ -5,7 +5,9 @@ whole file. Reading never modifies a file.
 """
 
 import csv
+import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,7 +104,8 @@ def read_strings(
         ]
     header = [h.strip() for h in rows[0]]
     expected = list(table.columns)
-    missing = [c for c in expected if c not in header]
+    omitted = [c for c, spec in table.columns.items() if spec.may_omit and c not in header]
+    missing = [c for c in expected if c not in header and c not in omitted]
     unknown = [c for c in header if c not in expected]
     if missing or unknown or len(set(header)) != len(header):
         got = ",".join(header)[:200]
@@ -118,7 +121,7 @@ def read_strings(
                 name,
                 1,
                 "-",
-                f"header has {'; '.join(what)} (expected the {table.name} columns {','.join(expected)}, got {got})",
+                f"header has {'; '.join(what)} (expected the {table.name} columns {_columns(table)}, got {got})",
             )
         ]
     records, index = [], []
@@ -142,7 +145,14 @@ def read_strings(
             Problem(name, 0, "-", "file has a header but no data rows (expected at least one row)")
         )
     frame = pd.DataFrame(records, columns=header, index=pd.Index(index, name="line"), dtype="str")
-    return frame[expected], problems
+    return frame.assign(**dict.fromkeys(omitted, ""))[expected], problems
+
+
+def _columns(table: Table) -> str:
+    """The columns a file of `table` must have, and those it may leave out."""
+    required = ",".join(c for c, spec in table.columns.items() if not spec.may_omit)
+    optional = ",".join(c for c, spec in table.columns.items() if spec.may_omit)
+    return f"{required}, optionally {optional}" if optional else required
 
 
 def _bad_cells(name: str, col: str, raw: pd.Series, bad: pd.Series, what: str) -> list[Problem]:
@@ -178,12 +188,24 @@ def typed(frame: pd.DataFrame, table: Table, name: str) -> tuple[pd.DataFrame, l
             out[col] = values.astype("Int64") if spec.type == "int" else values.astype("float64")
         else:
             if spec.type == "date":
-                bad = ~blank & ~raw.str.match(DATE_PATTERN)
+                bad = ~blank & ~raw.map(is_date).astype(bool)
                 problems += _bad_cells(
                     name, col, raw, bad, f"not a date (expected {spec.expected()}"
                 )
             out[col] = raw.mask(blank)
     return pd.DataFrame(out, index=frame.index), problems
+
+
+def is_date(text: str) -> bool:
+    """True for a real calendar date written YYYY-MM-DD, YYYY-MM or YYYY (not 2017-13-45)."""
+    if not re.match(DATE_PATTERN, text):
+        return False
+    year, month, day = ([int(x) for x in text.split("-")] + [1, 1])[:3]
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def read_table(

@@ -11,6 +11,22 @@ DIRECTIONS = ("higher_is_better", "lower_is_better")
 COMPARISONS = (">=", ">", "<=", "<", "~")
 TARGET_KINDS = ("level", "share", "count", "index", "growth_rate", "reduction_vs_baseline")
 QUOTE_MAX = 200
+# What span a figure covers: `year` (a flow over the calendar year or a stock at its end; the
+# default when blank), a flow over part of the year (`jan-nov` … `h1`; `ytd` when the source does not
+# say which months), or a stock at the end of a month (`stock-end-nov` …). Full year first, then
+# from the longest part: the build rule uses a partial figure only where no full-year one exists.
+PERIODS = (
+    "year",
+    "jan-nov",
+    "stock-end-nov",
+    "jan-oct",
+    "stock-end-oct",
+    "jan-sep",
+    "stock-end-sep",
+    "h1",
+    "stock-end-jun",
+    "ytd",
+)
 
 
 @dataclass(frozen=True)
@@ -24,6 +40,7 @@ class Col:
     pattern: str | None = None
     hint: str | None = None
     max_len: int | None = None
+    may_omit: bool = False  # the column may be left out of a file's header (read as blank)
 
     def expected(self) -> str:
         """What a valid value looks like, for error messages."""
@@ -60,6 +77,8 @@ TABLES = {
             "definition": Col(),
             "direction": Col(choices=DIRECTIONS),
             "scope": Col(required=False),
+            "min": Col(type="float", required=False, may_omit=True),
+            "max": Col(type="float", required=False, may_omit=True),
         },
         key=("id",),
     ),
@@ -96,8 +115,9 @@ TABLES = {
             "quote": Col(max_len=QUOTE_MAX),
             "reliability": Col(choices=RELIABILITY),
             "note": Col(required=False),
+            "period": Col(required=False, choices=PERIODS, may_omit=True),
         },
-        key=("indicator", "year", "kind", "source_id", "vintage"),
+        key=("indicator", "year", "kind", "source_id", "vintage", "value"),
     ),
     "targets": Table(
         "targets",

@@ -5,6 +5,7 @@ against the catalogue in data/raw for its references. Nothing is ever written.
 """
 
 import hashlib
+import re
 import sys
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pandas as pd
 
 from dgm import paths
 from dgm.numbers import FigureError, matches
-from dgm.rawio import Problem, read_table
+from dgm.rawio import Problem, is_date, read_table
 from dgm.schemas import TABLES, Col, Table, table_for
 
 MANIFEST_KEYS = ("description", "sha256")
@@ -100,13 +101,69 @@ def check_duplicates(frames: list[tuple[str, pd.DataFrame]], table: Table) -> li
     return problems
 
 
+# Wording that fixes a figure's kind (docs/data-model.md): a bound word next to the figure, an
+# approximation word next to it, a preliminary word earlier in its sentence. Plan targets are exempt.
+BOUND_BEFORE = ("超过", "突破", "超", "逾", "高于", "不低于")
+BOUND_AFTER = ("以上", "多", "余")
+UPPER_BEFORE = ("不到", "不足", "低于", "不超过")
+UPPER_AFTER = ("以下",)
+APPROX_BEFORE = ("约", "近", "大约")
+APPROX_AFTER = ("左右", "上下")
+PRELIMINARY = ("预计", "預計", "初步", "初步核算")
+SENTENCE_END = "。；;!?！？"
+
+
+def _token_at(written: str, quote: str) -> list[int]:
+    """Where `written` stands in `quote` as a whole figure (not the tail or head of a longer number)."""
+    starts = []
+    for m in re.finditer(re.escape(written), quote):
+        before, after = quote[: m.start()], quote[m.end() :]
+        if written[:1].isdigit() and re.search(r"(\d|\d[.,，]|[.])$", before):
+            continue
+        if written[-1:].isdigit() and re.match(r"(\d|[.,，]\d)", after):
+            continue
+        starts.append(m.start())
+    return starts
+
+
+def wording_kinds(written: str, quote: str, start: int) -> tuple[str, tuple[str, ...]] | None:
+    """The word of the quote that fixes the kind of the figure at `start`, and the kinds it allows:
+    a bound word touching the figure, else an approximation word touching it, else a preliminary
+    word earlier in its sentence; None when the wording says nothing."""
+    before = quote[:start].rstrip(" 了达到至")
+    after = quote[start + len(written) :]
+    sentence = re.split(f"[{SENTENCE_END}]", quote[:start])[-1]
+    preliminary = next((w for w in PRELIMINARY if w in sentence), None)
+    for words, kinds in (
+        (BOUND_BEFORE, ("lower_bound",)),
+        (UPPER_BEFORE, ("upper_bound",)),
+        (APPROX_BEFORE, ("approx", "estimate")),
+    ):
+        for w in words:
+            if before.endswith(w) or written.startswith(w):
+                return w, kinds
+    for words, kinds in (
+        (BOUND_AFTER, ("lower_bound",)),
+        (UPPER_AFTER, ("upper_bound",)),
+        (APPROX_AFTER, ("approx", "estimate")),
+    ):
+        for w in words:
+            if after.startswith(w) or written.endswith(w) or re.search(rf"\d{w}", written):
+                return w, kinds
+    return (preliminary, ("estimate",)) if preliminary else None
+
+
 def check_observation_rows(
-    frame: pd.DataFrame, name: str, units: dict, sources: set
+    frame: pd.DataFrame, name: str, units: dict, sources: set, ranges: dict | None = None
 ) -> list[Problem]:
-    """Each figure: known indicator and source, the catalogue unit, as_written in quote and equal to value."""
+    """Each figure: known indicator and source, the catalogue unit, as_written a whole figure in the
+    quote and equal to value, a kind the wording allows, a vintage not before its year, and a
+    value in the indicator's plausible range."""
     problems = []
+    ranges = ranges or {}
     for line, row in frame.iterrows():
         line = int(line)
+        problems += _row_checks(row, name, line, ranges)
         ind, unit = row["indicator"], row["unit"]
         if pd.notna(ind) and ind not in units:
             problems.append(
@@ -147,6 +204,27 @@ def check_observation_rows(
                     f"quote does not contain the figure (expected the text '{written}' in the quote, got '{quote[:60]}…')",
                 )
             )
+        elif not (starts := _token_at(written, quote)):
+            inside = _enclosing_number(written, quote)
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    "as_written",
+                    f"figure is part of a longer number in the quote (expected '{written}' as a whole number, got it inside '{inside}')",
+                )
+            )
+        elif row["kind"] in KINDS_CHECKED and (said := wording_kinds(written, quote, starts[0])):
+            word, kinds = said
+            if row["kind"] not in kinds:
+                problems.append(
+                    Problem(
+                        name,
+                        line,
+                        "kind",
+                        f"kind does not fit the wording (expected {' or '.join(kinds)} for '{word}' beside '{written}', got '{row['kind']}')",
+                    )
+                )
         unit = units.get(
             ind, unit
         )  # read the figure in the catalogue unit (a wrong unit is reported above)
@@ -171,6 +249,100 @@ def check_observation_rows(
                     f"cannot read the figure (expected {err.expected}, got '{written}')",
                 )
             )
+    return problems
+
+
+KINDS_CHECKED = ("exact", "lower_bound", "upper_bound", "approx", "estimate")
+
+
+def _enclosing_number(written: str, quote: str) -> str:
+    """The longer figure in `quote` that holds `written` (for the error message)."""
+    i = quote.find(written)
+    start, end = i, i + len(written)
+    number = re.compile(r"\d|[.,，](?=\d)")
+    while start > 0 and (quote[start - 1].isdigit() or quote[start - 1] in ".,，"):
+        start -= 1
+    while end < len(quote) and number.match(quote, end):
+        end += 1
+    return quote[start:end]
+
+
+def _row_checks(row: pd.Series, name: str, line: int, ranges: dict) -> list[Problem]:
+    """A figure's vintage against its year, and its value against the indicator's plausible range."""
+    problems = []
+    vintage, year, kind = row["vintage"], row["year"], row["kind"]
+    dated = pd.notna(vintage) and is_date(vintage) and pd.notna(year)
+    if dated and kind != "plan_target" and int(vintage[:4]) < year:
+        problems.append(
+            Problem(
+                name,
+                line,
+                "vintage",
+                f"published before the year it describes (expected a date in {year} or later, got '{vintage}')",
+            )
+        )
+    low, high = ranges.get(row["indicator"], (None, None))
+    value = row["value"]
+    if pd.notna(value) and (
+        (low is not None and value < low) or (high is not None and value > high)
+    ):
+        span = f"{low:g} to {high:g}" if high is not None else f"at least {low:g}"
+        problems.append(
+            Problem(
+                name,
+                line,
+                "value",
+                f"outside the plausible range of {row['indicator']} (expected {span}, as in indicators.csv, got {value:g})",
+            )
+        )
+    return problems
+
+
+def check_sources_unique(frames: list[tuple[str, pd.DataFrame]]) -> list[Problem]:
+    """One source, one id: no address registered under two source_ids."""
+    seen: dict[str, str] = {}
+    problems = []
+    for name, frame in frames:
+        for line, row in frame.iterrows():
+            url, sid = row["url"], row["source_id"]
+            if pd.isna(url) or pd.isna(sid) or url.startswith("offline:"):
+                continue
+            if url in seen and seen[url] != sid:
+                problems.append(
+                    Problem(
+                        name,
+                        int(line),
+                        "url",
+                        f"address already registered (expected one source_id per url, got '{sid}' for the url of '{seen[url]}')",
+                    )
+                )
+            seen.setdefault(url, sid)
+    return problems
+
+
+def check_one_grade(frames: list[tuple[str, pd.DataFrame]]) -> list[Problem]:
+    """One source, one grade: every figure from a source_id carries the same reliability."""
+    first: dict[str, tuple[str, str, int]] = {}
+    problems = []
+    for name, frame in frames:
+        for line, row in frame.iterrows():
+            sid, grade = row["source_id"], row["reliability"]
+            if pd.isna(sid) or pd.isna(grade):
+                continue
+            if sid not in first:
+                first[sid] = (grade, name, int(line))
+                continue
+            want, file, at = first[sid]
+            if grade != want:
+                where = f"line {at}" if file == name else f"{file} line {at}"
+                problems.append(
+                    Problem(
+                        name,
+                        int(line),
+                        "reliability",
+                        f"grade differs within one source (expected '{want}' for {sid}, as on {where}, got '{grade}')",
+                    )
+                )
     return problems
 
 
@@ -343,15 +515,31 @@ def check_dataset(
     units = (
         {} if indicators is None else dict(zip(indicators["id"], indicators["unit"], strict=True))
     )
+    ranges = (
+        {}
+        if indicators is None
+        else {
+            i: (None if pd.isna(lo) else lo, None if pd.isna(hi) else hi)
+            for i, lo, hi in zip(
+                indicators["id"], indicators["min"], indicators["max"], strict=True
+            )
+        }
+    )
     sources = _reference(frames, "sources", "source_id", reference_dir)
     targets = _reference(frames, "targets", "id", reference_dir)
     for table in {t.name: t for _, _, t, _ in tables}.values():
         problems += check_duplicates(
             [(name, frame) for _, name, t, frame in tables if t is table], table
         )
+    by_table = {
+        t: [(name, frame) for _, name, table, frame in tables if table.name == t]
+        for t in ("sources", "observations")
+    }
+    problems += check_sources_unique(by_table["sources"])
+    problems += check_one_grade(by_table["observations"])
     for _, name, table, frame in tables:
         if table.name == "observations":
-            problems += check_observation_rows(frame, name, units, sources)
+            problems += check_observation_rows(frame, name, units, sources, ranges)
         elif table.name == "targets":
             problems += check_target_rows(frame, name, units)
         elif table.name == "measures":

@@ -10,6 +10,8 @@ import pytest
 from dgm import paths
 from dgm.cli import main
 from dgm.importer import import_file, write_template
+from dgm.rawio import read_table
+from dgm.schemas import TABLES
 from dgm.validate import check_paths
 
 TEMPLATE = paths.TEMPLATES / "observations_template.xlsx"
@@ -45,7 +47,7 @@ def test_template_row_already_in_raw_is_refused_as_a_duplicate(raw):
     problems, written = import_file(TEMPLATE, raw=raw)
     assert written == []
     assert [p.message for p in problems] == [
-        f"duplicate row (expected one row per indicator, year, kind, source_id, vintage, got a repeat of {raw / 'observations.csv'} line {_line_of_example(raw)})"
+        f"duplicate row (expected one row per indicator, year, kind, source_id, vintage, value, got a repeat of {raw / 'observations.csv'} line {_line_of_example(raw)})"
     ]
 
 
@@ -111,3 +113,18 @@ def test_cli_refuses_other_file_types(tmp_path, capsys):
     odd.write_bytes(b"x")
     assert main(["import", str(odd)]) == 1
     assert "unsupported file type (expected .xlsx or .csv, got '.ods')" in capsys.readouterr().out
+
+
+def test_import_refuses_a_figure_that_is_the_tail_of_a_longer_number(raw):
+    bad = Path(__file__).parent / "fixtures" / "bad" / "observations_as_written_inside_number.csv"
+    before = _tree_digest(raw)
+    problems, written = import_file(bad, raw=raw)
+    assert written == []
+    # the audit's case: GDP 2016 = 7.67 read off 6827.67亿元, and graded A against the source's C
+    shipped, _ = read_table(raw / "observations.csv", TABLES["observations"])
+    first = shipped.index[shipped["source_id"] == "dg-jan-release-2016-southcn"][0]
+    assert [f"{p.row}:{p.column}: {p.message}" for p in problems] == [
+        f"2:reliability: grade differs within one source (expected 'C' for dg-jan-release-2016-southcn, as on {raw / 'observations.csv'} line {first}, got 'A')",
+        "2:as_written: figure is part of a longer number in the quote (expected '7.67亿元' as a whole number, got it inside '6827.67亿元')",
+    ]
+    assert _tree_digest(raw) == before

@@ -156,3 +156,159 @@ def test_previous_share_from_one_sources_share_and_stated_rise():
         "plenum",
     )
     assert row["formula"] == "hightech_mfg_share[t] − hightech_mfg_share_change[t], t = 2018"
+
+
+def _obs_written(*rows):
+    cols = ["indicator", "year", "value", "as_written", "unit", "kind", "reliability", "vintage"]
+    return pd.DataFrame(
+        [dict(zip([*cols, "source_id"], r, strict=True)) for r in rows],
+    )
+
+
+def test_precision_reads_the_rounding_step_in_the_catalogue_unit():
+    assert panel.precision(11400.0, "1.14万亿元", "亿元") == pytest.approx(100.0)
+    assert panel.precision(5881.18, "5881.18亿元", "亿元") == pytest.approx(0.01)
+    assert panel.precision(8278.59, "RMB827.859bn", "亿元") == pytest.approx(0.01)
+    assert panel.precision(8.2, "8.2%左右", "%") == pytest.approx(0.1)
+    table = "Gross Domestic Product (RMB billion) | 627.51 | 8.0 1 | 682.77 | 8.1 1"
+    assert panel.precision(6827.7, "682.77", "亿元", table) == pytest.approx(0.1)
+    assert panel.precision(5881.0, None) == 1.0
+
+
+def test_a_rounded_figure_never_beats_the_figure_it_rounds_whatever_the_grade():
+    # gdp 2023: the city overview's 1.14万亿 (A, approx) is 11438.13 (C, preliminary) rounded
+    obs = _obs_written(
+        ("gdp", 2023, 11400.0, "1.14万亿元", "亿元", "approx", "A", "2024", "overview"),
+        ("gdp", 2023, 11438.13, "11438.13亿元", "亿元", "estimate", "C", "2024-01-31", "jan"),
+    )
+    assert panel.choose(obs)["value"].tolist() == [11438.13]
+
+
+def test_a_rounded_figure_that_disagrees_is_ranked_normally():
+    # 1.15万亿 does not round 11438.13: the official final-looking figure keeps its grade
+    obs = _obs_written(
+        ("gdp", 2023, 11500.0, "1.15万亿元", "亿元", "exact", "A", "2024", "overview"),
+        ("gdp", 2023, 11438.13, "11438.13亿元", "亿元", "estimate", "C", "2024-01-31", "jan"),
+    )
+    assert panel.choose(obs)["value"].tolist() == [11500.0]
+
+
+def test_an_official_preliminary_figure_beats_a_secondary_final_one():
+    # industrial_va_above 2017: 3307 (A, preliminary) over 3316.97 (D blog, "exact")
+    obs = _obs_written(
+        ("iva", 2017, 3316.97, "3316.97亿元", "亿元", "exact", "D", None, "blog"),
+        ("iva", 2017, 3307.0, "3307億元", "亿元", "estimate", "A", "2018-01-18", "plenum"),
+    )
+    assert panel.choose(obs)["source_id"].tolist() == ["plenum"]
+
+
+def test_a_final_figure_in_the_news_beats_an_official_preliminary_one():
+    obs = _obs_written(
+        ("rd_intensity", 2019, 2.68, "2.68%", "%", "estimate", "A", "2020", "summary"),
+        ("rd_intensity", 2019, 3.06, "3.06%", "%", "exact", "C", "2020-12", "bulletin-news"),
+    )
+    assert panel.choose(obs)["value"].tolist() == [3.06]
+
+
+def test_among_equals_the_more_precise_then_the_figure_more_sources_agree_on():
+    rows = [
+        ("hte", 2021, 7374.0, "7374家", "家", "exact", "C", "2022-10-11", "later-feature"),
+        ("hte", 2021, 7387.0, "7387家", "家", "exact", "C", "2022-01-25", "bureau-news"),
+        ("hte", 2021, 7387.0, "7387家", "家", "estimate", "C", "2022-01-21", "daily"),
+        ("hte", 2021, 7387.0, "7387家", "家", "exact", "D", None, "blog"),
+    ]
+    assert panel.choose(_obs_written(*rows))["value"].tolist() == [7387.0]
+    # a lone secondary (D) copy does not count as agreement: the later vintage decides
+    assert panel.choose(_obs_written(rows[0], rows[1], rows[3]))["value"].tolist() == [7374.0]
+    more_precise = [
+        ("x", 2020, 12.3, "12.3%", "%", "exact", "B", "2021", "a"),
+        ("x", 2020, 12.31, "12.31%", "%", "exact", "B", "2020", "b"),
+    ]
+    assert panel.choose(_obs_written(*more_precise))["value"].tolist() == [12.31]
+    # gdp 2016: the bureau's accounting in the news (C) over the plan report's rounded 预计 (A)
+    accounting = [
+        ("gdp", 2016, 6770.0, "6770亿元", "亿元", "estimate", "A", "2018-05-16", "plan-report"),
+        ("gdp", 2016, 6827.67, "6827.67亿元", "亿元", "estimate", "C", "2017-02-04", "jan"),
+    ]
+    assert panel.choose(_obs_written(*accounting))["value"].tolist() == [6827.67]
+
+
+@pytest.mark.parametrize(
+    ("indicator", "year", "value", "beaten"),
+    [
+        ("gdp", 2014, 5881.18, 5881.0),
+        ("gdp", 2022, 11200.32, 11200.0),
+        ("gdp", 2023, 11438.13, 11400.0),
+        ("gdp", 2016, 6827.67, 6770.0),
+        ("rd_intensity", 2019, 3.06, 2.68),
+        ("industrial_va_above", 2020, 4145.7, 4145.6),
+        ("industrial_va_above", 2017, 3307.0, 3316.97),
+        ("gdp_growth", 2017, 8.2, 8.1),
+        ("hightech_enterprises", 2021, 7387.0, 7374.0),
+    ],
+)
+def test_the_real_panel_chooses_the_figure_a_statistician_would(indicator, year, value, beaten):
+    from dgm.data import load_observations, series
+
+    obs = load_observations()
+    offered = obs.loc[(obs["indicator"] == indicator) & (obs["year"] == year), "value"]
+    assert beaten in offered.tolist()
+    assert series(indicator).at[year, "value"] == pytest.approx(value)
+
+
+def test_a_partial_period_figure_is_used_only_where_no_full_year_figure_exists():
+    cols = ["indicator", "year", "value", "kind", "reliability", "vintage", "source_id", "period"]
+    obs = pd.DataFrame(
+        [
+            ("share", 2019, 54.0, "exact", "A", "2020-01-09", "plenum", "jan-nov"),
+            ("share", 2019, 53.1, "exact", "D", None, "blog", None),
+            ("share", 2020, 50.2, "exact", "A", "2020-08", "h1-release", "h1"),
+            ("share", 2020, 50.9, "exact", "B", "2020-12", "q3-release", "jan-sep"),
+        ],
+        columns=cols,
+    )
+    chosen = panel.choose(obs).set_index("year")
+    # 2019: even a secondary full-year figure beats the official Jan-Nov one
+    assert (chosen.at[2019, "value"], chosen.at[2019, "period"]) == (53.1, "year")
+    # 2020: no full-year figure, so the longest partial period
+    assert (chosen.at[2020, "value"], chosen.at[2020, "period"]) == (50.9, "jan-sep")
+
+
+def test_the_real_panel_flags_partial_periods_and_keeps_scopes_and_definitions_apart():
+    from dgm.data import load_observations, panel_long, series
+
+    share = series("advanced_mfg_share")
+    assert (share.at[2019, "value"], share.at[2019, "period"]) == (54.0, "jan-nov")
+    assert share.at[2019, "partial_period"]
+    assert not share.at[2018, "partial_period"]
+    assert series("hightech_mfg_share").at[2022, "period"] == "ytd"
+    assert series("invention_patents_in_force").at[2023, "period"] == "stock-end-nov"
+    # above-size R&D is its own series; the whole-city 2016 figure is the NBS-verified one
+    assert series("rd_expenditure").at[2016, "value"] == 164.8
+    assert series("rd_expenditure_above").at[2016, "value"] == 143.4
+    # "超过10200家": a floor, never a point
+    obs = load_observations()
+    hte_2024 = obs[(obs["indicator"] == "hightech_enterprises") & (obs["year"] == 2024)]
+    assert set(hte_2024["kind"]) == {"lower_bound"}
+    # the researchers' compilation and the official counts are two series
+    granted = obs[obs["indicator"] == "invention_patents_granted"]
+    assert sorted(granted["year"]) == [2017, 2019]
+    assert not granted["source_id"].str.startswith("sciencenet").any()
+    compiled = obs[obs["indicator"] == "invention_patents_granted_compiled"]
+    assert sorted(compiled["year"]) == [2014, 2015, 2016, 2017, 2018, 2019, 2020]
+    # the policy's round 1萬億 is the goal's baseline, not an observation
+    from dgm.data import load_targets
+
+    assert not ((obs["indicator"] == "industrial_output_all") & (obs["year"] == 2014)).any()
+    goal = load_targets().set_index("id").loc["industrial_output_2025"]
+    assert (goal["baseline_year"], goal["baseline_value"]) == (2014, 10000.0)
+    assert "partial_period" in panel_long().columns
+
+
+def test_a_partial_period_figure_is_no_conflict_with_the_full_year():
+    obs = _obs(
+        ("share", 2019, 54.0, "exact", "C", "2020-01-14", "plenum"),
+        ("share", 2019, 50.0, "exact", "A", "2020-04-01", "bulletin"),
+    ).assign(period=["jan-nov", None])
+    assert panel.conflicts(obs).empty
+    assert len(panel.conflicts(obs.assign(period=None))) == 1

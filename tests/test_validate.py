@@ -17,6 +17,39 @@ REFERENCE = FIXTURES / "reference"
 OBS_COLUMNS = "indicator,year,value,as_written,unit,kind,scope,price_basis,vintage,source_id,quote,reliability,note"
 
 EXPECTED = {
+    "observations_as_written_inside_number.csv": [
+        "2:as_written: figure is part of a longer number in the quote (expected '7.67亿元' as a whole number, got it inside '6827.67亿元')"
+    ],
+    "observations_kind_bound_written_as_exact.csv": [
+        "2:kind: kind does not fit the wording (expected lower_bound for '超' beside '1.1万亿元', got 'exact')"
+    ],
+    "observations_kind_approx_written_as_exact.csv": [
+        "2:kind: kind does not fit the wording (expected approx or estimate for '左右' beside '8.2%左右', got 'exact')"
+    ],
+    "observations_kind_preliminary_written_as_exact.csv": [
+        "2:kind: kind does not fit the wording (expected estimate for '预计' beside '9500亿元', got 'exact')"
+    ],
+    "observations_vintage_before_year.csv": [
+        "2:vintage: published before the year it describes (expected a date in 2016 or later, got '2015-12-31')"
+    ],
+    "observations_impossible_date.csv": [
+        "2:vintage: not a date (expected an ISO date YYYY-MM-DD (or YYYY-MM, YYYY), got '2017-13-45')"
+    ],
+    "observations_share_out_of_range.csv": [
+        "2:value: outside the plausible range of rd_intensity (expected 0 to 100, as in indicators.csv, got 241)"
+    ],
+    "observations_negative_count.csv": [
+        "2:value: outside the plausible range of invention_patents_in_force (expected at least 0, as in indicators.csv, got -5)"
+    ],
+    "observations_unknown_period.csv": [
+        "2:period: not allowed (expected one of year, jan-nov, stock-end-nov, jan-oct, stock-end-oct, jan-sep, stock-end-sep, h1, stock-end-jun, ytd, got 'q4')"
+    ],
+    "observations_grade_differs_within_source.csv": [
+        "3:reliability: grade differs within one source (expected 'C' for dg-jan-release-2016-southcn, as on line 2, got 'A')"
+    ],
+    "sources_url_under_two_ids.csv": [
+        "3:url: address already registered (expected one source_id per url, got 'nfapp-dg-jan-release-2016' for the url of 'dg-jan-release-2016-southcn')"
+    ],
     "observations_bad_price_basis.csv": [
         "2:price_basis: not allowed (expected one of current, comparable, got 'nominal')"
     ],
@@ -27,7 +60,7 @@ EXPECTED = {
         "1:-: file starts with a UTF-8 byte-order mark (expected UTF-8 without BOM; re-save as plain UTF-8)"
     ],
     "observations_duplicate.csv": [
-        "3:indicator: duplicate row (expected one row per indicator, year, kind, source_id, vintage, got a repeat of line 2)"
+        "3:indicator: duplicate row (expected one row per indicator, year, kind, source_id, vintage, value, got a repeat of line 2)"
     ],
     "observations_empty.csv": [
         "0:-: file is empty (expected a header row and data rows, got 0 rows)"
@@ -42,7 +75,7 @@ EXPECTED = {
         "0:-: file has a header but no data rows (expected at least one row)"
     ],
     "observations_missing_column.csv": [
-        f"1:-: header has missing quote (expected the observations columns {OBS_COLUMNS}, got {OBS_COLUMNS.replace(',quote', '')})"
+        f"1:-: header has missing quote (expected the observations columns {OBS_COLUMNS}, optionally period, got {OBS_COLUMNS.replace(',quote', '')})"
     ],
     "observations_missing_source.csv": [
         "2:source_id: missing value (expected text, got an empty cell)"
@@ -55,7 +88,7 @@ EXPECTED = {
     ],
     "observations_ragged_row.csv": ["2:-: row has 14 fields (expected 13, as in the header)"],
     "observations_unknown_column.csv": [
-        f"1:-: header has unknown comment (expected the observations columns {OBS_COLUMNS}, got {OBS_COLUMNS},comment)"
+        f"1:-: header has unknown comment (expected the observations columns {OBS_COLUMNS}, optionally period, got {OBS_COLUMNS},comment)"
     ],
     "observations_unknown_indicator.csv": [
         "2:indicator: unknown indicator (expected an id from indicators.csv, got 'gpd')"
@@ -159,3 +192,14 @@ def test_import_dgm_is_light():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_wording_fixes_the_kind_only_where_it_touches_the_figure_or_opens_its_sentence():
+    from dgm.validate import wording_kinds
+
+    quote = "预计全年GDP超1.1万亿元,增长8.2%左右;全年7400多家"
+    assert wording_kinds("1.1万亿元", quote, quote.index("1.1万亿元")) == ("超", ("lower_bound",))
+    assert wording_kinds("8.2%", quote, quote.index("8.2%")) == ("左右", ("approx", "estimate"))
+    assert wording_kinds("7400", quote, quote.index("7400")) == ("多", ("lower_bound",))
+    plain = "突破8000亿元大关,达8278.6亿元"
+    assert wording_kinds("8278.6亿元", plain, plain.index("8278.6")) is None
