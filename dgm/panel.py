@@ -35,8 +35,10 @@ OFFICIAL = ("A", "B", "C")
 # Relative gap above which two same-kind figures for one indicator-year are a conflict.
 CONFLICT_TOLERANCE = 0.005
 # Identities share = part / whole × scale: (share, part, whole, scale, basis). Where two of the
-# three are published point figures for a year and the third is not, dgm derives the third. When
-# two identities give the same figure, the first listed wins.
+# three are point figures for a year and the third is not, dgm derives the third. Identities are
+# applied in this order and a figure derived by one may feed a later one (enterprise R&D and its
+# share give whole-city R&D, which with GDP gives R&D intensity). When two identities give the same
+# figure, the first listed wins.
 RATIOS = (
     (
         "advanced_mfg_share",
@@ -49,6 +51,13 @@ RATIOS = (
         "hightech_mfg_share",
         "hightech_mfg_va",
         "industrial_va_above",
+        100.0,
+        "nominal / nominal, current prices",
+    ),
+    (
+        "rd_expenditure_enterprises_share",
+        "rd_expenditure_enterprises",
+        "rd_expenditure",
         100.0,
         "nominal / nominal, current prices",
     ),
@@ -251,19 +260,22 @@ def _identity_rows(points: pd.DataFrame, have: set, units: dict) -> list[dict]:
                 if (target, year) in have:
                     continue
                 have.add((target, year))
-                rows.append(
-                    _derived(
-                        target,
-                        year,
-                        value,
-                        units,
-                        f"{srcs.at[year, a]};{srcs.at[year, b]}",
-                        formula,
-                        f"{a}={w.at[year, a]:g}; {b}={w.at[year, b]:g}",
-                        basis,
-                        _partial(pers.at[year, a], pers.at[year, b]),
-                    )
+                row = _derived(
+                    target,
+                    year,
+                    value,
+                    units,
+                    f"{srcs.at[year, a]};{srcs.at[year, b]}",
+                    formula,
+                    f"{a}={w.at[year, a]:g}; {b}={w.at[year, b]:g}",
+                    basis,
+                    _partial(pers.at[year, a], pers.at[year, b]),
                 )
+                rows.append(row)
+                # a later identity may use this figure
+                wide.loc[year, target] = value
+                srcs.loc[year, target] = row["source_id"]
+                pers.loc[year, target] = row["period"]
     return rows
 
 

@@ -134,6 +134,21 @@ def test_a_part_is_derived_from_a_share_and_its_whole_but_never_over_a_published
     assert derived["value"].iloc[0] == pytest.approx(341.61673, rel=1e-6)
 
 
+def test_a_derived_figure_feeds_a_later_identity():
+    # Enterprise R&D 415.23 at 95.6 % of the whole gives whole-city R&D 434.34, which with GDP
+    # 10855.35 gives R&D intensity 4.001 % (the 2021 figures of the shipped data).
+    obs = _obs(
+        ("rd_expenditure_enterprises", 2021, 415.23, "exact", "C", "2022-10-11", "cn"),
+        ("rd_expenditure_enterprises_share", 2021, 95.6, "exact", "C", "2022-10-11", "cn"),
+        ("gdp", 2021, 10855.35, "exact", "A", "2022-01-25", "jan"),
+    )
+    derived = panel.derive(panel.choose(obs), {}).set_index("indicator")
+    assert derived.loc["rd_expenditure", "value"] == pytest.approx(415.23 / 0.956)
+    assert derived.loc["rd_intensity", "value"] == pytest.approx(415.23 / 0.956 / 10855.35 * 100)
+    assert derived.loc["rd_intensity", "source_id"] == "cn;cn;jan"
+    assert derived.loc["rd_intensity", "formula"] == "rd_expenditure / gdp × 100"
+
+
 def test_previous_share_from_one_sources_share_and_stated_rise():
     obs = _obs(
         ("hightech_mfg_share", 2018, 39.1, "estimate", "C", "2019-01-09", "plenum"),
