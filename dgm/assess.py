@@ -540,6 +540,18 @@ def view_year(as_of=None, data_to: int | None = None) -> int:
     return int(data_to) if data_to is not None else dt.date.today().year
 
 
+def _evaluate_in_view(g: Goal, frame, n_paths, seed, cache, as_of, data_to) -> Assessment:
+    """evaluate() for a goal in a view (as-of date, data-to year), the view stamped on its record."""
+    cum = goals.cumulative_for(g.indicator, as_of, data_to) if g.kind in CHAINED else None
+    a = evaluate(g, frame, n_paths, seed, cache, cum, view_year(as_of, data_to))
+    a.record.update(
+        as_of=None if as_of is None else str(as_of),
+        data_to=data_to,
+        pseudo_real_time=data_to is not None,
+    )
+    return a
+
+
 def assessments(
     as_of=None, n_paths: int = N_PATHS, seed: int = SEED, data_to: int | None = None
 ) -> list[Assessment]:
@@ -550,19 +562,20 @@ def assessments(
     """
     all_goals = goals.load_goals().values()
     frames = series_frames({g.indicator for g in all_goals}, as_of, data_to)
-    today = view_year(as_of, data_to)
     cache: dict = {}
-    out = []
-    for g in all_goals:
-        cum = goals.cumulative_for(g.indicator, as_of, data_to) if g.kind in CHAINED else None
-        a = evaluate(g, frames[g.indicator], n_paths, seed, cache, cum, today)
-        a.record.update(
-            as_of=None if as_of is None else str(as_of),
-            data_to=data_to,
-            pseudo_real_time=data_to is not None,
-        )
-        out.append(a)
-    return out
+    return [
+        _evaluate_in_view(g, frames[g.indicator], n_paths, seed, cache, as_of, data_to)
+        for g in all_goals
+    ]
+
+
+def assessment(
+    target_id: str, as_of=None, n_paths: int = N_PATHS, seed: int = SEED, data_to=None
+) -> Assessment:
+    """One goal's Assessment, with the same frames and seeding as assessments() gives it."""
+    g = goals.goal(target_id)
+    frame = series_frames([g.indicator], as_of, data_to)[g.indicator]
+    return _evaluate_in_view(g, frame, n_paths, seed, {}, as_of, data_to)
 
 
 def assess_all(
@@ -672,6 +685,7 @@ __all__ = [
     "Assessment",
     "assess_all",
     "assess_goal",
+    "assessment",
     "assessments",
     "evaluate",
     "main_assess",

@@ -422,3 +422,16 @@ def test_every_record_has_the_evidence_fields(shipped):
     for r in shipped.values():
         assert set(assess.EVIDENCE) <= set(r) and r["basis"] in assess.BASES
         assert r["status"] in assess.STATUSES
+
+
+def test_notebook_table_fan_and_scorecard_read_one_assessment():
+    from dgm import notebook_tools as nbt
+
+    tid = "advanced_mfg_share_2025"
+    a = nbt.assessment(tid, None, 400, 7)
+    assert nbt.forecast_or_reason(nbt.goal_row(tid), None, 400, 7) is a.forecast
+    assert nbt.assess_one(tid, None, 400, 7)["p_attain"] == a.record["p_attain"]
+    row = {r["target_id"]: r for r in assess.assess_all(n_paths=400, seed=7)}[tid]
+    assert row["p_attain"] == a.record["p_attain"]
+    if a.forecast is not None:
+        assert int(a.fan.index.max()) == assess.HORIZON
