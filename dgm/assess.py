@@ -337,7 +337,10 @@ def status_stage(
         return "deterioration", notes
     if prog is not None:
         status = rates.eurostat_category(_nan(snap(_num(prog["rate_ratio"]))))
-    else:  # one figure: ESCAP's reading of a no-change projection
+    elif last is not None and last[0] <= goals.POLICY_YEAR:
+        notes.append(f"one figure, from {last[0]}: it sets the start, it says nothing of progress")
+        return "insufficient_data", notes
+    else:  # one figure after the policy began: ESCAP's reading of a no-change projection
         status = rates.escap_category(_nan(escap_gap))
         status = {"regressing": "deterioration"}.get(status, status)
     if status is None:

@@ -215,6 +215,32 @@ def assessment_table(rows: list[dict], lang: str = "en"):
     return table
 
 
+def views_side_by_side(views: dict):
+    """{view label: assess records} -> one row per goal: status (with † when fragile),
+    figures used and last year in each view; `not_yet_published` counts the figures a
+    pseudo-real-time view ("data to") uses that the first view (published by a date) lacks."""
+    import pandas as pd
+
+    labels = list(views)
+    by = {v: {r["target_id"]: r for r in rows} for v, rows in views.items()}
+    out = []
+    for tid in sorted(by[labels[0]]):
+        row = {"target_id": tid}
+        for v in labels:
+            r = by[v][tid]
+            fragile = " †" if (r.get("robustness") or {}).get("fragile") else ""
+            row[f"status ({v})"] = r["status"] + fragile
+            row[f"figures ({v})"] = r["n_points"]
+            row[f"last year ({v})"] = r["last_year"]
+        out.append(row)
+    table = pd.DataFrame(out)
+    if len(labels) > 1:
+        table["not_yet_published"] = (
+            table[f"figures ({labels[1]})"] - table[f"figures ({labels[0]})"]
+        )
+    return table
+
+
 def forecast_or_reason(goal: dict, as_of=None, n_paths: int = 10_000, seed: int = 2015):
     """The forecast of a goal's assessment, or None after printing why there is none."""
     a = assessment(goal["id"], as_of, n_paths, seed)

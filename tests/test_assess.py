@@ -435,3 +435,9 @@ def test_notebook_table_fan_and_scorecard_read_one_assessment():
     assert row["p_attain"] == a.record["p_attain"]
     if a.forecast is not None:
         assert int(a.fan.index.max()) == assess.HORIZON
+
+
+def test_a_lone_baseline_year_figure_says_nothing_of_progress():
+    r = assess.assess_goal(_goal(), _frame({2014: 10000.0}), n_paths=200, today_year=2014)
+    assert r["status"] == "insufficient_data"
+    assert "one figure, from 2014: it sets the start" in r["notes"]

@@ -89,3 +89,21 @@ def test_min_reliability():
     used = pd.DataFrame({"reliability": ["A", "D", None, "B"]})
     assert goals.min_reliability(used) == "D"
     assert goals.min_reliability(pd.DataFrame({"value": [1.0]})) is None
+
+
+def test_views_side_by_side_counts_what_was_not_yet_published():
+    from dgm import notebook_tools as nbt
+
+    then = [{"target_id": "a", "status": "insufficient_data", "n_points": 0, "last_year": None}]
+    pseudo = [
+        {
+            "target_id": "a",
+            "status": "on_track",
+            "n_points": 2,
+            "last_year": 2014,
+            "robustness": {"fragile": True},
+        }
+    ]
+    t = nbt.views_side_by_side({"then": then, "pseudo": pseudo})
+    row = t.iloc[0]
+    assert row["status (pseudo)"] == "on_track †" and row["not_yet_published"] == 2
