@@ -152,6 +152,10 @@ ASSESSMENT_COLUMNS = [f for f in FIELDS if f not in ("indicator", "notes")] + [
     "escap_category",
     "unsd_category",
     "ex_post",
+    "basis",
+    "basis_year",
+    "min_reliability",
+    "fragile",
 ]
 
 
@@ -202,6 +206,8 @@ def assessment_table(rows: list[dict], lang: str = "en"):
     import pandas as pd
 
     table = pd.DataFrame(rows)
+    if "robustness" in table:
+        table["fragile"] = [bool((r or {}).get("fragile")) for r in table["robustness"]]
     cols = [c for c in ASSESSMENT_COLUMNS if c in table.columns]
     table = table[cols].sort_values("target_id").reset_index(drop=True)
     for c in ("required_rate", "observed_rate"):
