@@ -155,10 +155,19 @@ def _yearly_span(s: pd.Series) -> str:
     return str(a) if a == b else f"{a}-{b}"
 
 
+def _level_endpoints(j: Judged):
+    """((baseline year, level), (latest year, level)) of a growth goal's level, or None."""
+    lv, by = j.levels, j.base[0]
+    if lv is None or by not in lv.index or lv.index.max() <= by:
+        return None
+    return (by, float(lv.loc[by])), (int(lv.index.max()), float(lv.iloc[-1]))
+
+
 def rates_stage(j: Judged) -> tuple[dict | None, list]:
     """Required vs observed yearly rates (Eurostat / Open SDG), or None and the reason.
 
-    Chained goals need >= MIN_YEARLY yearly figures after the baseline (or a five-year bridge);
+    Chained goals need >= MIN_YEARLY yearly figures after the baseline (or a five-year bridge,
+    or, for a growth goal, its level published at the baseline and later);
     with none after it, the trend of >= MIN_YEARLY figures up to the baseline is used (the pace the
     policy's authors could see). Level goals compare the baseline with the latest later figure,
     or, with no later figure, the first figure with the baseline (the trend before it).
@@ -183,6 +192,10 @@ def rates_stage(j: Judged) -> tuple[dict | None, list]:
                 f"the compound mean of {_plural(len(after), 'yearly figure')} "
                 f"({_yearly_span(after)}) of the {T - by} years {by + 1}-{T}"
             )
+        elif _level_endpoints(j) is not None:
+            (y0, v0), (y1, v1) = _level_endpoints(j)
+            obs = rates.compound_rate(v0, v1, y1 - y0)
+            what = f"the compound rate of the level from {y0} ({v0:g}) to {y1} ({v1:g})"
         elif not len(after) and len(before) >= MIN_YEARLY:
             obs = rates.mean_growth(before.to_numpy())
             what = (
@@ -195,7 +208,7 @@ def rates_stage(j: Judged) -> tuple[dict | None, list]:
             return None, [
                 f"{g.indicator}: {_plural(n, 'yearly figure')}{yrs if n else ''}"
                 f"{' after ' + str(by) if len(after) else ''}; a rate needs at least {MIN_YEARLY} "
-                "including the latest, or a bridged index"
+                "including the latest, level endpoints or a bridged index"
             ]
         prog = {
             "observed_rate": obs,
@@ -380,12 +393,12 @@ def verdict(j: Judged, today_year: int, half_life: float = ESCAP_HALF_LIFE) -> d
     }
 
 
-def robustness(goal: Goal, frame, cumulative, today_year: int, j: Judged) -> dict:
+def robustness(goal: Goal, frame, extra: dict, today_year: int, j: Judged) -> dict:
     """The status under other baselines (2014, 2015, the first figure) and ESCAP's category under
     half-lives 2, 5, 10 years; `fragile` when either set disagrees (unavailable ones skipped)."""
     by_base = {}
     for b in ROBUST_BASELINES:
-        jb = goals.restate(goal, frame, cumulative, baseline=b)
+        jb = goals.restate(goal, frame, baseline=b, **extra)
         by_base[str(b)] = verdict(jb, today_year)["status"] if jb.base is not None else None
     by_hl = {}
     for hl in ROBUST_HALF_LIVES:
@@ -443,15 +456,18 @@ def evaluate(
     cache: dict | None = None,
     cumulative: pd.Series | None = None,
     today_year: int | None = None,
+    levels: pd.Series | None = None,
 ) -> Assessment:
     """Assess one goal (registry row, dict or Goal) against its dgm.series frame -> Assessment.
 
     `today_year`: the year the verdict is read in (deadlines before it have passed; default: the
-    current year); `cumulative`: five-year cumulative changes that bridge a chained goal.
+    current year); `cumulative`: five-year cumulative changes that bridge a chained goal;
+    `levels`: the level whose endpoints can give a growth goal's rate.
     """
     g = Goal.from_row(goal)
     today_year = dt.date.today().year if today_year is None else today_year
-    j = goals.restate(g, frame, cumulative)
+    extra = {"cumulative": cumulative, "levels": levels}
+    j = goals.restate(g, frame, **extra)
     rec = {f: None for f in FIELDS}
     rec.update(
         target_id=g.id,
@@ -516,7 +532,7 @@ def evaluate(
         last_year=int(j.used.index.max()) if len(j.used) else None,
         min_reliability=goals.min_reliability(j.used),
         bridged_years=list(j.bridged),
-        robustness=robustness(g, frame, cumulative, today_year, j),
+        robustness=robustness(g, frame, extra, today_year, j),
         notes="; ".join(dict.fromkeys(notes)),
     )
     return Assessment(rec, j, fc)
@@ -545,8 +561,8 @@ def view_year(as_of=None, data_to: int | None = None) -> int:
 
 def _evaluate_in_view(g: Goal, frame, n_paths, seed, cache, as_of, data_to) -> Assessment:
     """evaluate() for a goal in a view (as-of date, data-to year), the view stamped on its record."""
-    cum = goals.cumulative_for(g.indicator, as_of, data_to) if g.kind in CHAINED else None
-    a = evaluate(g, frame, n_paths, seed, cache, cum, view_year(as_of, data_to))
+    extra = goals.companions(g, as_of, data_to)
+    a = evaluate(g, frame, n_paths, seed, cache, today_year=view_year(as_of, data_to), **extra)
     a.record.update(
         as_of=None if as_of is None else str(as_of),
         data_to=data_to,

@@ -9,6 +9,7 @@ all call `restate` (or `judged`); no other module restates a goal.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 
@@ -24,6 +25,7 @@ CHAINED = ("growth_rate", "reduction_vs_baseline")
 FLIP = {">=": "<=", ">": "<", "<=": ">=", "<": ">", "~": "~"}
 CUMULATIVE_SUFFIX = "_5y"  # energy_intensity_industry_change -> ..._change_5y (five-year change)
 CUMULATIVE_SPAN = 5
+GROWTH_SUFFIX = "_growth"  # technical_renovation_investment_growth -> ..._investment (its level)
 POINT_KINDS_EXCLUDED = ("lower_bound", "upper_bound", "plan_target")
 BOUND_KINDS = ("lower_bound", "upper_bound")
 RELIABILITY_ORDER = "ABCD"  # A official ... D secondary; the worst letter grades a verdict
@@ -109,6 +111,7 @@ class Judged:
     unit: str  # unit of the judged series ("index, 2014 = 100" for chained goals)
     yearly: pd.Series | None  # chained goals: the yearly % figures (every year up to the target)
     bridged: tuple[int, ...] = ()  # years reached only through a five-year cumulative change
+    levels: pd.Series | None = None  # growth goals: the level the rate is of, when published
     used: pd.DataFrame = field(default_factory=pd.DataFrame)  # the figures used: year, kind, rel.
     notes: tuple[str, ...] = ()
 
@@ -211,12 +214,19 @@ def _level_baseline(g: Goal, pts: pd.Series, baseline) -> tuple[tuple | None, st
     return (y, float(pts.loc[y])), rule, notes
 
 
-def restate(goal_row, frame: pd.DataFrame, cumulative: pd.Series | None = None, baseline=None):
+def restate(
+    goal_row,
+    frame: pd.DataFrame,
+    cumulative: pd.Series | None = None,
+    baseline=None,
+    levels: pd.Series | None = None,
+):
     """Restate a goal on the series it is judged on -> Judged.
 
     `frame`: dgm.series(indicator) output (attrs direction used for "~" goals); `cumulative`:
     five-year cumulative % changes (index = last year of the period) that bridge a broken chain of
-    yearly changes; `baseline`: None for the rule (registry year and value; else the registry
+    yearly changes; `levels`: for a growth goal, the level series whose endpoints can give the
+    rate; `baseline`: None for the rule (registry year and value; else the registry
     year's figure; else the published year nearest to 2014), a year, or "first" (first figure).
     """
     g = Goal.from_row(goal_row)
@@ -225,7 +235,10 @@ def restate(goal_row, frame: pd.DataFrame, cumulative: pd.Series | None = None, 
     pts, bounds = split_series(frame)
     rel_cols = [c for c in ("value", "kind", "source_id", "reliability", "derived") if c in frame]
     if g.kind in CHAINED:
-        return _restate_chained(g, frame[rel_cols], pts, cumulative, baseline, sign)
+        j = _restate_chained(g, frame[rel_cols], pts, cumulative, baseline, sign)
+        if levels is not None and g.kind == "growth_rate" and len(levels.dropna()):
+            j = dataclasses.replace(j, levels=levels.dropna())
+        return j
     base, rule, notes = _level_baseline(g, pts, baseline)
     goal_value = tv
     if g.kind == "share" and sign > 0 and tv >= 100 - SHARE_EPS:
@@ -322,14 +335,34 @@ def cumulative_for(indicator: str, as_of=None, data_to=None) -> pd.Series | None
     return pts if len(pts) else None
 
 
+def levels_for(indicator: str, as_of=None, data_to=None) -> pd.Series | None:
+    """The level a growth-rate indicator is the growth of (`x_growth` -> `x`), None when absent."""
+    import dgm
+
+    name = indicator.removesuffix(GROWTH_SUFFIX)
+    if name == indicator or name not in set(dgm.load_indicators()["id"]):
+        return None
+    pts, _ = split_series(dgm.series(name, as_of=as_of, data_to=data_to))
+    return pts if len(pts) else None
+
+
+def companions(g: Goal, as_of=None, data_to=None) -> dict:
+    """restate()'s extra series for a goal: cumulative changes and levels, where they exist."""
+    if g.kind not in CHAINED:
+        return {}
+    out = {"cumulative": cumulative_for(g.indicator, as_of, data_to)}
+    if g.kind == "growth_rate":
+        out["levels"] = levels_for(g.indicator, as_of, data_to)
+    return out
+
+
 def judged(goal_row, as_of=None, data_to=None, baseline=None) -> Judged:
     """restate() on the shipped data: a goal (id, row or Goal) as known at `as_of`/`data_to`."""
     import dgm
 
     g = goal(goal_row) if isinstance(goal_row, str) else Goal.from_row(goal_row)
     frame = dgm.series(g.indicator, as_of=as_of, data_to=data_to)
-    cum = cumulative_for(g.indicator, as_of, data_to) if g.kind in CHAINED else None
-    return restate(g, frame, cum, baseline)
+    return restate(g, frame, baseline=baseline, **companions(g, as_of, data_to))
 
 
 def min_reliability(used: pd.DataFrame) -> str | None:

@@ -441,3 +441,17 @@ def test_a_lone_baseline_year_figure_says_nothing_of_progress():
     r = assess.assess_goal(_goal(), _frame({2014: 10000.0}), n_paths=200, today_year=2014)
     assert r["status"] == "insufficient_data"
     assert "one figure, from 2014: it sets the start" in r["notes"]
+
+
+def test_growth_goal_from_level_endpoints():
+    # two yearly figures, but the level is published in 2014 and 2024: 100 -> 300 in ten years
+    goal = _goal(kind="growth_rate", unit="%", target_value=15.0, baseline_value=None)
+    levels = pd.Series({2014: 100.0, 2019: 180.0, 2024: 300.0})
+    f = _frame({2015: 85.6, 2024: 9.1})
+    r = assess.assess_goal(goal, f, n_paths=200, levels=levels, today_year=2026)
+    assert r["observed_rate"] == pytest.approx(3 ** (1 / 10) - 1)
+    assert r["rate_ratio"] == pytest.approx((3 ** (1 / 10) - 1) / 0.15)
+    assert r["status"] == "acceleration_needed" and "level from 2014 (100) to 2024" in r["notes"]
+    # without a baseline-year level the endpoints cannot be used
+    r = assess.assess_goal(goal, f, n_paths=200, levels=levels.drop(2014), today_year=2026)
+    assert r["status"] == "insufficient_data"
