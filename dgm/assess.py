@@ -208,7 +208,9 @@ def rates_stage(j: Judged) -> tuple[dict | None, list]:
             return None, [
                 f"{g.indicator}: {_plural(n, 'yearly figure')}{yrs if n else ''}"
                 f"{' after ' + str(by) if len(after) else ''}; a rate needs at least {MIN_YEARLY} "
-                "including the latest, level endpoints or a bridged index"
+                "including the latest, "
+                + ("level endpoints " if g.kind == "growth_rate" else "")
+                + "or a bridged index"
             ]
         prog = {
             "observed_rate": obs,
@@ -393,12 +395,12 @@ def verdict(j: Judged, today_year: int, half_life: float = ESCAP_HALF_LIFE) -> d
     }
 
 
-def robustness(goal: Goal, frame, extra: dict, today_year: int, j: Judged) -> dict:
+def robustness(j: Judged, frame, extra: dict, today_year: int) -> dict:
     """The status under other baselines (2014, 2015, the first figure) and ESCAP's category under
     half-lives 2, 5, 10 years; `fragile` when either set disagrees (unavailable ones skipped)."""
     by_base = {}
     for b in ROBUST_BASELINES:
-        jb = goals.restate(goal, frame, baseline=b, **extra)
+        jb = goals.rebased(j, b, frame, **extra)
         by_base[str(b)] = verdict(jb, today_year)["status"] if jb.base is not None else None
     by_hl = {}
     for hl in ROBUST_HALF_LIVES:
@@ -532,7 +534,7 @@ def evaluate(
         last_year=int(j.used.index.max()) if len(j.used) else None,
         min_reliability=goals.min_reliability(j.used),
         bridged_years=list(j.bridged),
-        robustness=robustness(g, frame, extra, today_year, j),
+        robustness=robustness(j, frame, extra, today_year),
         notes="; ".join(dict.fromkeys(notes)),
     )
     return Assessment(rec, j, fc)

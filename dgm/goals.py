@@ -13,6 +13,7 @@ import dataclasses
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from dgm import rates
@@ -146,16 +147,14 @@ def split_series(frame: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
     """A dgm.series() frame -> (point values by year, bounds frame with columns value, kind)."""
     if frame is None or len(frame) == 0:
         return pd.Series(dtype=float), pd.DataFrame(columns=["value", "kind"])
-    kinds = frame["kind"].astype(str) if "kind" in frame else pd.Series("exact", index=frame.index)
-    is_point = ~kinds.isin(POINT_KINDS_EXCLUDED)
-    pts = frame.loc[is_point, "value"].astype(float).dropna()
-    pts.index = pts.index.astype(int)
-    b = (
-        frame.loc[kinds.isin(BOUND_KINDS), ["value"]]
-        .astype(float)
-        .assign(kind=kinds[kinds.isin(BOUND_KINDS)])
-    )
-    b.index = b.index.astype(int)
+    n = len(frame)
+    kinds = frame["kind"].astype(str).to_numpy() if "kind" in frame else np.full(n, "exact")
+    values = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype=float)
+    years = frame.index.to_numpy().astype(int)
+    point = ~np.isin(kinds, POINT_KINDS_EXCLUDED) & np.isfinite(values)
+    bound = np.isin(kinds, BOUND_KINDS)
+    pts = pd.Series(values[point], index=years[point], dtype=float)
+    b = pd.DataFrame({"value": values[bound], "kind": kinds[bound]}, index=years[bound])
     return pts.sort_index(), b.sort_index()
 
 
@@ -322,6 +321,18 @@ def _restate_chained(g: Goal, frame, pts, cumulative, baseline, sign) -> Judged:
         used=used,
         notes=tuple(notes),
     )
+
+
+def rebased(j: Judged, baseline, frame: pd.DataFrame, **extra) -> Judged:
+    """The same goal judged from another baseline (a year or "first"), as restate() would give.
+
+    Level goals only move their baseline (no second split of the frame); chained goals are
+    re-chained from the new year.
+    """
+    if j.goal.kind in CHAINED:
+        return restate(j.goal, frame, baseline=baseline, **extra)
+    base, rule, notes = _level_baseline(j.goal, j.hist, baseline)
+    return dataclasses.replace(j, base=base, baseline_rule=rule, notes=tuple(notes))
 
 
 def cumulative_for(indicator: str, as_of=None, data_to=None) -> pd.Series | None:
