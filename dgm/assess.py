@@ -566,7 +566,7 @@ def _evaluate_in_view(g: Goal, frame, n_paths, seed, cache, as_of, data_to) -> A
     extra = goals.companions(g, as_of, data_to)
     a = evaluate(g, frame, n_paths, seed, cache, today_year=view_year(as_of, data_to), **extra)
     a.record.update(
-        as_of=None if as_of is None else str(as_of),
+        as_of=as_of.isoformat() if isinstance(as_of, dt.date) else as_of,
         data_to=data_to,
         pseudo_real_time=data_to is not None,
     )
