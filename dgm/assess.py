@@ -1,36 +1,46 @@
 """Goal assessment: registry + observed series -> one verdict per goal (`dgm assess [--json]`).
 
-For each goal: where the indicator stands (latest figure and its kind), the compound rate needed
-from the baseline against the rate observed (Eurostat / Open SDG categories), ESCAP's anticipated
-gap and UNSD's Q from their own projections, P(goal met in the target year) and the median first
-crossing year from the ensemble's simulated paths, and the ex-post verdict once the target year is
-published (bounds included: a published lower bound above the goal means met). Growth-rate and
-reduction goals are judged on the index chained from the yearly % changes (baseline year = 100).
+For each goal, in named stages (each a small pure function, docs/method.md §2): where the indicator
+stands (latest), the target year's own figure or bound (ex post), the compound rate needed from the
+baseline against the rate observed (rates; Eurostat / Open SDG), ESCAP's anticipated gap and UNSD's
+Q from their own projections (schemes), the status and its notes, P(goal met) and the median first
+crossing year from the ensemble's simulated paths (forecast). Every verdict carries its evidence:
+basis (observed / bound / projected), the figures used, their worst reliability, and whether it
+survives other baselines and ESCAP half-lives (robustness). The goal itself is restated on its
+judged series by dgm.goals.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import time
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from dgm import rates
+from dgm import goals, rates
+from dgm.goals import CHAINED, Goal, Judged, _num
 from dgm.models import ESCAP_HALF_LIFE, ESCAP_HALF_LIVES, InsufficientData, escap_weights, observed
 from dgm.simulate import (
     MIN_FORECAST_POINTS,
     N_PATHS,
     SEED,
+    Forecast,
     forecast_history,
     median_crossing_year,
-    split_series,
 )
-from dgm.transforms import SHARE_EPS, chain_index, scale_for
+from dgm.transforms import scale_for
 
-CROSSING_TO = 2035  # paths run to this year so late crossings can be dated
-CHAINED = ("growth_rate", "reduction_vs_baseline")
+HORIZON = 2035  # the one forecast horizon: paths, fan charts and the workbook run to this year
+NEAR_TOL = 1e-9  # a ratio, gap or Q within this of 0 or 1 is read as exactly 0 or 1 (float noise)
+MIN_YEARLY = 3  # yearly figures (including the latest) a growth or reduction rate needs
+PUBLICATION_LAG = 1  # year T's figure appears in year T + 1's bulletin; after that T has passed
+ROBUST_BASELINES = (2014, 2015, "first")
+ROBUST_HALF_LIVES = (2.0, 5.0, 10.0)
+BASES = ("observed", "bound", "projected")
 STATUSES = (
     "met",
     "not_met",
@@ -56,29 +66,27 @@ FIELDS = (
     "crossing_year_median",
     "notes",
 )
-FLIP = {">=": "<=", ">": "<", "<=": ">=", "<": ">", "~": "~"}
-
-
-def _num(x) -> float | None:
-    """A finite float, or None for NA/NaN/None."""
-    if x is None or x is pd.NA:
-        return None
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
-
-
-def _int(x) -> int | None:
-    """An int, or None for NA/NaN/None."""
-    v = _num(x)
-    return int(v) if v is not None else None
+EVIDENCE = ("basis", "n_points", "first_year", "last_year", "min_reliability", "robustness")
 
 
 def _plural(n: int, word: str = "point") -> str:
     """'1 point', '3 points'."""
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def snap(x: float | None, tol: float = NEAR_TOL) -> float | None:
+    """x, or exactly 0 or 1 when within `tol` of it (float noise must not change a category)."""
+    if x is None or not math.isfinite(x):
+        return None
+    for whole in (0.0, 1.0):
+        if abs(x - whole) <= tol:
+            return whole
+    return x
+
+
+def _nan(x: float | None) -> float:
+    """None -> NaN for the category functions; exact zero stays zero (never `x or nan`)."""
+    return math.nan if x is None else x
 
 
 def escap_projection(z: pd.Series, year: int, half_life: float) -> float:
@@ -96,326 +104,523 @@ def escap_projection(z: pd.Series, year: int, half_life: float) -> float:
     return float(beta[0] + beta[1] * (year - yrs[-1]))
 
 
-def _goal_frame(goal: dict, frame: pd.DataFrame):
-    """The goal restated on the series it is judged on.
+# ---------------------------------------------------------------- stages (pure)
 
-    Returns dict: hist (point values by year), bounds, goal_value, cmp, sign, base (year, value)
-    or None, kind_model (scale kind), and notes. Chained goals use the index (baseline = 100).
+
+def latest_stage(frame: pd.DataFrame, j: Judged) -> dict:
+    """The latest published figure (points and bounds; plan targets never count).
+
+    A reduction reports the cumulative reduction since its baseline read off the chained index.
     """
-    kind, cmp, tv = goal["kind"], goal["comparison"], float(goal["target_value"])
-    by, bv = _int(goal.get("baseline_year")), _num(goal.get("baseline_value"))
-    T = int(goal["target_year"])
-    sign = rates.direction(cmp, frame.attrs.get("direction"))
-    pts, bounds = split_series(frame)
-    notes = []
-    if kind in CHAINED:
-        if by is None:
-            by = int(pts.index.min()) - 1 if len(pts) else T - 11
-            notes.append(f"no baseline year in the registry; {by} used")
-        idx = chain_index(pts, by)
-        if kind == "reduction_vs_baseline":
-            goal_value, cmp_i, sign_i = 100 - tv, FLIP[cmp], -sign
+    out = {"latest_year": None, "latest_value": None, "latest_kind": None, "notes": []}
+    rows = frame[frame["kind"].astype(str) != "plan_target"] if len(frame) else frame
+    if len(rows):
+        out.update(
+            latest_year=int(rows.index[-1]),
+            latest_value=_num(rows["value"].iloc[-1]),
+            latest_kind=str(rows["kind"].iloc[-1]),
+        )
+    if j.goal.kind == "reduction_vs_baseline" and len(j.hist) > 1:
+        out.update(
+            latest_year=int(j.hist.index[-1]),
+            latest_value=100 - float(j.hist.iloc[-1]),
+            latest_kind="derived",
+        )
+        out["notes"].append(
+            f"latest_value is the cumulative reduction since {j.base[0]} (%), chained"
+        )
+    return out
+
+
+def ex_post_stage(j: Judged) -> tuple[str | None, str | None, list]:
+    """(met/not_met/None, basis observed/bound/None, notes) from the target year's own figure."""
+    T = j.goal.target_year
+    if T in j.hist.index:
+        ok = rates.meets(j.hist.loc[T], j.cmp, j.goal_value, j.sign)
+        return ("met" if ok else "not_met"), "observed", []
+    if len(j.bounds) and T in j.bounds.index:
+        b = j.bounds.loc[[T]].iloc[0]
+        verdict = rates.bound_verdict(b["kind"], float(b["value"]), j.cmp, j.goal_value, j.sign)
+        word = "lower" if b["kind"] == "lower_bound" else "upper"
+        note = f"{T} has only a published {word} bound ({float(b['value']):g}); " + (
+            f"it decides: {verdict}" if verdict else "it does not decide the goal"
+        )
+        return verdict, ("bound" if verdict else None), [note]
+    return None, None, []
+
+
+def _yearly_span(s: pd.Series) -> str:
+    """'2015-2024' (or '2015') for a Series indexed by year."""
+    a, b = int(s.index.min()), int(s.index.max())
+    return str(a) if a == b else f"{a}-{b}"
+
+
+def _level_endpoints(j: Judged):
+    """((baseline year, level), (latest year, level)) of a growth goal's level, or None."""
+    lv, by = j.levels, j.base[0]
+    if lv is None or by not in lv.index or lv.index.max() <= by:
+        return None
+    return (by, float(lv.loc[by])), (int(lv.index.max()), float(lv.iloc[-1]))
+
+
+def rates_stage(j: Judged) -> tuple[dict | None, list]:
+    """Required vs observed yearly rates (Eurostat / Open SDG), or None and the reason.
+
+    Chained goals need >= MIN_YEARLY yearly figures after the baseline (or a five-year bridge,
+    or, for a growth goal, its level published at the baseline and later);
+    with none after it, the trend of >= MIN_YEARLY figures up to the baseline is used (the pace the
+    policy's authors could see). Level goals compare the baseline with the latest later figure,
+    or, with no later figure, the first figure with the baseline (the trend before it).
+    """
+    g, T = j.goal, j.goal.target_year
+    if j.base is None:
+        return None, [f"{g.indicator}: 0 points; no figure to serve as a baseline"]
+    by, bv = j.base
+    if g.kind in CHAINED:
+        req = g.target_value / 100 if g.kind == "growth_rate" else None
+        if req is None:
+            req = rates.compound_rate(100, j.goal_value, T - by)
+        after = j.yearly[(j.yearly.index > by) & (j.yearly.index <= T)]
+        before = j.yearly[j.yearly.index <= by]
+        if j.bridged and len(j.hist) > 1:
+            last = int(j.hist.index[-1])
+            obs = rates.compound_rate(100, float(j.hist.iloc[-1]), last - by)
+            what = f"the index from {by} to {last}, bridged by five-year figures"
+        elif len(after) >= MIN_YEARLY:
+            obs = rates.mean_growth(after.to_numpy())
+            what = (
+                f"the compound mean of {_plural(len(after), 'yearly figure')} "
+                f"({_yearly_span(after)}) of the {T - by} years {by + 1}-{T}"
+            )
+        elif _level_endpoints(j) is not None:
+            (y0, v0), (y1, v1) = _level_endpoints(j)
+            obs = rates.compound_rate(v0, v1, y1 - y0)
+            what = f"the compound rate of the level from {y0} ({v0:g}) to {y1} ({v1:g})"
+        elif not len(after) and len(before) >= MIN_YEARLY:
+            obs = rates.mean_growth(before.to_numpy())
+            what = (
+                f"the trend before the baseline: compound mean of {len(before)} yearly figures "
+                f"({_yearly_span(before)}), what the policy's authors could see"
+            )
         else:
-            g = tv / 100
-            if cmp == "~":  # "about g a year": met at g * (1 - tol) or more (or less if falling)
-                g, cmp_i = g * (1 - rates.APPROX_TOL * sign), ">=" if sign > 0 else "<="
-            else:
-                cmp_i = cmp
-            goal_value, sign_i = 100 * (1 + g) ** (T - by), sign
-        after = pts[(pts.index > by) & (pts.index <= T)]
-        if len(idx) - 1 < len(after):
-            notes.append(
-                f"the chain of yearly changes from {by} breaks after {int(idx.index.max())}; "
-                "later years are not chained (never interpolated)"
-            )
-        return {
-            "hist": idx if len(idx) > 1 else pd.Series(dtype=float),
-            "bounds": None,
-            "goal_value": goal_value,
-            "cmp": cmp_i,
-            "sign": sign_i,
-            "base": (by, 100.0),
-            "kind_model": "index",
-            "yearly": after,
-            "notes": notes,
+            n = len(after) if len(after) else len(before)
+            yrs = f" ({', '.join(str(int(y)) for y in (after if len(after) else before).index)})"
+            return None, [
+                f"{g.indicator}: {_plural(n, 'yearly figure')}{yrs if n else ''}"
+                f"{' after ' + str(by) if len(after) else ''}; a rate needs at least {MIN_YEARLY} "
+                "including the latest, "
+                + ("level endpoints " if g.kind == "growth_rate" else "")
+                + "or a bridged index"
+            ]
+        prog = {
+            "observed_rate": obs,
+            "required_rate": req,
+            "rate_ratio": rates.rate_ratio(obs, req),
+            "method": "compound",
         }
-    base = None
-    if by is not None and bv is not None:
-        base = (by, bv)
-        if by in pts.index and abs(pts.loc[by] - bv) > 0.01 * abs(bv):
+        return prog, [f"observed_rate is {what}"]
+    later = j.hist[j.hist.index > by]
+    notes = []
+    if len(later):
+        prog = rates.progress(bv, float(later.iloc[-1]), j.goal_value, by, int(later.index[-1]), T)
+    else:
+        upto = j.hist[j.hist.index < by]
+        if not len(upto):
+            return None, [f"{g.indicator}: one figure ({by}); no rate can be measured"]
+        fy, fv = int(upto.index[0]), float(upto.iloc[0])
+        prog = rates.progress(fv, bv, j.goal_value, fy, by, T)
+        # the required rate still runs from the baseline to the goal
+        prog["required_rate"] = rates.required_rate(bv, j.goal_value, by, T)
+        if prog["method"] == "compound":
+            prog["rate_ratio"] = rates.rate_ratio(prog["observed_rate"], prog["required_rate"])
+        notes.append(
+            f"observed_rate is the trend {fy}-{by} up to the baseline, what the policy's authors "
+            "could see"
+        )
+    if prog["method"] == "linear":
+        notes.append("values cannot be logged; rate_ratio compares average yearly changes")
+    return prog, notes
+
+
+def schemes_stage(j: Judged, prog: dict | None, half_life: float = ESCAP_HALF_LIFE):
+    """(escap_gap, unsd_q, notes): ESCAP's weighted trend and UNSD's compound-rate projection.
+
+    The target year's own figure replaces both projections. One figure: both read a no-change
+    projection (gap 1, Q 0). Chained goals whose rate was refused get neither.
+    """
+    T = j.goal.target_year
+    if j.base is None or not len(j.hist) or (j.goal.kind in CHAINED and prog is None):
+        return None, None, []
+    by, bv = j.base
+    notes = []
+    if T in j.hist.index:
+        p_escap = p_unsd = float(j.hist.loc[T])
+    elif len(j.hist) == 1:
+        p_escap = p_unsd = float(j.hist.iloc[0])
+        notes.append("one figure: ESCAP and UNSD read a no-change projection from it")
+    else:
+        scale = scale_for(j.kind_model, j.hist.to_numpy())
+        z = scale.forward(j.hist)
+        p_escap = float(scale.inverse(escap_projection(z, T, half_life)))
+        ly, lv = int(j.hist.index[-1]), float(j.hist.iloc[-1])
+        if j.goal.kind in CHAINED:
+            r = rates.compound_rate(100, lv, ly - by) if ly > by else prog["observed_rate"]
+            p_unsd = lv * (1 + r) ** (T - ly)
+        elif prog is not None and prog["method"] == "compound":
+            p_unsd = lv * (1 + prog["observed_rate"]) ** (T - ly)
+        else:
+            y0 = int(j.hist.index[0]) if ly == by else by
+            v0 = float(j.hist.iloc[0]) if ly == by else bv
+            p_unsd = lv + rates.linear_rate(v0, lv, ly - y0) * (T - ly)
+    gap = snap(_num(rates.escap_gap(p_escap, bv, j.goal_value)))
+    q = snap(_num(rates.unsd_q(p_unsd, bv, j.goal_value)))
+    return gap, q, notes
+
+
+def _latest_point(j: Judged) -> tuple[int, float] | None:
+    """(year, value) of the last point of the judged series."""
+    return (int(j.hist.index[-1]), float(j.hist.iloc[-1])) if len(j.hist) else None
+
+
+def current_status(j: Judged) -> str | None:
+    """A current-status reading for goals with one or two figures: latest vs goal, way covered."""
+    last = _latest_point(j)
+    if last is None or j.goal.kind in CHAINED or len(j.hist) > 2:
+        return None
+    (ly, lv), gv, T = last, j.goal_value, j.goal.target_year
+    text = f"current status: {lv:g} in {ly} against the goal {j.cmp} {gv:g} by {T}"
+    if j.base is not None and j.base[0] < ly and gv != j.base[1]:
+        way = (lv - j.base[1]) / (gv - j.base[1])
+        return (
+            text + f", {100 * way:.0f} % of the way from the {j.base[0]} baseline ({j.base[1]:g})"
+        )
+    if gv:
+        text += f" ({100 * lv / gv:.0f} % of it)"
+    return text
+
+
+def below_tolerance(j: Judged) -> str | None:
+    """A note when a growth-rate goal's latest yearly figure falls short of the goal's tolerance."""
+    g = j.goal
+    if g.kind != "growth_rate" or j.yearly is None or not len(j.yearly):
+        return None
+    ly, lv = int(j.yearly.index[-1]), float(j.yearly.iloc[-1])
+    floor = g.target_value * (1 - rates.APPROX_TOL) if g.comparison == "~" else g.target_value
+    if rates.meets(lv, ">=" if j.sign > 0 else "<=", floor, j.sign):
+        return None
+    return (
+        f"the latest yearly figure ({lv:g} % in {ly}) is below the goal's tolerance ({floor:g} %)"
+    )
+
+
+def met_at_baseline(j: Judged) -> bool:
+    """Whether a level, count, share or index goal was already met by its baseline figure."""
+    return (
+        j.base is not None
+        and j.goal.kind not in CHAINED
+        and bool(rates.meets(j.base[1], j.cmp, j.goal_value, j.sign))
+    )
+
+
+def status_stage(
+    j: Judged, ex_post: str | None, prog: dict | None, escap_gap, today_year: int
+) -> tuple[str, list]:
+    """The status and the notes that explain it (docs/method.md §2, "Status rules")."""
+    g, T = j.goal, j.goal.target_year
+    if ex_post in ("met", "not_met"):
+        return ex_post, []
+    notes = []
+    last = _latest_point(j)
+    latest_meets = last is not None and bool(rates.meets(last[1], j.cmp, j.goal_value, j.sign))
+    passed = T + PUBLICATION_LAG < today_year
+    if passed:
+        notes.append(f"the {T} deadline has passed with no figure for {T}")
+    tol = below_tolerance(j)
+    if tol:
+        notes.append(tol)
+    if g.kind in CHAINED and prog is None:
+        return "insufficient_data", notes
+    if met_at_baseline(j):
+        notes.append(f"the goal was already met at the baseline ({j.base[0]})")
+        if latest_meets:
             notes.append(
-                f"registry baseline {bv:g} differs from the series' {pts.loc[by]:g} in {by}; "
-                "the registry's (the policy text's) is used"
+                f"the goal is met in {last[0]}; whether it was met in {T} is not known"
+                if passed
+                else f"no progress to judge; the {T} figure decides"
             )
-    elif by is not None and by in pts.index:
-        base = (by, float(pts.loc[by]))
-    elif len(pts):
-        base = (int(pts.index[0]), float(pts.iloc[0]))
-        notes.append(f"no baseline in the registry; the first figure ({base[0]}) is the baseline")
-    goal_value = tv
-    if kind == "share" and sign > 0 and tv >= 100 - SHARE_EPS:
-        goal_value = 100 - SHARE_EPS
-        notes.append(f"a share of {tv:g} % is read as >= {goal_value:g} % (rounding)")
+            return "insufficient_data", notes
+        return "deterioration", notes
+    if prog is not None:
+        status = rates.eurostat_category(_nan(snap(_num(prog["rate_ratio"]))))
+    elif last is not None and last[0] <= goals.POLICY_YEAR:
+        notes.append(f"one figure, from {last[0]}: it sets the start, it says nothing of progress")
+        return "insufficient_data", notes
+    else:  # one figure after the policy began: ESCAP's reading of a no-change projection
+        status = rates.escap_category(_nan(escap_gap))
+        status = {"regressing": "deterioration"}.get(status, status)
+    if status is None:
+        return "insufficient_data", notes
+    if latest_meets:
+        if passed:
+            notes.append(f"the goal is met in {last[0]}; whether it was met in {T} is not known")
+            return "insufficient_data", notes
+        notes.append(f"already at the goal in {last[0]}; the {T} figure decides")
+        return "on_track", notes
+    if status == "on_track" and (passed or tol):
+        why = "its deadline passed" if passed else "its latest yearly figure is below the tolerance"
+        return "acceleration_needed", notes + [f"acceleration_needed, not on_track: {why}"]
+    return status, notes
+
+
+def verdict(j: Judged, today_year: int, half_life: float = ESCAP_HALF_LIFE) -> dict:
+    """Every stage except the forecast: ex post, rates, schemes and status, with their notes."""
+    ex_post, basis, notes = ex_post_stage(j)
+    prog, rate_notes = rates_stage(j)
+    gap, q, scheme_notes = schemes_stage(j, prog, half_life)
+    if met_at_baseline(j) or (basis == "bound" and len(j.hist) < 2):
+        gap, q, scheme_notes = None, None, []  # nothing to project: decided or never in doubt
+    status, status_notes = status_stage(j, ex_post, prog, gap, today_year)
+    if status == "insufficient_data" and prog is None:
+        notes = rate_notes + notes
+    else:
+        notes = notes + rate_notes
     return {
-        "hist": pts,
-        "bounds": bounds,
-        "goal_value": goal_value,
-        "cmp": cmp,
-        "sign": sign,
-        "base": base,
-        "kind_model": kind,
-        "yearly": None,
-        "notes": notes,
+        "ex_post": ex_post,
+        "basis": basis or "projected",
+        "prog": prog,
+        "escap_gap": gap,
+        "unsd_q": q,
+        "status": status,
+        "notes": notes + scheme_notes + status_notes,
     }
 
 
-def assess_goal(
-    goal: dict,
+def robustness(j: Judged, frame, extra: dict, today_year: int) -> dict:
+    """The status under other baselines (2014, 2015, the first figure) and ESCAP's category under
+    half-lives 2, 5, 10 years; `fragile` when either set disagrees (unavailable ones skipped)."""
+    by_base = {}
+    for b in ROBUST_BASELINES:
+        jb = goals.rebased(j, b, frame, **extra)
+        by_base[str(b)] = verdict(jb, today_year)["status"] if jb.base is not None else None
+    by_hl = {}
+    for hl in ROBUST_HALF_LIVES:
+        gap = verdict(j, today_year, hl)["escap_gap"]
+        by_hl[f"{hl:g}"] = rates.escap_category(_nan(gap))
+    fragile = any(len({v for v in d.values() if v is not None}) > 1 for d in (by_base, by_hl))
+    return {"baseline": by_base, "escap_half_life": by_hl, "fragile": fragile}
+
+
+# ---------------------------------------------------------------- one goal, one object
+
+
+@dataclass
+class Assessment:
+    """One goal's verdict with what it was computed from: the record (JSON fields), the judged
+    series, and the forecast (paths and quantiles to HORIZON) every view reads."""
+
+    record: dict
+    judged: Judged
+    forecast: Forecast | None = None
+
+    @property
+    def fan(self) -> pd.DataFrame | None:
+        """Forecast quantiles by year (a projection), or None when there is no forecast."""
+        return None if self.forecast is None else self.forecast.quantiles
+
+
+def forecast_stage(j: Judged, n_paths: int, seed: int, cache: dict) -> Forecast | None:
+    """The ensemble forecast of the judged series to HORIZON (None below MIN_FORECAST_POINTS)."""
+    if len(j.hist) < MIN_FORECAST_POINTS or int(j.hist.index.max()) >= HORIZON:
+        return None
+    key = (j.goal.indicator, j.kind_model, j.base[0] if j.goal.kind in CHAINED else None)
+    if key not in cache:
+        try:
+            cache[key] = forecast_history(
+                j.hist,
+                j.kind_model,
+                j.goal.indicator,
+                j.unit,
+                to_year=max(j.goal.target_year, HORIZON),
+                n_paths=n_paths,
+                seed=seed,
+                bounds=j.bounds,
+            )
+        except InsufficientData as err:
+            cache[key] = err
+    return None if isinstance(cache[key], Exception) else cache[key]
+
+
+def evaluate(
+    goal,
     frame: pd.DataFrame,
     n_paths: int = N_PATHS,
     seed: int = SEED,
     cache: dict | None = None,
-) -> dict:
-    """Assess one goal (a registry row as dict) against its series frame (dgm.series output)."""
-    cache = {} if cache is None else cache
-    ind, kind, T = goal["indicator"], goal["kind"], int(goal["target_year"])
-    tv = float(goal["target_value"])
+    cumulative: pd.Series | None = None,
+    today_year: int | None = None,
+    levels: pd.Series | None = None,
+) -> Assessment:
+    """Assess one goal (registry row, dict or Goal) against its dgm.series frame -> Assessment.
+
+    `today_year`: the year the verdict is read in (deadlines before it have passed; default: the
+    current year); `cumulative`: five-year cumulative changes that bridge a chained goal;
+    `levels`: the level whose endpoints can give a growth goal's rate.
+    """
+    g = Goal.from_row(goal)
+    today_year = dt.date.today().year if today_year is None else today_year
+    extra = {"cumulative": cumulative, "levels": levels}
+    j = goals.restate(g, frame, **extra)
     rec = {f: None for f in FIELDS}
     rec.update(
-        target_id=goal["id"],
-        indicator=ind,
-        kind=kind,
-        comparison=goal["comparison"],
-        target_value=tv,
-        target_year=T,
-        unit=goal.get("unit"),
+        target_id=g.id,
+        indicator=g.indicator,
+        kind=g.kind,
+        comparison=g.comparison,
+        target_value=g.target_value,
+        target_year=g.target_year,
+        unit=g.unit,
+        direction=j.direction,
+        baseline_year=j.base[0] if j.base else None,
+        baseline_value=j.base[1] if j.base else None,
+        baseline_rule=j.baseline_rule,
     )
-    g = _goal_frame(goal, frame)
-    notes = list(g["notes"])
-    hist, cmp, sign, gv, base = g["hist"], g["cmp"], g["sign"], g["goal_value"], g["base"]
-    rec["direction"] = "higher_is_better" if sign > 0 else "lower_is_better"
-    rec["baseline_year"] = base[0] if base else None
-    rec["baseline_value"] = base[1] if base else None
-    pts_raw, bounds = split_series(frame)
-    n_points = len(pts_raw)
-    rec["n_points"] = n_points
-
-    # latest figure (points and bounds; plan targets never count)
-    rows = frame[frame["kind"].astype(str) != "plan_target"] if len(frame) else frame
-    if len(rows):
-        rec["latest_year"] = int(rows.index[-1])
-        rec["latest_value"] = _num(rows["value"].iloc[-1])
-        rec["latest_kind"] = str(rows["kind"].iloc[-1])
-    if kind == "reduction_vs_baseline" and len(hist) > 1:
-        y = int(hist.index[-1])
-        rec.update(latest_year=y, latest_value=100 - float(hist.iloc[-1]), latest_kind="derived")
-        notes.append(f"latest_value is the cumulative reduction since {base[0]} (%), chained")
-
-    # ex post: the target year's own figure, bounds included
-    ex_post = None
-    if kind in CHAINED:
-        if T in hist.index:
-            ex_post = "met" if rates.meets(hist.loc[T], cmp, gv, sign) else "not_met"
-    elif T in pts_raw.index:
-        ex_post = "met" if rates.meets(pts_raw.loc[T], cmp, gv, sign) else "not_met"
-    elif bounds is not None and T in bounds.index:
-        b = bounds.loc[[T]].iloc[0]
-        ex_post = rates.bound_verdict(b["kind"], float(b["value"]), cmp, gv, sign)
-        word = "lower" if b["kind"] == "lower_bound" else "upper"
-        notes.append(
-            f"{T} has only a published {word} bound ({float(b['value']):g}); "
-            + (f"it decides: {ex_post}" if ex_post else "it does not decide the goal")
-        )
-    rec["ex_post"] = ex_post or "unknown"
-
-    # rates: required vs observed (Eurostat / Open SDG)
-    prog = None
-    already = False
-    if kind in CHAINED:
-        yearly = g["yearly"]
-        if len(yearly):
-            obs = rates.mean_growth(yearly.to_numpy())
-            req = tv / 100 if kind == "growth_rate" else rates.compound_rate(100, gv, T - base[0])
-            prog = {
-                "observed_rate": obs,
-                "required_rate": req,
-                "rate_ratio": rates.rate_ratio(obs, req),
-                "method": "compound",
-            }
-            span = T - base[0]
-            notes.append(
-                f"observed_rate is the compound mean of {_plural(len(yearly), 'yearly figure')} "
-                f"({int(yearly.index.min())}-{int(yearly.index.max())}) of the {span} years "
-                f"{base[0] + 1}-{T}"
-            )
-    elif base is not None:
-        later = hist[hist.index > base[0]]
-        if len(later):
-            ly, lv = int(later.index[-1]), float(later.iloc[-1])
-            prog = rates.progress(base[1], lv, gv, base[0], ly, T)
-            already = bool(rates.meets(lv, cmp, gv, sign))
-            if prog["method"] == "linear":
-                notes.append("values cannot be logged; rate_ratio compares average yearly changes")
+    lat = latest_stage(frame, j)
+    notes = list(j.notes) + lat.pop("notes")
+    rec.update(lat)
+    v = verdict(j, today_year)
+    prog = v["prog"]
+    rec["ex_post"] = v["ex_post"] or "unknown"
     if prog is not None:
         rec.update(
             observed_rate=_num(prog["observed_rate"]),
             required_rate=_num(prog["required_rate"]),
-            rate_ratio=_num(prog["rate_ratio"]),
+            rate_ratio=snap(_num(prog["rate_ratio"])),
+            rate_method=prog["method"],
         )
-        rec["rate_method"] = prog["method"]
-    rec["eurostat_category"] = rates.eurostat_category(rec["rate_ratio"] or math.nan)
-    met_at_base = base is not None and kind not in CHAINED and rates.meets(base[1], cmp, gv, sign)
-    if met_at_base:
-        notes.append(f"the goal was already met at the baseline ({base[0]})")
-
-    # forecast: paths, P(goal met), first crossing
-    scale = scale_for(g["kind_model"], hist.to_numpy() if len(hist) else None)
-    fc = None
-    last_pt = int(hist.index.max()) if len(hist) else None
-    if len(hist) >= MIN_FORECAST_POINTS and last_pt < max(T, CROSSING_TO):
-        key = (ind, g["kind_model"], base[0] if kind in CHAINED else None)
-        if key not in cache:
-            try:
-                cache[key] = forecast_history(
-                    hist,
-                    g["kind_model"],
-                    ind,
-                    rec["unit"] or "",
-                    to_year=max(T, CROSSING_TO),
-                    n_paths=n_paths,
-                    seed=seed,
-                    bounds=g["bounds"],
-                )
-            except InsufficientData as err:
-                cache[key] = err
-        fc = cache[key] if not isinstance(cache[key], Exception) else None
-    if ex_post is not None:
-        rec["p_attain"] = 1.0 if ex_post == "met" else 0.0
-    elif fc is not None and T > last_pt:
-        rec["p_attain"] = _num(fc.prob(cmp, gv, T, sign))
+    rec["eurostat_category"] = rates.eurostat_category(_nan(rec["rate_ratio"]))
+    rec.update(escap_gap=v["escap_gap"], unsd_q=v["unsd_q"])
+    rec["escap_category"] = rates.escap_category(_nan(v["escap_gap"]))
+    rec["unsd_category"] = rates.unsd_category(_nan(v["unsd_q"]))
+    notes += v["notes"]
+    fc = forecast_stage(j, n_paths, seed, {} if cache is None else cache)
+    last = _latest_point(j)
+    if v["ex_post"] is not None:
+        rec["p_attain"] = 1.0 if v["ex_post"] == "met" else 0.0
+    elif fc is not None and g.target_year > last[0]:
+        rec["p_attain"] = _num(fc.prob(j.cmp, j.goal_value, g.target_year, j.sign))
         notes.extend(fc.notes)
-    elif len(hist) and T <= (last_pt or 0):
-        notes.append(f"no figure for {T}; ex post unknown")
     if fc is not None:
-        rec["crossing_year_median"] = median_crossing_year(fc.crossing(cmp, gv, sign))
+        rec["crossing_year_median"] = median_crossing_year(fc.crossing(j.cmp, j.goal_value, j.sign))
         rec["models"] = list(fc.members)
-    elif len(hist):
-        hist_met = [int(y) for y, v in hist.items() if rates.meets(v, cmp, gv, sign)]
-        if hist_met:
-            rec["crossing_year_median"] = min(hist_met)
-    if fc is None and ex_post is None and len(hist):
-        notes.append(
-            f"{ind}: {_plural(len(hist) if kind in CHAINED else n_points)}"
-            f"{' in the chained index' if kind in CHAINED else ''}; "
-            f"P(goal met) needs at least {MIN_FORECAST_POINTS}"
-        )
-
-    # ESCAP (time-weighted trend) and UNSD (compound-rate) projections to the target year
-    if base is not None and len(hist) >= 2:
-        if T in hist.index:
-            p_escap = p_unsd = float(hist.loc[T])
-        else:
-            z = scale.forward(hist)
-            p_escap = float(scale.inverse(escap_projection(z, T, ESCAP_HALF_LIFE)))
-            ly, lv = int(hist.index[-1]), float(hist.iloc[-1])
-            if prog is not None and prog["method"] == "compound" and kind not in CHAINED:
-                p_unsd = lv * (1 + prog["observed_rate"]) ** (T - ly)
-            elif kind in CHAINED and len(hist) > 1:
-                r = rates.compound_rate(100, lv, ly - base[0])
-                p_unsd = lv * (1 + r) ** (T - ly)
-            else:
-                r = rates.linear_rate(base[1], lv, ly - base[0])
-                p_unsd = lv + r * (T - ly)
-        rec["escap_gap"] = _num(rates.escap_gap(p_escap, base[1], gv))
-        rec["unsd_q"] = _num(rates.unsd_q(p_unsd, base[1], gv))
-        rec["escap_category"] = rates.escap_category(rec["escap_gap"] or math.nan)
-        rec["unsd_category"] = rates.unsd_category(
-            rec["unsd_q"] if rec["unsd_q"] is not None else math.nan
-        )
-
-    # status
-    passed = ex_post is None and len(hist) and T < int(hist.index[-1])
-    if ex_post in ("met", "not_met"):
-        status = ex_post
-    elif passed:
-        # the deadline passed with no figure for it: progress only, never an "already met"
-        status = rec["eurostat_category"] or "insufficient_data"
-        if rates.meets(float(hist.iloc[-1]), cmp, gv, sign):
-            notes.append(f"the goal is met in {int(hist.index[-1])}, after its {T} deadline")
-    elif met_at_base:
-        status = "on_track" if already or prog is None else "deterioration"
-    elif already and T >= int(hist.index[-1]):
-        status = "on_track"
-        notes.append(f"already at the goal in {int(hist.index[-1])}; the {T} figure decides")
-    elif rec["eurostat_category"] is not None:
-        status = rec["eurostat_category"]
-    else:
-        status = "insufficient_data"
-        notes = [x for x in notes if "P(goal met) needs" not in x]
-        n = len(g["yearly"]) if kind in CHAINED else n_points
-        what = _plural(n, "yearly figure") + f" after {base[0]}" if kind in CHAINED else _plural(n)
-        notes.insert(
-            0,
-            f"{ind}: {what}"
-            + (f" ({n_points} published, {len(bounds)} bound(s))" if len(bounds) else "")
-            + "; rates need a baseline and a later figure, "
-            + f"P(goal met) at least {MIN_FORECAST_POINTS} points",
-        )
-    if T < (rec["latest_year"] or 0) and ex_post is None:
-        notes.append(f"target year {T} passed without a published figure")
-    rec["status"] = status
-    rec["notes"] = "; ".join(dict.fromkeys(notes))
-    return rec
+    elif last is not None:
+        met = [int(y) for y, x in j.hist.items() if rates.meets(x, j.cmp, j.goal_value, j.sign)]
+        rec["crossing_year_median"] = min(met) if met else None
+        if v["ex_post"] is None:
+            notes.append(
+                f"{g.indicator}: {_plural(len(j.hist))}"
+                f"{' in the chained index' if g.kind in CHAINED else ''}; "
+                f"P(goal met) needs at least {MIN_FORECAST_POINTS}"
+            )
+    cs = current_status(j)
+    if cs:
+        notes.append(cs)
+    pts = j.used[~j.used["kind"].astype(str).isin(goals.BOUND_KINDS)] if len(j.used) else j.used
+    rec.update(
+        status=v["status"],
+        basis=v["basis"],
+        basis_year=rec["latest_year"] if v["basis"] == "projected" else None,
+        n_points=len(pts),
+        first_year=int(j.used.index.min()) if len(j.used) else None,
+        last_year=int(j.used.index.max()) if len(j.used) else None,
+        min_reliability=goals.min_reliability(j.used),
+        bridged_years=list(j.bridged),
+        robustness=robustness(j, frame, extra, today_year),
+        notes="; ".join(dict.fromkeys(notes)),
+    )
+    return Assessment(rec, j, fc)
 
 
-def series_frames(indicators, as_of: int | None = None) -> dict[str, pd.DataFrame]:
-    """{indicator: dgm.series(indicator, as_of)} for several indicators (the panel is cached)."""
+def assess_goal(goal, frame: pd.DataFrame, n_paths: int = N_PATHS, seed: int = SEED, **kw) -> dict:
+    """The record (JSON fields) of evaluate(): one goal's verdict as a dict."""
+    return evaluate(goal, frame, n_paths=n_paths, seed=seed, **kw).record
+
+
+def series_frames(indicators, as_of=None, data_to: int | None = None) -> dict[str, pd.DataFrame]:
+    """{indicator: dgm.series(indicator, as_of, data_to=...)} (the panel is cached)."""
     import dgm
 
-    return {ind: dgm.series(ind, as_of) for ind in indicators}
+    return {ind: dgm.series(ind, as_of, data_to=data_to) for ind in indicators}
 
 
-def assess_all(as_of: int | None = None, n_paths: int = N_PATHS, seed: int = SEED) -> list[dict]:
-    """Assess every goal of the registry with figures published by `as_of`-12-31 (None: all)."""
-    import dgm
+def view_year(as_of=None, data_to: int | None = None) -> int:
+    """The year a verdict is read in: the as-of date's, else the data-to year, else this year."""
+    from dgm.data import as_of_date
 
-    targets = dgm.load_targets()
-    frames = series_frames(targets["indicator"].unique(), as_of)
+    if as_of is not None:
+        return as_of_date(as_of).year
+    return int(data_to) if data_to is not None else dt.date.today().year
+
+
+def _evaluate_in_view(g: Goal, frame, n_paths, seed, cache, as_of, data_to) -> Assessment:
+    """evaluate() for a goal in a view (as-of date, data-to year), the view stamped on its record."""
+    extra = goals.companions(g, as_of, data_to)
+    a = evaluate(g, frame, n_paths, seed, cache, today_year=view_year(as_of, data_to), **extra)
+    a.record.update(
+        as_of=as_of.isoformat() if isinstance(as_of, dt.date) else as_of,
+        data_to=data_to,
+        pseudo_real_time=data_to is not None,
+    )
+    return a
+
+
+def assessments(
+    as_of=None, n_paths: int = N_PATHS, seed: int = SEED, data_to: int | None = None
+) -> list[Assessment]:
+    """Every goal of the registry, assessed once (records, judged series, forecasts).
+
+    `as_of`: a year or a date; only figures published by then. `data_to`: only figures for years up
+    to it, from any vintage (pseudo-real-time).
+    """
+    all_goals = goals.load_goals().values()
+    frames = series_frames({g.indicator for g in all_goals}, as_of, data_to)
     cache: dict = {}
-    out = []
-    for goal in targets.to_dict("records"):
-        rec = assess_goal(goal, frames[goal["indicator"]], n_paths=n_paths, seed=seed, cache=cache)
-        rec["as_of"] = as_of
-        out.append(rec)
-    return out
+    return [
+        _evaluate_in_view(g, frames[g.indicator], n_paths, seed, cache, as_of, data_to)
+        for g in all_goals
+    ]
 
 
-def escap_sensitivity(as_of: int | None = None, half_lives=ESCAP_HALF_LIVES) -> pd.DataFrame:
+def assessment(
+    target_id: str, as_of=None, n_paths: int = N_PATHS, seed: int = SEED, data_to=None
+) -> Assessment:
+    """One goal's Assessment, with the same frames and seeding as assessments() gives it."""
+    g = goals.goal(target_id)
+    frame = series_frames([g.indicator], as_of, data_to)[g.indicator]
+    return _evaluate_in_view(g, frame, n_paths, seed, {}, as_of, data_to)
+
+
+def assess_all(
+    as_of=None, n_paths: int = N_PATHS, seed: int = SEED, data_to: int | None = None
+) -> list[dict]:
+    """The records of assessments(): one verdict per goal of the registry."""
+    return [a.record for a in assessments(as_of, n_paths, seed, data_to)]
+
+
+def escap_sensitivity(as_of=None, half_lives=ESCAP_HALF_LIVES) -> pd.DataFrame:
     """ESCAP gap per goal (rows) and weight half-life in years (columns; inf = unweighted OLS).
 
     Only goals with a baseline and at least two points on their judged series get a row; the
     target year's own figure, when published, replaces the projection as in assess_goal.
     """
-    import dgm
-
-    targets = dgm.load_targets()
-    frames = series_frames(targets["indicator"].unique(), as_of)
     rows = {}
-    for goal in targets.to_dict("records"):
-        g = _goal_frame(goal, frames[goal["indicator"]])
-        hist, base, T = g["hist"], g["base"], int(goal["target_year"])
-        if base is None or len(hist) < 2:
+    for g in goals.load_goals().values():
+        j = goals.judged(g, as_of)
+        if j.base is None or len(j.hist) < 2:
             continue
-        scale = scale_for(g["kind_model"], hist.to_numpy())
-        z = scale.forward(hist)
-        row = {}
-        for hl in half_lives:
-            if T in hist.index:
-                proj = float(hist.loc[T])
-            else:
-                proj = float(scale.inverse(escap_projection(z, T, hl)))
-            row[hl] = _num(rates.escap_gap(proj, base[1], g["goal_value"]))
-        rows[goal["id"]] = row
+        prog, _ = rates_stage(j)
+        if g.kind in CHAINED and prog is None:
+            continue
+        rows[g.id] = {hl: schemes_stage(j, prog, hl)[0] for hl in half_lives}
     out = pd.DataFrame.from_dict(rows, orient="index", columns=list(half_lives))
     out.index.name, out.columns.name = "target_id", "half_life_years"
     return out
@@ -448,7 +653,8 @@ def _table(recs: list[dict]) -> str:
     rows = [
         {
             "target_id": r["target_id"],
-            "status": r["status"],
+            "status": r["status"] + (" (fragile)" if r["robustness"]["fragile"] else ""),
+            "basis": r["basis"] + (f" {r['basis_year']}" if r.get("basis_year") else ""),
             "latest": ""
             if r["latest_year"] is None
             else f"{r['latest_year']}: {r['latest_value']:g} ({r['latest_kind']})",
@@ -465,28 +671,45 @@ def _table(recs: list[dict]) -> str:
     return pd.DataFrame(rows).to_string(index=False)
 
 
+def view_label(as_of=None, data_to: int | None = None) -> str:
+    """What figures a view uses, in words ('pseudo-real-time' whenever data_to is set)."""
+    from dgm.data import as_of_date
+
+    parts = []
+    if as_of is not None:
+        parts.append(f"figures published by {as_of_date(as_of).isoformat()}")
+    if data_to is not None:
+        parts.append(f"figures for years up to {data_to} from any vintage (pseudo-real-time)")
+    return "; ".join(parts) or "all figures"
+
+
 def main_assess(args) -> int:
-    """`dgm assess [--json] [--as-of YEAR] [--paths N] [--seed S]`: print every goal's verdict."""
+    """`dgm assess [--json] [--as-of YEAR|DATE] [--data-to YEAR] [--paths N] [--seed S]`."""
     t0 = time.perf_counter()
+    as_of, data_to = getattr(args, "as_of", None), getattr(args, "data_to", None)
+    n_paths = getattr(args, "n_paths", N_PATHS) or N_PATHS
     recs = assess_all(
-        as_of=getattr(args, "as_of", None),
-        n_paths=getattr(args, "n_paths", N_PATHS) or N_PATHS,
-        seed=getattr(args, "seed", SEED),
+        as_of=as_of, n_paths=n_paths, seed=getattr(args, "seed", SEED), data_to=data_to
     )
     if getattr(args, "json", False):
         print(json.dumps(_jsonable(recs), ensure_ascii=False, indent=1))
     else:
         print(_table(recs))
-        as_of = getattr(args, "as_of", None)
         print(
-            f"\n{len(recs)} goals; figures published by {as_of}-12-31"
-            if as_of
-            else f"\n{len(recs)} goals; all figures",
-            f"; P(goal met) from {getattr(args, 'n_paths', N_PATHS)} simulated paths "
-            f"(projections); {time.perf_counter() - t0:.2f} s",
-            sep="",
+            f"\n{len(recs)} goals; {view_label(as_of, data_to)}; P(goal met) from {n_paths} "
+            f"simulated paths (projections); {time.perf_counter() - t0:.2f} s"
         )
     return 0
 
 
-__all__ = ["assess_all", "assess_goal", "main_assess", "STATUSES", "FIELDS"]
+__all__ = [
+    "Assessment",
+    "assess_all",
+    "assess_goal",
+    "assessment",
+    "assessments",
+    "evaluate",
+    "main_assess",
+    "STATUSES",
+    "FIELDS",
+]

@@ -372,6 +372,8 @@ def _goal_text(target, lang, value=None) -> str:
     v = _get(target, "target_value") if value is None else value
     year = _get(target, "target_year")
     cmp_ = COMPARISON.get(str(_get(target, "comparison", "")), "")
+    if _get(target, "kind") == "reduction_vs_baseline" and value is not None:
+        cmp_, unit = "≤", None  # a cut of x % is drawn on the chained index: index ≤ 100 − x
     val = f"{cmp_} {fmt_value(v, unit)}{_unit_suffix(unit, lang)}".strip()
     y = int(year) if year is not None else None
     zh = f"目标（{y}年）{val}" if y else f"目标 {val}"
@@ -567,7 +569,8 @@ def _goal_level(target, obs, value):
         return None
     v = _get(target, "target_value")
     unit = (getattr(obs, "attrs", {}) or {}).get("unit")
-    if _get(target, "kind") == "reduction_vs_baseline" and unit == "index" and v is not None:
+    reduction = _get(target, "kind") == "reduction_vs_baseline"
+    if reduction and str(unit).startswith("index") and v is not None:
         return 100.0 - float(v)
     return v
 
@@ -597,6 +600,16 @@ def path_to_goal(
     unit = _get(target, "unit") if target is not None else None
     unit = attrs.get("unit") or unit or _get(indicator, "unit")
     note = t("fan_note", lang) if fan is not None else ""
+    has_bridge = obs is not None and "bridged" in obs
+    bridged = [int(y) for y in obs.index[obs["bridged"].astype(bool)]] if has_bridge else []
+    if bridged:
+        yrs = ", ".join(map(str, bridged))
+        note = pick(
+            f"{yrs}年由五年累计变化衔接（期内各年空缺）。",
+            f"{yrs}: reached through a five-year cumulative change (years inside left blank).",
+            lang,
+            " ",
+        ) + (" " + note if note else "")
     foot = source_note(_source_ids(obs), sources, lang, goal=target, extra=note)
     fig, gs = _canvas(size, foot)
     ax = fig.add_subplot(gs[0])
@@ -799,6 +812,8 @@ def scorecard_chart(assessment, targets=None, *, sources=None, lang: str = "zh",
         req, obs_, p = _get(r, "required_rate"), _get(r, "observed_rate"), _get(r, "p_attain")
         status = str(_get(r, "status", "insufficient_data"))
         zh, en, colour = STATUS.get(status, (status, status, "#BBBBBB"))
+        if (_get(r, "robustness") or {}).get("fragile"):
+            zh, en = zh + " †", en + " †"
         cells = [
             label,
             goal,
@@ -820,10 +835,12 @@ def scorecard_chart(assessment, targets=None, *, sources=None, lang: str = "zh",
         lang,
         extra=pick(
             "最新值：≥ 为公布下限，~ 为约数，e 为初步/估计数。所需/实际年率为复合年均变化率；"
-            "达成概率来自模型模拟路径。",
+            "达成概率来自模型模拟路径。† 脆弱：换基期（2014、2015、首个数据）或ESCAP半衰期"
+            "（2、5、10年）结论即变。",
             "Latest: ≥ a published lower bound, ~ approximate, e preliminary or estimate. Required "
             "and observed rates are compound yearly changes; P(met) is read from simulated model "
-            "paths.",
+            "paths. † fragile: the verdict changes with the baseline (2014, 2015, first figure) "
+            "or ESCAP's half-life (2, 5, 10 years).",
             lang,
             "\n",
         ),

@@ -1,8 +1,11 @@
 """Command line: `dgm COMMAND …` (also `python -m dgm`). Each command lives in its own module."""
 
 import argparse
+import datetime as dt
 import importlib
 import sys
+
+YEARS = (1949, 2100)  # years a figure or a view can refer to (the PRC's statistics start in 1949)
 
 # command -> (module, function, one-line help). The function takes the parsed args, returns an exit code.
 COMMANDS = {
@@ -18,6 +21,33 @@ COMMANDS = {
 }
 
 
+def _year(text: str) -> int:
+    """A year within YEARS, or an argparse error that says what was expected."""
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a year like 2014, got {text!r}") from None
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise argparse.ArgumentTypeError(
+            f"expected a year between {YEARS[0]} and {YEARS[1]}, got {year}"
+        )
+    return year
+
+
+def as_of_date(text: str):
+    """--as-of: a year (2014, meaning its last day) or an ISO date (2015-01-20) -> int or date."""
+    if str(text).strip().isdigit():
+        return _year(text)
+    try:
+        day = dt.date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a year (2014) or a date (2015-01-20), got {text!r}"
+        ) from None
+    _year(str(day.year))
+    return day
+
+
 def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:
     """Declare each command's flags (the flags are a contract: keep them)."""
     if name in ("targets", "coverage", "assess", "backtest", "bench"):
@@ -31,7 +61,18 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:
         p.add_argument("--name", help="name of the new raw file (default: from FILE)")
     if name == "assess":
         p.add_argument(
-            "--as-of", type=int, dest="as_of", help="use only figures published by YEAR-12-31"
+            "--as-of",
+            type=as_of_date,
+            dest="as_of",
+            metavar="YEAR|DATE",
+            help="use only figures published by then (a year means its 31 December)",
+        )
+        p.add_argument(
+            "--data-to",
+            type=_year,
+            dest="data_to",
+            metavar="YEAR",
+            help="use figures for years up to YEAR from any vintage (pseudo-real-time)",
         )
         p.add_argument("--paths", type=int, default=10_000, dest="n_paths", help="simulated paths")
         p.add_argument("--seed", type=int, default=2015, help="random seed")

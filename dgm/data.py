@@ -4,6 +4,7 @@ Loaders read the raw files directly (they are small) and type them; a file that 
 raises `DataError` with `FILE:ROW:COLUMN` lines. `dgm check` is the full validation gate.
 """
 
+import datetime as dt
 from functools import cache
 from pathlib import Path
 
@@ -68,11 +69,53 @@ def load_measures() -> pd.DataFrame:
     return load_table("measures").drop(columns="file")
 
 
-def published_by(obs: pd.DataFrame, as_of: int | None) -> pd.DataFrame:
-    """Figures whose vintage (publication date) is on or before the end of `as_of` (all when None)."""
-    if as_of is None:
+def as_of_date(as_of) -> dt.date | None:
+    """An as-of value (None, a year, a date or an ISO date string) -> the last date it admits.
+
+    A year means its last day: 2014 -> 2014-12-31; "2015-01-20" stays that day.
+    """
+    if as_of is None or isinstance(as_of, dt.date):
+        return as_of
+    text = str(as_of).strip()
+    if text.isdigit():
+        return dt.date(int(text), 12, 31)
+    return dt.date.fromisoformat(text)
+
+
+def vintage_date(vintage) -> dt.date | None:
+    """A vintage as written ("2016", "2023-01", "2015-05-20") -> the latest day it can mean.
+
+    A year or a month alone is read as its last day, so a figure is never admitted before it can
+    have been published; a missing vintage gives None (never admitted by an as-of filter).
+    """
+    if vintage is None or vintage is pd.NA or (isinstance(vintage, float) and vintage != vintage):
+        return None
+    parts = [int(p) for p in str(vintage).strip().split("-")]
+    if len(parts) == 1:
+        return dt.date(parts[0], 12, 31)
+    if len(parts) == 2:
+        nxt = dt.date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
+        return nxt - dt.timedelta(days=1)
+    return dt.date(*parts[:3])
+
+
+def published_by(obs: pd.DataFrame, as_of) -> pd.DataFrame:
+    """Figures whose vintage (publication date) is on or before `as_of` (a year: its end; None: all).
+
+    Dates are compared as dates: a vintage given as a year or month counts from its last day.
+    """
+    day = as_of_date(as_of)
+    if day is None:
         return obs
-    return obs[obs["vintage"].fillna("9999") <= f"{as_of}-12-31"]
+    dates = obs["vintage"].map(vintage_date)
+    return obs[[d is not None and d <= day for d in dates]]
+
+
+def data_up_to(obs: pd.DataFrame, data_to: int | None) -> pd.DataFrame:
+    """Figures for years up to `data_to` from any vintage (pseudo-real-time; all when None)."""
+    if data_to is None:
+        return obs
+    return obs[obs["year"].astype(int) <= int(data_to)]
 
 
 def _stamps() -> tuple:
@@ -81,9 +124,9 @@ def _stamps() -> tuple:
 
 
 @cache
-def _panel(as_of: int | None, stamps: tuple) -> pd.DataFrame:
-    """The chosen and derived figures for one as-of year and one state of data/raw."""
-    obs = published_by(load_observations(), as_of)
+def _panel(as_of, data_to: int | None, stamps: tuple) -> pd.DataFrame:
+    """The chosen and derived figures for one as-of date, one data-to year and one state of data/raw."""
+    obs = data_up_to(published_by(load_observations(), as_of), data_to)
     units = dict(zip(*load_indicators()[["id", "unit"]].T.values, strict=True))
     chosen = panel.choose(obs)
     derived = panel.derive(chosen, units, obs)
@@ -93,18 +136,21 @@ def _panel(as_of: int | None, stamps: tuple) -> pd.DataFrame:
     return out.sort_values(["indicator", "year"]).reset_index(drop=True)
 
 
-def panel_long(as_of: int | None = None) -> pd.DataFrame:
+def panel_long(as_of=None, data_to: int | None = None) -> pd.DataFrame:
     """One chosen figure per indicator-year (published and derived), long format, with the `derived`
     and `partial_period` flags and the figure's `period`."""
-    return _panel(as_of, _stamps()).copy()
+    return _panel(as_of_date(as_of), data_to, _stamps()).copy()
 
 
-def series(indicator: str, as_of: int | None = None, include_plan: bool = False) -> pd.DataFrame:
+def series(
+    indicator: str, as_of=None, include_plan: bool = False, data_to: int | None = None
+) -> pd.DataFrame:
     """An indicator's yearly figures (index `year`; value, kind, source_id, reliability, vintage,
     derived, period, partial_period: True where the figure covers only part of the year).
 
     `attrs` carries `indicator`, `unit` (catalogue unit) and `direction`. `as_of=YEAR` uses only
-    figures published by YEAR-12-31. With `include_plan`, a `plan` column holds the city's planned
+    figures published by YEAR-12-31 (`as_of="2015-01-20"`: by that day); `data_to=YEAR` keeps the
+    figures for years up to YEAR from any vintage (pseudo-real-time). With `include_plan`, a `plan` column holds the city's planned
     figure for each year (latest vintage).
     """
     catalogue = load_indicators().set_index("id")
@@ -112,7 +158,7 @@ def series(indicator: str, as_of: int | None = None, include_plan: bool = False)
         raise KeyError(
             f"unknown indicator '{indicator}' (expected an id from data/raw/indicators.csv)"
         )
-    long = panel_long(as_of)
+    long = panel_long(as_of, data_to)
     cols = [
         "value",
         "kind",
@@ -126,7 +172,7 @@ def series(indicator: str, as_of: int | None = None, include_plan: bool = False)
     out = long.loc[long["indicator"] == indicator, ["year", *cols]].set_index("year").sort_index()
     out.index = out.index.astype("int64")
     if include_plan:
-        plans = published_by(load_observations(), as_of)
+        plans = data_up_to(published_by(load_observations(), as_of), data_to)
         plans = plans[(plans["indicator"] == indicator) & (plans["kind"] == "plan_target")]
         plan = plans.sort_values("vintage").groupby("year")["value"].last()
         plan.index = plan.index.astype("int64")

@@ -8,6 +8,7 @@ and in nbconvert's HTML.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from pathlib import Path
@@ -151,6 +152,10 @@ ASSESSMENT_COLUMNS = [f for f in FIELDS if f not in ("indicator", "notes")] + [
     "escap_category",
     "unsd_category",
     "ex_post",
+    "basis",
+    "basis_year",
+    "min_reliability",
+    "fragile",
 ]
 
 
@@ -181,15 +186,18 @@ def published(indicators, as_of: int | None = None):
     return out[PUBLISHED_COLUMNS].sort_values(["indicator", "year"]).reset_index(drop=True)
 
 
-def assess_one(target_id: str, as_of=None, n_paths: int = 10_000, seed: int = 2015) -> dict:
-    """dgm.assess for one goal, with the same frames and seeding as dgm.assess.assess_all."""
+@functools.lru_cache(maxsize=32)
+def assessment(target_id: str, as_of=None, n_paths: int = 10_000, seed: int = 2015):
+    """The one dgm.assess.Assessment of a goal in a notebook: its table, reading and fan chart all
+    read this object (one simulation; the same numbers as dgm.assess.assess_all)."""
     from dgm import assess
 
-    goal = goal_row(target_id)
-    frame = assess.series_frames([goal["indicator"]], as_of)[goal["indicator"]]
-    rec = assess.assess_goal(goal, frame, n_paths=n_paths, seed=seed)
-    rec["as_of"] = as_of
-    return rec
+    return assess.assessment(target_id, as_of, n_paths, seed)
+
+
+def assess_one(target_id: str, as_of=None, n_paths: int = 10_000, seed: int = 2015) -> dict:
+    """The record of a goal's assessment (a copy: the cached object stays as computed)."""
+    return dict(assessment(target_id, as_of, n_paths, seed).record)
 
 
 def assessment_table(rows: list[dict], lang: str = "en"):
@@ -198,6 +206,8 @@ def assessment_table(rows: list[dict], lang: str = "en"):
     import pandas as pd
 
     table = pd.DataFrame(rows)
+    if "robustness" in table:
+        table["fragile"] = [bool((r or {}).get("fragile")) for r in table["robustness"]]
     cols = [c for c in ASSESSMENT_COLUMNS if c in table.columns]
     table = table[cols].sort_values("target_id").reset_index(drop=True)
     for c in ("required_rate", "observed_rate"):
@@ -211,26 +221,47 @@ def assessment_table(rows: list[dict], lang: str = "en"):
     return table
 
 
-def forecast_or_reason(goal: dict, as_of=None, n_paths: int = 10_000, seed: int = 2015):
-    """dgm.simulate.forecast for a goal, or None after printing why not (too few points)."""
-    from dgm import simulate
-    from dgm.models import InsufficientData
+def views_side_by_side(views: dict):
+    """{view label: assess records} -> one row per goal: status (with † when fragile),
+    figures used and last year in each view; `not_yet_published` counts the figures a
+    pseudo-real-time view ("data to") uses that the first view (published by a date) lacks."""
+    import pandas as pd
 
-    try:
-        return simulate.forecast(
-            goal["indicator"], as_of=as_of, n_paths=n_paths, seed=seed, target=goal
+    labels = list(views)
+    by = {v: {r["target_id"]: r for r in rows} for v, rows in views.items()}
+    out = []
+    for tid in sorted(by[labels[0]]):
+        row = {"target_id": tid}
+        for v in labels:
+            r = by[v][tid]
+            fragile = " †" if (r.get("robustness") or {}).get("fragile") else ""
+            row[f"status ({v})"] = r["status"] + fragile
+            row[f"figures ({v})"] = r["n_points"]
+            row[f"last year ({v})"] = r["last_year"]
+        out.append(row)
+    table = pd.DataFrame(out)
+    if len(labels) > 1:
+        table["not_yet_published"] = (
+            table[f"figures ({labels[1]})"] - table[f"figures ({labels[0]})"]
         )
-    except InsufficientData as err:
-        print(f"no forecast for {goal['id']}: {err}")
-        return None
+    return table
+
+
+def forecast_or_reason(goal: dict, as_of=None, n_paths: int = 10_000, seed: int = 2015):
+    """The forecast of a goal's assessment, or None after printing why there is none."""
+    a = assessment(goal["id"], as_of, n_paths, seed)
+    if a.forecast is None:
+        n = len(a.judged.hist)
+        print(f"no forecast for {goal['id']}: {n} point(s) on its judged series, at least 4 needed")
+    return a.forecast
 
 
 def goal_chart(goal: dict, fc=None, as_of=None, lang: str = "both"):
-    """dgm.charts.path_to_goal for a goal: its history on the goal's scale, the forecast's fan."""
+    """dgm.charts.path_to_goal for a goal: its judged history (dgm.goals), the forecast's fan."""
     import dgm
-    from dgm import charts, scenario
+    from dgm import charts, goals
 
-    obs = scenario.goal_history(goal, as_of)
+    obs = goals.judged(goal, as_of).frame()
     fan = None if fc is None else fc.quantiles
     return charts.path_to_goal(obs, goal, fan, sources=dgm.load_sources(), lang=lang)
 

@@ -163,21 +163,19 @@ def build_workbook(path: Path, n_paths: int = 10_000, seed: int = 2015) -> None:
 
     import dgm
     from dgm import export
-    from dgm.assess import assess_all
+    from dgm.assess import assessments
     from dgm.backtest import backtest_all
-    from dgm.simulate import forecast
 
-    scorecard = pd.DataFrame(assess_all(n_paths=n_paths, seed=seed))
+    found = assessments(n_paths=n_paths, seed=seed)  # one simulation feeds both sheets
+    scorecard = pd.DataFrame([a.record for a in found])
     targets = dgm.load_targets()
     frames = []
-    for row in targets.sort_values("id").itertuples():
-        try:
-            f = forecast(row.indicator, to_year=2030, n_paths=n_paths, seed=seed, target=row.id)
-        except ValueError:  # too few points: the scorecard says so
+    for a in sorted(found, key=lambda a: a.record["target_id"]):
+        if a.fan is None:  # too few points: the scorecard says so
             continue
-        q = f.quantiles.copy()
-        q.insert(0, "target_id", row.id)
-        q.insert(1, "indicator", row.indicator)
+        q = a.fan.copy()
+        q.insert(0, "target_id", a.record["target_id"])
+        q.insert(1, "indicator", a.record["indicator"])
         frames.append(q.reset_index())
     forecasts = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     export.write_workbook(

@@ -313,24 +313,14 @@ def history_for(target_id: str, as_of: int | None = None) -> pd.DataFrame:
 
 
 def goal_history(row, as_of: int | None = None) -> pd.DataFrame:
-    """A goal's history on the scale it is judged on, shaped like dgm.series (attrs unit kept).
+    """A goal's history on the scale it is judged on, shaped like dgm.series (dgm.goals.judged).
 
-    A reduction's yearly % changes are chained into an index (baseline year = 100, unit "index",
-    kind derived, the source of each year's change kept); other goals get dgm.series as it is.
+    A reduction's yearly % changes are chained into an index (baseline year = 100, unit "index");
+    other goals get their figures as dgm.series gives them (plan targets left out).
     """
-    import dgm
-    from dgm.transforms import chain_index
+    from dgm import goals
 
-    s = dgm.series(row["indicator"], as_of=as_of)
-    if row["kind"] != "reduction_vs_baseline":
-        return s
-    points = s.loc[s["kind"].isin(["exact", "approx", "estimate"]), "value"]
-    idx = chain_index(points, int(row["baseline_year"]))
-    out = pd.DataFrame({"value": idx, "kind": "exact", "derived": True})
-    out["source_id"] = s["source_id"].reindex(out.index)
-    out.index.name = "year"
-    out.attrs.update(s.attrs, unit="index")
-    return out
+    return goals.judged(row, as_of).frame()
 
 
 def has_history(target_id: str, as_of: int | None = None) -> bool:

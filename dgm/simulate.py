@@ -17,13 +17,14 @@ import numpy as np
 import pandas as pd
 
 from dgm import rates
+from dgm.goals import split_series
 from dgm.models import (
     InsufficientData,
     ensemble_members,
     fit_all,
     observed,
 )
-from dgm.transforms import CannotTransform, Scale, chain_index, scale_for
+from dgm.transforms import CannotTransform, Scale, scale_for
 
 N_PATHS = 10_000
 SEED = 2015
@@ -32,8 +33,6 @@ TO_YEAR = 2030
 QUANTILES = tuple(sorted({0.025, 0.975, 0.1, 0.9} | {round(0.05 * k, 2) for k in range(1, 20)}))
 MIN_FORECAST_POINTS = 4  # fewer observed points: no forecast, a refusal naming the count
 MIN_KEPT_SHARE = 0.01  # bounds that leave fewer paths than this share are reported, not applied
-POINT_KINDS_EXCLUDED = ("lower_bound", "upper_bound", "plan_target")
-BOUND_KINDS = ("lower_bound", "upper_bound")
 
 
 @dataclass
@@ -81,23 +80,6 @@ class Forecast:
 def rng_for(seed: int, key: str) -> np.random.Generator:
     """A Generator seeded by (seed, crc32 of key): stable across runs and goal orderings."""
     return np.random.default_rng([int(seed), zlib.crc32(key.encode("utf-8"))])
-
-
-def split_series(frame: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
-    """A dgm.series() frame -> (point values by year, bounds frame with columns value, kind)."""
-    if frame is None or len(frame) == 0:
-        return pd.Series(dtype=float), pd.DataFrame(columns=["value", "kind"])
-    kinds = frame["kind"].astype(str) if "kind" in frame else pd.Series("exact", index=frame.index)
-    is_point = ~kinds.isin(POINT_KINDS_EXCLUDED)
-    pts = frame.loc[is_point, "value"].astype(float).dropna()
-    pts.index = pts.index.astype(int)
-    b = (
-        frame.loc[kinds.isin(BOUND_KINDS), ["value"]]
-        .astype(float)
-        .assign(kind=kinds[kinds.isin(BOUND_KINDS)])
-    )
-    b.index = b.index.astype(int)
-    return pts.sort_index(), b.sort_index()
 
 
 def mixture_paths(fits: dict, members: list, n_paths: int, rng: np.random.Generator) -> np.ndarray:
@@ -291,13 +273,14 @@ def forecast(
     is then forecast as yearly rates, on the log(1 + r) scale).
     """
     import dgm
+    from dgm import goals
 
+    trow = _target_row(target)
+    if trow is not None and trow["kind"] in goals.CHAINED:
+        j = goals.judged(trow, as_of=as_of)
+        return forecast_history(j.hist, "index", indicator, j.unit, to_year, n_paths, seed, None)
     frame = dgm.series(indicator, as_of=as_of)
     unit = frame.attrs.get("unit", "")
-    trow = _target_row(target)
     kind = trow["kind"] if trow else kind_for_indicator(indicator, unit)
     pts, bounds = split_series(frame)
-    if kind in ("reduction_vs_baseline", "growth_rate") and trow is not None:
-        pts = chain_index(pts, int(trow["baseline_year"]))
-        bounds, kind, unit = None, "index", f"index, {int(trow['baseline_year'])} = 100"
     return forecast_history(pts, kind, indicator, unit, to_year, n_paths, seed, bounds)

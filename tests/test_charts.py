@@ -384,3 +384,39 @@ def test_saved_files_keep_title_and_footnote(tmp_path):
         w, h = im.size
     fw, fh = fig.get_size_inches() * export.PNG_DPI
     assert h >= 0.93 * fh and w >= 0.93 * fw, ((w, h), (fw, fh))
+
+
+def test_reduction_goal_line_reads_at_most_70_and_says_where_the_bridge_filled():
+    goal = {
+        "id": "energy",
+        "indicator": "energy_intensity_industry_change",
+        "kind": "reduction_vs_baseline",
+        "comparison": ">=",
+        "target_value": 30.0,
+        "target_year": 2025,
+        "unit": "%",
+        "label_en": "Energy use per unit of industrial value added down at least 30 %",
+        "label_zh": "單位工業增加值能耗降低30%以上",
+    }
+    obs = pd.DataFrame(
+        {"value": [100.0, 95.0, 76.0, 73.7], "kind": "exact", "bridged": [0, 0, 1, 0]},
+        index=pd.Index([2014, 2015, 2020, 2021], name="year"),
+    ).astype({"bridged": bool})
+    obs.attrs.update(unit="index, 2014 = 100")
+    text = " ".join(_texts(charts.path_to_goal(obs, goal, lang="en")))
+    assert "Goal (2025): ≤ 70" in text and "≥ 70" not in text
+    assert "2020: reached through a five-year cumulative change" in text
+
+
+def test_scorecard_marks_fragile_verdicts():
+    rec = {
+        "target_id": "x",
+        "status": "deterioration",
+        "target_value": 60.0,
+        "target_year": 2025,
+        "comparison": ">",
+        "robustness": {"fragile": True},
+    }
+    text = " ".join(_texts(charts.scorecard_chart([rec], lang="en")))
+    assert "Deterioration †" in text or "deterioration †" in text.lower()
+    assert "† fragile" in text

@@ -153,3 +153,18 @@ def test_workbook_job(tmp_path):
     result = report.run_workbook(tmp_path, n_paths=1000, seed=2015)
     assert result.ok, result.error
     assert (tmp_path / report.WORKBOOK_FILE).exists()
+
+
+def test_workbook_forecasts_are_the_assessments_fans(tmp_path):
+    import openpyxl
+
+    from dgm import assess
+
+    assert report.run_workbook(tmp_path, n_paths=500, seed=2015).ok
+    ws = openpyxl.load_workbook(tmp_path / report.WORKBOOK_FILE)["forecasts"]
+    head = [c.value for c in ws[1]]
+    rows = [dict(zip(head, (c.value for c in r), strict=True)) for r in ws.iter_rows(min_row=2)]
+    found = {a.record["target_id"]: a for a in assess.assessments(n_paths=500, seed=2015)}
+    for r in rows:
+        median = found[r["target_id"]].fan.loc[int(r["year"]), 0.5]
+        assert r[next(h for h in head if "50" in str(h))] == pytest.approx(median)
