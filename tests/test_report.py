@@ -80,7 +80,7 @@ def test_good_run_then_failing_run_keeps_the_good_report(collection, tmp_path):
     assert not (tmp_path / ".reports.partial").exists()
 
     lines.clear()
-    (out / "marker").write_text("good")
+    (out / "index.html").write_text("good")
     results = report.run_report(
         out, lang="zh", jobs=2, notebooks_dir=collection, workbook=False, echo=lines.append
     )
@@ -89,7 +89,7 @@ def test_good_run_then_failing_run_keeps_the_good_report(collection, tmp_path):
     assert not by_name["02_broken"].ok
     assert by_name["02_broken"].error.startswith("ValueError: boom: no data for 2019")
     assert any("02_broken" in line and "FAILED" in line and "boom" in line for line in lines)
-    assert (out / "marker").read_text() == "good"  # the previous good report stays in place
+    assert (out / "index.html").read_text() == "good"  # the previous good report stays in place
     failed = tmp_path / "reports.failed"
     assert (failed / "02_broken.html").exists()  # the failing notebook, error included
     assert "boom" in (failed / "02_broken.html").read_text(encoding="utf-8")
@@ -153,3 +153,83 @@ def test_workbook_job(tmp_path):
     result = report.run_workbook(tmp_path, n_paths=1000, seed=2015)
     assert result.ok, result.error
     assert (tmp_path / report.WORKBOOK_FILE).exists()
+
+
+def _digest(folder):
+    """Every file and link under `folder` with its bytes' hash (links by target)."""
+    import hashlib
+
+    out = {}
+    for p in sorted(folder.rglob("*")):
+        if p.is_symlink():
+            out[str(p.relative_to(folder))] = "-> " + str(p.readlink())
+        elif p.is_file():
+            out[str(p.relative_to(folder))] = hashlib.sha256(p.read_bytes()).hexdigest()
+        else:
+            out[str(p.relative_to(folder))] = "dir"
+    return out
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A throw-away project (data/raw, a .git, a foreign directory) that `dgm report` must not harm."""
+    import shutil
+
+    from dgm import paths
+
+    root = tmp_path / "project"
+    shutil.copytree(paths.RAW, root / "data" / "raw")
+    (root / "data" / "processed").mkdir()
+    (root / ".git").mkdir()
+    (root / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (root / "notes").mkdir()
+    (root / "notes" / "mine.txt").write_text("not dgm's")
+    (root / "a_file").write_text("a file")
+    return root
+
+
+@pytest.mark.parametrize(
+    "out, why",
+    [
+        ("data", "is inside data/ (expected a directory outside data/, e.g. reports/)"),
+        ("data/raw", "is inside data/ (expected a directory outside data/, e.g. reports/)"),
+        (".", "is the project directory or contains it (expected e.g. reports/)"),
+        ("..", "is the project directory or contains it (expected e.g. reports/)"),
+        (
+            "notes",
+            "{root}/notes is not a directory dgm report created (it has no .dgm-report); expected a new or empty directory",
+        ),
+        ("a_file", "{root}/a_file exists and is not a directory (expected a directory)"),
+        ("a_file/sub", "{root}/a_file is a file (expected a directory to write in)"),
+    ],
+)
+def test_report_out_refuses_what_dgm_did_not_create(project, out, why):
+    before = _digest(project.parent)
+    run = subprocess.run(
+        [sys.executable, "-m", "dgm", "report", "--out", out, "--only", "00"],
+        cwd=project,
+        env={**__import__("os").environ, "DGM_ROOT": str(project)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    expected = f"dgm: report --out {out}: {why.format(root=project)}; nothing was changed"
+    assert (run.returncode, run.stderr.strip(), run.stdout) == (1, expected, "")
+    assert _digest(project.parent) == before
+
+
+def test_report_dir_with_foreign_files_is_refused(collection, tmp_path):
+    out = tmp_path / "reports"
+    report.run_report(out, only=["01"], notebooks_dir=collection, workbook=False, echo=print)
+    assert (out / ".dgm-report").read_text().splitlines()[1:] == [
+        ".gitignore",
+        "01_first.html",
+        "figures/first.png",
+        "index.html",
+        "notebooks/01_first.ipynb",
+    ]
+    (out / "my notes.txt").write_text("mine")
+    before = _digest(tmp_path)
+    with pytest.raises(report.DgmError, match=r"holds files dgm did not write \(my notes.txt\)"):
+        report.run_report(out, only=["01"], notebooks_dir=collection, workbook=False)
+    assert _digest(tmp_path) == before
