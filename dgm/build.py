@@ -10,6 +10,7 @@ import pandas as pd
 from dgm import panel, paths
 from dgm.coverage import coverage_matrix
 from dgm.data import load_observations, panel_long
+from dgm.errors import capped
 from dgm.validate import check_paths
 
 PANEL_COLUMNS = [
@@ -66,8 +67,8 @@ def main_build(args) -> int:
     """`dgm build`: check data/raw; if clean, rebuild data/processed; else print problems, write nothing."""
     problems, _ = check_paths([paths.RAW])
     if problems:
-        for problem in problems:
-            print(problem)
+        for line in capped([str(p) for p in problems]):
+            print(line)
         print(
             f"build stopped: {len(problems)} problem(s); data/processed left as it was",
             file=sys.stderr,

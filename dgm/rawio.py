@@ -11,7 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from dgm.errors import DgmError, capped, excerpt
 from dgm.schemas import DATE_PATTERN, Table
+
+MAX_FILE_BYTES = 50_000_000  # a raw CSV larger than this is refused unread (data/raw holds ~1 MB)
+MAX_CELL_CHARS = 32_767  # Excel's own limit for a cell: what the workbook can show in full
 
 _MAGIC = {
     b"PK\x03\x04": "an Excel workbook (.xlsx, a zip archive) renamed",
@@ -32,12 +36,12 @@ class Problem:
         return f"{self.file}:{self.row}:{self.column}: {self.message}"
 
 
-class DataError(ValueError):
-    """Raised by loaders when a raw file has problems; `problems` lists them."""
+class DataError(DgmError, ValueError):
+    """Raised by loaders when a raw file has problems; `problems` lists them (str: the first 20)."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        super().__init__("\n".join(capped([str(p) for p in problems])))
 
 
 def _decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
@@ -83,13 +87,33 @@ def _decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
         ]
 
 
+def read_bytes(path: Path, name: str, limit: int = MAX_FILE_BYTES) -> tuple[bytes | None, list]:
+    """A file's bytes, or the one problem saying why it cannot be read (missing, a directory, too big)."""
+    try:
+        if path.is_dir():
+            raise IsADirectoryError(21, "is a directory")
+        if not path.exists():
+            what = "a link to a missing file" if path.is_symlink() else "no such file"
+            raise FileNotFoundError(2, what)
+        size = path.stat().st_size
+        if size > limit:
+            why = f"file is too large (expected at most {limit // 1_000_000} MB, got {size / 1e6:.0f} MB)"
+            return None, [Problem(name, 0, "-", why)]
+        return path.read_bytes(), []
+    except OSError as err:
+        return None, [Problem(name, 0, "-", f"cannot read the file ({err.strerror.lower()})")]
+
+
 def read_strings(
     path: Path | str, table: Table, name: str | None = None
 ) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Read a CSV as strings (index = line number), checking encoding, header and row lengths."""
     path = Path(path)
     name = name or str(path)
-    text, problems = _decode(path.read_bytes(), name)
+    data, problems = read_bytes(path, name)
+    if data is None:
+        return None, problems
+    text, problems = _decode(data, name)
     if text is None:
         return None, problems
     try:
@@ -105,7 +129,7 @@ def read_strings(
     missing = [c for c in expected if c not in header]
     unknown = [c for c in header if c not in expected]
     if missing or unknown or len(set(header)) != len(header):
-        got = ",".join(header)[:200]
+        got = excerpt(",".join(header), 200)
         what = []
         if missing:
             what.append("missing " + ", ".join(missing))
@@ -135,6 +159,18 @@ def read_strings(
                 )
             )
             continue
+        long = [i for i, cell in enumerate(row) if len(cell) > MAX_CELL_CHARS]
+        for i in long:
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    header[i],
+                    f"cell too long (expected at most {MAX_CELL_CHARS} characters, got {len(row[i])})",
+                )
+            )
+        if long:
+            continue
         records.append([cell.strip() for cell in row])
         index.append(line)
     if not records and not problems:
@@ -147,7 +183,10 @@ def read_strings(
 
 def _bad_cells(name: str, col: str, raw: pd.Series, bad: pd.Series, what: str) -> list[Problem]:
     """One problem per flagged cell: `what` (ending in its open "(expected …") then ", got 'cell')"."""
-    return [Problem(name, int(line), col, f"{what}, got '{raw[line]}')") for line in raw.index[bad]]
+    return [
+        Problem(name, int(line), col, f"{what}, got '{excerpt(raw[line])}')")
+        for line in raw.index[bad]
+    ]
 
 
 def typed(frame: pd.DataFrame, table: Table, name: str) -> tuple[pd.DataFrame, list[Problem]]:

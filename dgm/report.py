@@ -356,8 +356,8 @@ def run_report(
         raise ValueError(f"--jobs must be at least 1, got {jobs}")
     given = str(out or paths.REPORTS)
     out = Path(given).resolve()
-    check_out(out, given)
     todo, want_workbook = select(notebooks(notebooks_dir), only)
+    check_out(out, given)
     work = out.parent / f".{out.name}.partial"
     shutil.rmtree(work, ignore_errors=True)
     try:

@@ -11,6 +11,9 @@ DIRECTIONS = ("higher_is_better", "lower_is_better")
 COMPARISONS = (">=", ">", "<=", "<", "~")
 TARGET_KINDS = ("level", "share", "count", "index", "growth_rate", "reduction_vs_baseline")
 QUOTE_MAX = 200
+# http(s) without spaces or quotes; or `offline:` then where the copy is, in words that do not start
+# like a spreadsheet formula (= + - @) and hold no control characters
+URL_PATTERN = r"^(https?://[^\s\"<>]+|offline: ?[^=+\-@\s][^\x00-\x1f]*)$"
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ TABLES = {
             "publisher": Col(),
             "published": Col(type="date", required=False),
             "url": Col(
-                pattern=r"^(https?://\S+|offline:.+)$",
+                pattern=URL_PATTERN,
                 hint="a URL starting with http:// or https:// (or offline: and where the copy is)",
             ),
             "accessed": Col(type="date"),
