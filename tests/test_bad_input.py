@@ -316,7 +316,7 @@ def built(tmp_path_factory):
     """A project with data/raw and a data/processed built from it, to be copied per case."""
     root = tmp_path_factory.mktemp("built") / "project"
     shutil.copytree(paths.RAW, root / "data" / "raw")
-    build.write_atomically(build.processed_tables(), root / "data" / "processed")
+    build.publish(build.processed_tables(), root / "data" / "processed")
     return root
 
 
