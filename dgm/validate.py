@@ -147,7 +147,7 @@ def check_observation_rows(
                     name,
                     line,
                     "quote",
-                    f"quote does not contain the figure (expected the text '{written}' in the quote, got '{quote[:60]}…')",
+                    f"quote does not contain the figure (expected the text '{written}' in the quote, got '{excerpt(quote[:60])}…')",
                 )
             )
         unit = units.get(
@@ -272,7 +272,7 @@ def check_manifest(path: Path, name: str) -> list[Problem]:
         for k in MANIFEST_KEYS
         if k not in meta
     ]
-    if "sha256" in meta and str(meta["sha256"]) != sha256(path):
+    if "sha256" in meta and path.is_file() and str(meta["sha256"]) != sha256(path):
         problems.append(
             Problem(
                 mname,

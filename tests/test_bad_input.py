@@ -33,6 +33,12 @@ def _mkdir(relative: str):
     return lambda root: (root / relative).mkdir(parents=True)
 
 
+def _replace_processed_by_a_file(root: Path) -> None:
+    """Setup: data/processed is a file, so the build cannot write there."""
+    shutil.rmtree(root / "data" / "processed")
+    (root / "data" / "processed").write_text("not a directory")
+
+
 # id: (setup or None, argv ({fix} = fixtures dir), exit status, lines the output must hold ({root} = project)
 CASES = {
     "import_empty_xlsx": (
@@ -262,6 +268,14 @@ CASES = {
         "assess --as-of 10000",
         2,
         [f"{HEADER} --as-of: expected a year from 1949 to 2100, got '10000'"],
+    ),
+    "build_processed_is_a_file": (
+        _replace_processed_by_a_file,
+        "build",
+        1,
+        [
+            "dgm: build: cannot write {root}/data/processed/.generations (not a directory); data/processed left as it was"
+        ],
     ),
     "report_jobs_zero": (
         None,
