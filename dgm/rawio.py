@@ -15,6 +15,7 @@ from dgm.errors import DgmError, capped, excerpt
 from dgm.schemas import DATE_PATTERN, Table
 
 MAX_FILE_BYTES = 50_000_000  # a raw CSV larger than this is refused unread (data/raw holds ~1 MB)
+MAX_ROWS = 20_000  # rows of one raw file (data/raw holds a few hundred; checks cost ~1 ms a row)
 MAX_CELL_CHARS = 32_767  # Excel's own limit for a cell: what the workbook can show in full
 
 _MAGIC = {
@@ -124,6 +125,9 @@ def read_strings(
                 name, 0, "-", f"not a valid CSV file (expected comma-separated values, got: {err})"
             )
         ]
+    if len(rows) - 1 > MAX_ROWS:
+        why = f"file has too many rows (expected at most {MAX_ROWS}, got {len(rows) - 1}); split it"
+        return None, [Problem(name, 0, "-", why)]
     header = [h.strip() for h in rows[0]]
     expected = list(table.columns)
     missing = [c for c in expected if c not in header]

@@ -39,6 +39,13 @@ def _replace_processed_by_a_file(root: Path) -> None:
     (root / "data" / "processed").write_text("not a directory")
 
 
+def _too_many_rows(root: Path) -> None:
+    """Setup: observations_big.csv in the project, the header and 20,001 copies of one row."""
+    lines = (CLI / "observations_many_duplicates.csv").read_text(encoding="utf-8").splitlines()
+    text = "\n".join([lines[0]] + [lines[1]] * 20_001) + "\n"
+    (root / "observations_big.csv").write_text(text, encoding="utf-8")
+
+
 # id: (setup or None, argv ({fix} = fixtures dir), exit status, lines the output must hold ({root} = project)
 CASES = {
     "import_empty_xlsx": (
@@ -151,6 +158,14 @@ CASES = {
         1,
         [f"{{fix}}/observations_many_duplicates.csv:{n}:{DUP}" for n in range(3, 23)]
         + ["… and 279 more", "299 problem(s) in 1 file(s)"],
+    ),
+    "check_too_many_rows": (
+        _too_many_rows,
+        "check observations_big.csv",
+        1,
+        [
+            "observations_big.csv:0:-: file has too many rows (expected at most 20000, got 20001); split it"
+        ],
     ),
     "check_yaml_alias_bomb": (
         None,
@@ -402,3 +417,25 @@ def test_any_file_name_makes_a_valid_manifest(stem, project, tmp_path, capsys):
     capsys.readouterr()
     assert main(["check"]) == 0, capsys.readouterr().out
     assert main(["build"]) == 0
+
+
+def test_debug_flag_keeps_the_traceback(project):
+    from dgm.rawio import DataError
+
+    _place("observations_bad_cell.csv", "observations_extra.csv")(project)
+    with pytest.raises(DataError, match="observations_extra.csv:2:value: not a number"):
+        main(["--debug", "coverage"])
+
+
+def test_an_unexpected_error_is_one_line_naming_it_a_bug(monkeypatch, capsys):
+    from dgm import registry as reg
+
+    def boom(args):
+        raise TypeError("boom\nsecond line")
+
+    monkeypatch.setattr(reg, "main_targets", boom)
+    assert main(["targets"]) == 1
+    assert capsys.readouterr().err == (
+        "dgm: unexpected error TypeError: boom\\nsecond line "
+        "(this is a bug in dgm; rerun with --debug for the traceback)\n"
+    )
