@@ -22,7 +22,7 @@ COMMANDS = {
 }
 
 
-def as_of_year(text: str) -> int:
+def parse_as_of(text: str) -> int:
     """`--as-of YEAR`: a whole year within AS_OF_YEARS (argparse type; refuses anything else)."""
     lo, hi = AS_OF_YEARS
     try:
@@ -67,7 +67,7 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:
     if name == "assess":
         p.add_argument(
             "--as-of",
-            type=as_of_year,
+            type=parse_as_of,
             dest="as_of",
             help="use only figures published by YEAR-12-31",
         )
@@ -78,7 +78,7 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:
     if name == "backtest":
         p.add_argument(
             "--as-of",
-            type=as_of_year,
+            type=parse_as_of,
             dest="as_of",
             help="use only figures published by YEAR-12-31",
         )
