@@ -206,7 +206,7 @@ def project(tmp_path):
 def test_report_out_refuses_what_dgm_did_not_create(project, out, why):
     before = _digest(project.parent)
     run = subprocess.run(
-        [sys.executable, "-m", "dgm", "report", "--out", out, "--only", "00"],
+        [sys.executable, "-m", "dgm", "report", "--out", out],
         cwd=project,
         env={**__import__("os").environ, "DGM_ROOT": str(project)},
         capture_output=True,
