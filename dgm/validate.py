@@ -272,13 +272,17 @@ def check_manifest(path: Path, name: str) -> list[Problem]:
         for k in MANIFEST_KEYS
         if k not in meta
     ]
-    if "sha256" in meta and path.is_file() and str(meta["sha256"]) != sha256(path):
+    try:
+        actual = sha256(path)
+    except OSError:  # an unreadable file: reading it reports why
+        return problems
+    if "sha256" in meta and str(meta["sha256"]) != actual:
         problems.append(
             Problem(
                 mname,
                 0,
                 "sha256",
-                f"checksum does not match the file (expected {sha256(path)}, got {meta['sha256']}); the raw file changed",
+                f"checksum does not match the file (expected {actual}, got {excerpt(meta['sha256'])}); the raw file changed",
             )
         )
     return problems
@@ -414,7 +418,10 @@ def check_paths(targets: list[str | Path]) -> tuple[list[Problem], int]:
             )
             files = []
         count += len(files)
-    return sorted(set(problems), key=lambda p: (p.file, p.row, p.column, p.message)), count
+    # whole-file problems first: an unreadable file explains the problems it causes elsewhere
+    return sorted(
+        set(problems), key=lambda p: (p.row > 0, p.file, p.row, p.column, p.message)
+    ), count
 
 
 def main_check(args) -> int:

@@ -439,3 +439,47 @@ def test_an_unexpected_error_is_one_line_naming_it_a_bug(monkeypatch, capsys):
         "dgm: unexpected error TypeError: boom\\nsecond line "
         "(this is a bug in dgm; rerun with --debug for the traceback)\n"
     )
+
+
+def _denied(real, path_to_deny: Path):
+    """A Path method that raises PermissionError for one path (tests run as root ignore chmod)."""
+
+    def method(self, *args, **kwargs):
+        if Path(self).name == path_to_deny.name:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self, *args, **kwargs)
+
+    return method
+
+
+def test_unreadable_raw_file_is_one_problem(project, monkeypatch, capsys):
+    target = project / "data" / "raw" / "sources.csv"
+    before = _digest(project)
+    with monkeypatch.context() as patch:
+        patch.setattr(Path, "read_bytes", _denied(Path.read_bytes, target))
+        assert main(["check"]) == 1
+        out = capsys.readouterr().out
+        assert main(["build"]) == 1
+    assert "data/raw/sources.csv:0:-: cannot read the file (permission denied)" in out.splitlines()
+    assert _digest(project) == before
+
+
+def test_unwritable_raw_refuses_the_import_and_leaves_nothing(project, monkeypatch, capsys):
+    target = project / "data" / "raw" / ".observations_mine.csv.yml.tmp"
+    before = _digest(project)
+    monkeypatch.setattr(Path, "write_bytes", _denied(Path.write_bytes, target))
+    assert main(["import", str(CLI / "observations_new_vintage.csv"), "--name", "mine"]) == 1
+    assert capsys.readouterr().err == (
+        f"dgm: import: cannot write {target} (permission denied); data/raw left as it was\n"
+    )
+    assert _digest(project) == before  # the data file written before the manifest is gone again
+
+
+def test_report_out_in_an_unwritable_directory_is_refused(project, monkeypatch, capsys):
+    monkeypatch.setattr(os, "access", lambda path, mode: False)
+    before = _digest(project)
+    assert main(["report", "--out", "reports"]) == 1
+    assert capsys.readouterr().err == (
+        f"dgm: report --out reports: cannot write in {project} (permission denied); nothing was changed\n"
+    )
+    assert _digest(project) == before and not (project / "reports").exists()
