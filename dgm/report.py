@@ -41,9 +41,8 @@ SENTINEL = ".dgm-report"  # in every report directory: the files dgm wrote there
 SENTINEL_HEADER = (
     "# written by dgm report; dgm replaces this directory only while it holds just these files"
 )
-LEGACY_MARK = (
-    "# written by dgm report"  # first line of the .gitignore of reports written before SENTINEL
-)
+# Reports written before SENTINEL are known by their .gitignore's first line and these file names.
+LEGACY_MARK = "# written by dgm report"
 LEGACY_FILES = (
     "index.html",
     ".gitignore",
@@ -369,7 +368,7 @@ def run_report(
     write_sentinel(work)
     (work / EXECUTED).mkdir(exist_ok=True)
     (work / FIGURES).mkdir(exist_ok=True)
-    (work / ".gitignore").write_text("# written by dgm report\n*\n", encoding="utf-8")
+    (work / ".gitignore").write_text(f"{LEGACY_MARK}\n*\n", encoding="utf-8")
     if not (work / WORKBOOK_FILE).exists():
         want_workbook = True
     want_workbook = want_workbook and workbook

@@ -233,3 +233,15 @@ def test_report_dir_with_foreign_files_is_refused(collection, tmp_path):
     with pytest.raises(report.DgmError, match=r"holds files dgm did not write \(my notes.txt\)"):
         report.run_report(out, only=["01"], notebooks_dir=collection, workbook=False)
     assert _digest(tmp_path) == before
+
+
+def test_a_report_written_before_the_sentinel_is_known_by_its_gitignore(tmp_path):
+    out = tmp_path / "reports"
+    (out / "figures").mkdir(parents=True)
+    (out / ".gitignore").write_text("# written by dgm report\n*\n")
+    (out / "index.html").write_text("old")
+    (out / "figures" / "a.png").write_bytes(b"png")
+    report.check_out(out, "reports")  # replaceable: only files dgm writes
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(report.DgmError, match=r"holds files dgm did not write \(notes.txt\)"):
+        report.check_out(out, "reports")
