@@ -4,6 +4,7 @@ All tables of one build form a generation, switched in with one rename (see `pub
 """
 
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -19,6 +20,9 @@ from dgm.validate import check_paths
 
 GENERATIONS = ".generations"  # data/processed/.generations/gen-*/: one whole build each
 CURRENT = ".current"  # link to the generation in use
+# what a killed build leaves beside them: a new link not yet renamed (.NAME.link-PID), or a
+# temporary table of builds before generations (.NAME.csv.XXXXXXXX)
+STALE = re.compile(r"^\..+(\.link-\d+|\.csv\.[A-Za-z0-9_]{8})$")
 
 PANEL_COLUMNS = [
     "indicator",
@@ -74,7 +78,7 @@ def clean_stale(out_dir: Path) -> None:
             else:
                 gen.unlink()
     for p in out_dir.iterdir():
-        if p.name.startswith(".") and p.name not in (GENERATIONS, CURRENT) and not p.is_dir():
+        if STALE.match(p.name) and not p.is_dir():
             p.unlink()
 
 

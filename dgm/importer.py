@@ -39,7 +39,8 @@ def _workbook_problem(path: Path) -> str | None:
     """Why `path` cannot be an .xlsx workbook (checked before openpyxl opens it), or None."""
     import zipfile
 
-    head = path.read_bytes()[:4]
+    with path.open("rb") as fh:
+        head = fh.read(4)
     if not head:
         return "file is empty (expected an Excel .xlsx workbook, got 0 bytes)"
     if not head.startswith(b"PK"):
@@ -185,7 +186,10 @@ def import_file(
         if problems:
             return problems, []
         targets = {p: raw / p.name.replace("_import", f"_{name}") for p in staged}
-        clashes = [t for t in targets.values() if os.path.lexists(t)]
+        clashes = []  # per new file: the file, or else its manifest, already there
+        for dst in targets.values():
+            there = [t for t in (dst, dst.with_name(dst.name + ".yml")) if os.path.lexists(t)]
+            clashes += there[:1]
         if clashes:
             return [
                 Problem(str(t), 0, "-", "already exists (expected a new name; pass --name)")

@@ -90,9 +90,12 @@ def test_tables_are_world_readable_and_reached_by_their_usual_names(tmp_path):
 
 def test_old_layout_files_and_temp_files_are_replaced(tmp_path):
     (tmp_path / "panel.csv").write_text("a\nold\n")
-    (tmp_path / ".panel.csv.abc123").write_text("a temp file of the old build")
+    (tmp_path / ".panel.csv.k2j4_9zq").write_text("a temp file of the old build")
+    (tmp_path / ".panel.csv.link-4711").symlink_to("nowhere")  # a link a killed build left
+    (tmp_path / ".keep").write_text("not dgm's")
     build.publish({"panel.csv": pd.DataFrame({"a": ["new"]})}, tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".current", ".generations", "panel.csv"]
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [".current", ".generations", ".keep", "panel.csv"]
     assert (tmp_path / "panel.csv").is_symlink()
     assert (tmp_path / "panel.csv").read_text() == "a\nnew\n"
 
