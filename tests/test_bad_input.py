@@ -254,6 +254,21 @@ CASES = {
             "dgm: 1 problem(s) in the raw data; `dgm check` lists them",
         ],
     ),
+    "backtest_bad_cell": (
+        _place("observations_bad_cell.csv", "observations_extra.csv"),
+        "backtest",
+        1,
+        [
+            "{root}/data/raw/observations_extra.csv:2:value: not a number (expected a decimal number, got 'abc')",
+            "dgm: 1 problem(s) in the raw data; `dgm check` lists them",
+        ],
+    ),
+    "backtest_as_of_999": (
+        None,
+        "backtest --as-of 999",
+        2,
+        ["dgm backtest: error: argument --as-of: expected a year from 1949 to 2100, got '999'"],
+    ),
     "assess_seed_negative": (
         None,
         "assess --seed -1",
