@@ -132,6 +132,12 @@ def read_strings(
     expected = list(table.columns)
     missing = [c for c in expected if c not in header]
     unknown = [c for c in header if c not in expected]
+    if len(missing) == len(expected):  # not a header at all: say so without echoing the line
+        why = (
+            f"first line is not a header (expected the {table.name} columns {','.join(expected)}, "
+            f"got a line of {len(','.join(rows[0]))} characters naming none of them)"
+        )
+        return None, [Problem(name, 1, "-", why)]
     if missing or unknown or len(set(header)) != len(header):
         got = excerpt(",".join(header), 200)
         what = []

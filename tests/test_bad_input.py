@@ -124,6 +124,16 @@ CASES = {
             "{fix}/passwd.txt:0:-: not a raw data file (expected a .csv file named after its table, e.g. observations_mine.csv)"
         ],
     ),
+    "check_system_file_named_csv": (
+        None,
+        "check {fix}/observations_passwd.csv",
+        1,
+        [
+            "{fix}/observations_passwd.csv:1:-: first line is not a header (expected the observations columns "
+            "indicator,year,value,as_written,unit,kind,scope,price_basis,vintage,source_id,quote,reliability,note, "
+            "got a line of 31 characters naming none of them)"
+        ],
+    ),
     "check_manifest_given": (
         None,
         "check {fix}/observations.csv.yml",
