@@ -20,6 +20,7 @@ from dgm.validate import check_paths
 
 GENERATIONS = ".generations"  # data/processed/.generations/gen-*/: one whole build each
 CURRENT = ".current"  # link to the generation in use
+LOCK = ".lock"  # held while a build publishes
 # what a killed build leaves beside them: a new link not yet renamed (.NAME.link-PID), or a
 # temporary table of builds before generations (.NAME.csv.XXXXXXXX)
 STALE = re.compile(r"^\..+(\.link-\d+|\.csv\.[A-Za-z0-9_]{8})$")
@@ -89,19 +90,23 @@ def publish(tables: dict[str, pd.DataFrame], out_dir: Path) -> None:
     readers keep reading data/processed/panel.csv; a build killed at any point leaves the old or
     the new generation whole, and the next build removes what it left behind.
     """
+    import fcntl
+
     gens = out_dir / GENERATIONS
     gens.mkdir(parents=True, exist_ok=True)
-    clean_stale(out_dir)
-    gen = Path(tempfile.mkdtemp(prefix="gen-", dir=gens))
-    for name, frame in tables.items():
-        frame.to_csv(gen / name, index=False, encoding="utf-8", lineterminator="\n")
-    os.chmod(gen, 0o755)  # mkdtemp makes it private; the tables are as readable as any file
-    _link(out_dir / CURRENT, f"{GENERATIONS}/{gen.name}")  # the switch
-    for name in tables:
-        path = out_dir / name
-        if not path.is_symlink() or os.readlink(path) != f"{CURRENT}/{name}":
-            _link(path, f"{CURRENT}/{name}")
-    clean_stale(out_dir)
+    with open(out_dir / LOCK, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # a second build waits rather than clean away this one
+        clean_stale(out_dir)
+        gen = Path(tempfile.mkdtemp(prefix="gen-", dir=gens))
+        for name, frame in tables.items():
+            frame.to_csv(gen / name, index=False, encoding="utf-8", lineterminator="\n")
+        os.chmod(gen, 0o755)  # mkdtemp makes it private; the tables are as readable as any file
+        _link(out_dir / CURRENT, f"{GENERATIONS}/{gen.name}")  # the switch
+        for name in tables:
+            path = out_dir / name
+            if not path.is_symlink() or os.readlink(path) != f"{CURRENT}/{name}":
+                _link(path, f"{CURRENT}/{name}")
+        clean_stale(out_dir)
 
 
 def main_build(args) -> int:

@@ -64,7 +64,7 @@ def test_killed_at_each_rename_leaves_old_or_new_and_the_next_build_cleans_up(tm
     out.mkdir()
     (out / "README.md").write_text("kept")
     assert _publish(out, "old") == 0
-    clean = [".current", ".generations", "README.md", *sorted(NAMES), "1 generation(s)"]
+    clean = [".current", ".generations", ".lock", "README.md", *sorted(NAMES), "1 generation(s)"]
     assert _entries(out) == sorted(clean[:-1]) + clean[-1:]
     kill_at, outcomes = 1, []
     while _publish(out, "new", kill_at) == -9:
@@ -95,9 +95,27 @@ def test_old_layout_files_and_temp_files_are_replaced(tmp_path):
     (tmp_path / ".keep").write_text("not dgm's")
     build.publish({"panel.csv": pd.DataFrame({"a": ["new"]})}, tmp_path)
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == [".current", ".generations", ".keep", "panel.csv"]
+    assert names == [".current", ".generations", ".keep", ".lock", "panel.csv"]
     assert (tmp_path / "panel.csv").is_symlink()
     assert (tmp_path / "panel.csv").read_text() == "a\nnew\n"
+
+
+def test_a_second_build_waits_for_the_first(tmp_path):
+    import fcntl
+    import threading
+
+    build.publish({"panel.csv": pd.DataFrame({"a": ["first"]})}, tmp_path)
+    with open(tmp_path / build.LOCK, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # a build in progress
+        second = threading.Thread(
+            target=build.publish, args=({"panel.csv": pd.DataFrame({"a": ["second"]})}, tmp_path)
+        )
+        second.start()
+        second.join(1.0)
+        assert second.is_alive()  # waiting
+        assert (tmp_path / "panel.csv").read_text() == "a\nfirst\n"
+    second.join(30)
+    assert (tmp_path / "panel.csv").read_text() == "a\nsecond\n"
 
 
 def _umask() -> int:
