@@ -1,6 +1,11 @@
-"""data/raw → data/processed (panel, wide table, coverage, conflicts); `dgm build`. Writes only when clean."""
+"""data/raw → data/processed (panel, wide table, coverage, conflicts); `dgm build`. Writes only when clean.
+
+All tables of one build form a generation, switched in with one rename (see `publish`).
+"""
 
 import os
+import re
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -10,7 +15,15 @@ import pandas as pd
 from dgm import panel, paths
 from dgm.coverage import coverage_matrix
 from dgm.data import load_observations, panel_long
+from dgm.errors import DgmError, capped
 from dgm.validate import check_paths
+
+GENERATIONS = ".generations"  # data/processed/.generations/gen-*/: one whole build each
+CURRENT = ".current"  # link to the generation in use
+LOCK = ".lock"  # held while a build publishes
+# what a killed build leaves beside them: a new link not yet renamed (.NAME.link-PID), or a
+# temporary table of builds before generations (.NAME.csv.XXXXXXXX)
+STALE = re.compile(r"^\..+(\.link-\d+|\.csv\.[A-Za-z0-9_]{8})$")
 
 PANEL_COLUMNS = [
     "indicator",
@@ -46,37 +59,77 @@ def processed_tables() -> dict[str, pd.DataFrame]:
     }
 
 
-def write_atomically(tables: dict[str, pd.DataFrame], out_dir: Path) -> None:
-    """Write every table to temporary files in `out_dir`, then rename each into place."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staged = []
-    try:
+def _link(path: Path, target: str) -> None:
+    """Point the symbolic link `path` at `target` in one rename (a new link is made beside it first)."""
+    tmp = path.with_name(f".{path.name}.link-{os.getpid()}")
+    if os.path.lexists(tmp):
+        os.unlink(tmp)
+    os.symlink(target, tmp)
+    os.replace(tmp, path)
+
+
+def clean_stale(out_dir: Path) -> None:
+    """Remove what an interrupted build left: generations not in use and hidden temporary files."""
+    gens = out_dir / GENERATIONS
+    current = (out_dir / CURRENT).resolve().name if (out_dir / CURRENT).is_symlink() else None
+    if gens.is_dir():
+        for gen in gens.iterdir():
+            if gen.name == current:
+                continue
+            if gen.is_dir() and not gen.is_symlink():
+                shutil.rmtree(gen)
+            else:
+                gen.unlink()
+    for p in out_dir.iterdir():
+        if STALE.match(p.name) and not p.is_dir():
+            p.unlink()
+
+
+def publish(tables: dict[str, pd.DataFrame], out_dir: Path) -> None:
+    """Write every table into a fresh generation directory, then switch to it in one rename.
+
+    out_dir/.current links to the generation in use and out_dir/NAME links to .current/NAME, so
+    readers keep reading data/processed/panel.csv; a build killed at any point leaves the old or
+    the new generation whole, and the next build removes what it left behind.
+    """
+    import fcntl
+
+    gens = out_dir / GENERATIONS
+    gens.mkdir(parents=True, exist_ok=True)
+    with open(out_dir / LOCK, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # a second build waits rather than clean away this one
+        clean_stale(out_dir)
+        gen = Path(tempfile.mkdtemp(prefix="gen-", dir=gens))
         for name, frame in tables.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
-            os.close(fd)
-            frame.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
-            staged.append((tmp, out_dir / name))
-    except BaseException:
-        for tmp, _ in staged:
-            os.unlink(tmp)
-        raise
-    for tmp, final in staged:
-        os.replace(tmp, final)
+            frame.to_csv(gen / name, index=False, encoding="utf-8", lineterminator="\n")
+        os.chmod(gen, 0o755)  # mkdtemp makes it private; the tables are as readable as any file
+        _link(out_dir / CURRENT, f"{GENERATIONS}/{gen.name}")  # the switch
+        for name in tables:
+            path = out_dir / name
+            if not path.is_symlink() or os.readlink(path) != f"{CURRENT}/{name}":
+                _link(path, f"{CURRENT}/{name}")
+        clean_stale(out_dir)
 
 
 def main_build(args) -> int:
     """`dgm build`: check data/raw; if clean, rebuild data/processed; else print problems, write nothing."""
     problems, _ = check_paths([paths.RAW])
     if problems:
-        for problem in problems:
-            print(problem)
+        for line in capped([str(p) for p in problems]):
+            print(line)
         print(
             f"build stopped: {len(problems)} problem(s); data/processed left as it was",
             file=sys.stderr,
         )
         return 1
     tables = processed_tables()
-    write_atomically(tables, paths.PROCESSED)
+    try:
+        publish(tables, paths.PROCESSED)
+    except OSError as err:
+        raise DgmError(
+            f"build: cannot write {err.filename or paths.PROCESSED} ({err.strerror.lower()}); "
+            "data/processed left as it was"
+        ) from err
     for name, frame in tables.items():
         print(f"wrote {paths.PROCESSED.relative_to(paths.ROOT) / name} ({len(frame)} rows)")
     return 0

@@ -5,6 +5,8 @@ import datetime as dt
 import importlib
 import sys
 
+from dgm.errors import DgmError, excerpt
+
 YEARS = (1949, 2100)  # years a figure or a view can refer to (the PRC's statistics start in 1949)
 
 # command -> (module, function, one-line help). The function takes the parsed args, returns an exit code.
@@ -23,13 +25,14 @@ COMMANDS = {
 
 def _year(text: str) -> int:
     """A year within YEARS, or an argparse error that says what was expected."""
+    lo, hi = YEARS
     try:
         year = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a year like 2014, got {text!r}") from None
-    if not YEARS[0] <= year <= YEARS[1]:
+        year = None
+    if year is None or not lo <= year <= hi:
         raise argparse.ArgumentTypeError(
-            f"expected a year between {YEARS[0]} and {YEARS[1]}, got {year}"
+            f"expected a year from {lo} to {hi}, got '{excerpt(text)}'"
         )
     return year
 
@@ -42,10 +45,27 @@ def as_of_date(text: str):
         day = dt.date.fromisoformat(str(text).strip())
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"expected a year (2014) or a date (2015-01-20), got {text!r}"
+            f"expected a year (2014) or a date (2015-01-20), got '{excerpt(text)}'"
         ) from None
     _year(str(day.year))
     return day
+
+
+def at_least(low: int):
+    """argparse type: a whole number >= `low`."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < low:
+            raise argparse.ArgumentTypeError(
+                f"expected a whole number ≥ {low}, got '{excerpt(text)}'"
+            )
+        return value
+
+    return parse
 
 
 def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:
@@ -74,32 +94,63 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:
             metavar="YEAR",
             help="use figures for years up to YEAR from any vintage (pseudo-real-time)",
         )
-        p.add_argument("--paths", type=int, default=10_000, dest="n_paths", help="simulated paths")
-        p.add_argument("--seed", type=int, default=2015, help="random seed")
+        p.add_argument(
+            "--paths", type=at_least(1), default=10_000, dest="n_paths", help="simulated paths"
+        )
+        p.add_argument("--seed", type=at_least(0), default=2015, help="random seed (≥ 0)")
     if name == "backtest":
         p.add_argument(
-            "--as-of", type=int, dest="as_of", help="use only figures published by YEAR-12-31"
+            "--as-of",
+            type=_year,
+            dest="as_of",
+            help="use only figures published by YEAR-12-31",
         )
     if name == "bench":
         p.add_argument("--quick", action="store_true", help="skip the notebook timings (minutes)")
     if name == "report":
         p.add_argument("--out", default=None, help="output directory (default: reports/)")
         p.add_argument("--lang", choices=["zh", "en", "both"], default="both")
-        p.add_argument("--jobs", type=int, default=2, help="notebooks run at once")
+        p.add_argument("--jobs", type=at_least(1), default=2, help="notebooks run at once")
         p.add_argument("--only", nargs="+", metavar="NAME", help="run only these notebooks")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with dgm's promise for a wrong flag: one line (no usage block) and exit 1."""
+
+    def error(self, message: str):
+        self.exit(1, f"{self.prog}: error: {message}\n")
 
 
 def parser() -> argparse.ArgumentParser:
     """The argparse parser with one sub-command per entry of COMMANDS."""
-    top = argparse.ArgumentParser(prog="dgm", description=__doc__.splitlines()[0])
+    top = _Parser(prog="dgm", description=__doc__.splitlines()[0])
+    top.add_argument(
+        "--debug", action="store_true", help="show the Python traceback when a command fails"
+    )
     sub = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (_, _, help_) in COMMANDS.items():
         _add_arguments(name, sub.add_parser(name, help=help_, description=help_))
     return top
 
 
+def failure(err: BaseException) -> str:
+    """The `dgm: …` text of an error: its own words for a DgmError, else what failed on which file."""
+    problems = getattr(err, "problems", None)
+    if isinstance(err, DgmError) and problems:  # a loader's DataError: the problems, then a count
+        return f"{err}\ndgm: {len(problems)} problem(s) in the raw data; `dgm check` lists them"
+    if isinstance(err, DgmError):
+        return f"dgm: {err}"
+    if isinstance(err, OSError) and err.strerror:
+        where = f"{excerpt(err.filename, 200)}: " if err.filename else ""
+        return f"dgm: {where}{err.strerror.lower()}"
+    return (
+        f"dgm: unexpected error {type(err).__name__}: {excerpt(err, 200)} "
+        "(this is a bug in dgm; rerun with --debug for the traceback)"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `dgm` console script."""
+    """Entry point of the `dgm` console script: any failure is one `dgm: …` line and exit 1."""
     args = parser().parse_args(argv)
     module, func, _ = COMMANDS[args.command]
     try:
@@ -107,6 +158,14 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and closed early
         sys.stderr.close()
         return 0
+    except KeyboardInterrupt:
+        print("dgm: interrupted", file=sys.stderr)
+        return 130
+    except Exception as err:
+        if args.debug:
+            raise
+        print(failure(err), file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

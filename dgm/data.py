@@ -20,6 +20,14 @@ def _files(table: str, raw: Path) -> tuple[Path, ...]:
     return tuple(sorted(raw.glob(f"{table}.csv")) + sorted(raw.glob(f"{table}_*.csv")))
 
 
+def _stamp(path: Path) -> int:
+    """A file's modification time in ns (-1 when it cannot be read: the loader then says why)."""
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return -1
+
+
 @cache
 def _load(table: str, files: tuple[Path, ...], stamps: tuple[float, ...]) -> pd.DataFrame:
     """Read and concatenate the files of a table (cached on their modification times)."""
@@ -41,7 +49,7 @@ def load_table(table: str, raw: Path | None = None) -> pd.DataFrame:
     files = _files(table, raw or paths.RAW)
     if not files:
         raise FileNotFoundError(f"no {table}.csv in {raw or paths.RAW}")
-    return _load(table, files, tuple(p.stat().st_mtime_ns for p in files)).copy()
+    return _load(table, files, tuple(_stamp(p) for p in files)).copy()
 
 
 def load_indicators() -> pd.DataFrame:
@@ -120,7 +128,7 @@ def data_up_to(obs: pd.DataFrame, data_to: int | None) -> pd.DataFrame:
 
 def _stamps() -> tuple:
     """Modification times of every raw CSV (cache key: a changed file invalidates cached panels)."""
-    return tuple((p.name, p.stat().st_mtime_ns) for p in sorted(paths.RAW.glob("*.csv")))
+    return tuple((p.name, _stamp(p)) for p in sorted(paths.RAW.glob("*.csv")))
 
 
 @cache

@@ -12,6 +12,9 @@ from dgm import paths
 
 FORMATS = ("png", "svg", "pdf")
 PNG_DPI = 300
+# The workbook's document dates and zip entry times, fixed so that reruns give identical bytes
+# (openpyxl stamps the time of saving); the date is the policy's, 東府〔2015〕1號 of 2015-01-20.
+WORKBOOK_DATE = (2015, 1, 20, 0, 0, 0)
 MAX_STEM = 80  # characters; keeps full paths well under Windows' 260 and every file system's 255
 _UNSAFE = re.compile(r"[^a-z0-9._-]+")
 _RESERVED = {
@@ -367,5 +370,23 @@ def write_workbook(path, *, scorecard, targets, observations, sources, forecasts
     for name, (frame, formats, row_formats) in tables.items():
         _write_sheet(wb, name, frame, formats, row_formats)
     wb["forecasts"].sheet_properties.tabColor = "E69F00"  # projections stand out
-    _atomic_write(path, wb.save)
+    _atomic_write(path, lambda tmp: _fix_dates(tmp, wb.save))
     return path
+
+
+def _fix_dates(dest, save) -> None:
+    """save(dest), then rewrite the .xlsx with WORKBOOK_DATE as document dates and entry times."""
+    import datetime as dt
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    save(buffer)
+    stamp = dt.datetime(*WORKBOOK_DATE).strftime("%Y-%m-%dT%H:%M:%SZ")
+    date = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = date.sub(rb"\g<1>" + stamp.encode() + rb"\g<3>", data)
+            out.writestr(zipfile.ZipInfo(info.filename, WORKBOOK_DATE), data, zipfile.ZIP_DEFLATED)

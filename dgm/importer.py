@@ -7,6 +7,7 @@ when the workbook brings sources), each with a manifest. Nothing existing is ove
 
 import csv
 import datetime as dt
+import os
 import re
 import shutil
 import sys
@@ -14,10 +15,13 @@ import tempfile
 from pathlib import Path
 
 from dgm import paths
+from dgm.errors import DgmError, capped, excerpt
+from dgm.rawio import MAX_FILE_BYTES, Problem, read_bytes
 from dgm.schemas import TABLES
 from dgm.validate import check_dataset, sha256
 
 SHEETS = ("observations", "sources")
+MAX_UNPACKED_BYTES = 50_000_000  # an .xlsx whose parts unpack to more is refused unopened
 
 
 def _cell(value) -> str:
@@ -31,23 +35,78 @@ def _cell(value) -> str:
     return str(value)
 
 
-def workbook_to_csvs(path: Path, out_dir: Path) -> dict[Path, str]:
-    """Write each known sheet of a workbook as CSV in `out_dir`; map each CSV to `FILE[sheet]`."""
+def _workbook_problem(path: Path) -> str | None:
+    """Why `path` cannot be an .xlsx workbook (checked before openpyxl opens it), or None."""
+    import zipfile
+
+    with path.open("rb") as fh:
+        head = fh.read(4)
+    if not head:
+        return "file is empty (expected an Excel .xlsx workbook, got 0 bytes)"
+    if not head.startswith(b"PK"):
+        return "file is not an .xlsx workbook (expected a zip archive as Excel saves it; a CSV file must be named .csv)"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        return "file is a damaged or truncated .xlsx (expected a complete workbook; save it again)"
+    if "xl/workbook.xml" not in names:
+        return "file is a zip archive but not an Excel workbook (expected an .xlsx file)"
+    if unpacked > MAX_UNPACKED_BYTES:
+        return f"workbook is too large (expected at most {MAX_UNPACKED_BYTES // 1_000_000} MB unpacked, got {unpacked / 1e6:.0f} MB)"
+    return None
+
+
+def workbook_to_csvs(path: Path, out_dir: Path) -> tuple[dict[Path, str], list[Problem]]:
+    """Write each known sheet of a workbook as CSV in `out_dir`; map each CSV to `FILE[sheet]`.
+
+    A formula cell is a problem (its value would be whatever Excel last cached); values beyond the
+    header's width are kept, so the row-length check rejects them as it does in a CSV file.
+    """
     import openpyxl
 
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    written = {}
-    for sheet in SHEETS:
-        if sheet not in book.sheetnames:
-            continue
-        target = out_dir / f"{sheet}_import.csv"
-        with target.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh, lineterminator="\n")
-            for row in book[sheet].iter_rows(values_only=True):
-                writer.writerow([_cell(v) for v in row][: len(TABLES[sheet].columns)])
-        written[target] = f"{path}[{sheet}]"
-    book.close()
-    return written
+    why = _workbook_problem(path)
+    if why:
+        return {}, [Problem(str(path), 0, "-", why)]
+    written, problems = {}, []
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        for sheet in SHEETS:
+            if sheet not in book.sheetnames:
+                continue
+            name = f"{path}[{sheet}]"
+            width = 0
+            target = out_dir / f"{sheet}_import.csv"
+            with target.open("w", encoding="utf-8", newline="") as fh:
+                writer = csv.writer(fh, lineterminator="\n")
+                for line, row in enumerate(book[sheet].iter_rows(), start=1):
+                    values = []
+                    for cell in row:
+                        if getattr(cell, "data_type", None) == "f":
+                            got = excerpt(cell.value)
+                            problems.append(
+                                Problem(
+                                    name,
+                                    line,
+                                    f"{cell.column_letter}",
+                                    f"a formula (expected a typed value; paste values only, got '{got}')",
+                                )
+                            )
+                        values.append(_cell(getattr(cell, "value", None)))
+                    if line == 1:  # the header's own width: its trailing blank cells are no columns
+                        while values and values[-1] == "":
+                            values.pop()
+                        width = len(values)
+                    while len(values) > width and values[-1] == "":
+                        values.pop()
+                    writer.writerow(values + [""] * (width - len(values)))
+            written[target] = name
+        book.close()
+    except Exception as err:  # openpyxl raises many types on a damaged part of a workbook
+        why = f"cannot read the workbook (expected an .xlsx saved by Excel or LibreOffice, got {type(err).__name__}: {excerpt(err)})"
+        return {}, [Problem(str(path), 0, "-", why)]
+    return written, problems
 
 
 def slug(name: str) -> str:
@@ -55,15 +114,18 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", Path(name).stem.lower()).strip("_") or "import"
 
 
-def manifest_text(table: str, source_file: Path, data_file: Path) -> str:
-    """The manifest of an imported raw file."""
-    return (
-        f"file: {data_file.name}\n"
-        f"description: {table} imported by `dgm import` from {source_file.name} on {dt.date.today().isoformat()}\n"
-        f"gathered: supplied by a user; validated with the same schemas as the shipped raw data\n"
-        f"caveats: the figures are the user's; their sources are in the sources tables\n"
-        f"sha256: {sha256(data_file)}\n"
-    )
+def manifest_text(table: str, source_file: Path, data_file: Path, file_name: str) -> str:
+    """The manifest of raw file `file_name` (bytes in `data_file`), YAML by a dumper: any name is safe."""
+    import yaml
+
+    meta = {
+        "file": file_name,
+        "description": f"{table} imported by `dgm import` from {source_file.name} on {dt.date.today().isoformat()}",
+        "gathered": "supplied by a user; validated with the same schemas as the shipped raw data",
+        "caveats": "the figures are the user's; their sources are in the sources tables",
+        "sha256": sha256(data_file),
+    }
+    return yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
 
 
 def _drop_known_sources(path: Path, raw: Path) -> None:
@@ -88,16 +150,19 @@ def import_file(
     """Validate `source` and, when clean, add it to `raw`; return (problems, files written)."""
     raw = raw or paths.RAW
     name = slug(name or source.name)
+    _, unreadable = read_bytes(source, str(source), MAX_FILE_BYTES)
+    if unreadable:
+        return unreadable, []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         if source.suffix.lower() == ".xlsx":
-            staged = workbook_to_csvs(source, tmp)
+            staged, problems = workbook_to_csvs(source, tmp)
+            if problems:
+                return problems, []
         elif source.suffix.lower() == ".csv":
             staged = {tmp / "observations_import.csv": str(source)}
             shutil.copyfile(source, tmp / "observations_import.csv")
         else:
-            from dgm.rawio import Problem
-
             return [
                 Problem(
                     str(source),
@@ -114,8 +179,6 @@ def import_file(
         )
         problems = [p for p in problems if p.file in staged.values()]
         if not any(p.name.startswith("observations") for p in staged):
-            from dgm.rawio import Problem
-
             problems.append(
                 Problem(
                     str(source),
@@ -127,24 +190,46 @@ def import_file(
         if problems:
             return problems, []
         targets = {p: raw / p.name.replace("_import", f"_{name}") for p in staged}
-        clashes = [t for t in targets.values() if t.exists()]
+        clashes = []  # per new file: the file, or else its manifest, already there
+        for dst in targets.values():
+            there = [t for t in (dst, dst.with_name(dst.name + ".yml")) if os.path.lexists(t)]
+            clashes += there[:1]
         if clashes:
-            from dgm.rawio import Problem
-
             return [
                 Problem(str(t), 0, "-", "already exists (expected a new name; pass --name)")
                 for t in clashes
             ], []
-        written = []
-        for src, dst in sorted(targets.items()):
-            tmp_dst = dst.with_name(f".{dst.name}.tmp")
-            shutil.copyfile(src, tmp_dst)
-            tmp_dst.replace(dst)
-            dst.with_name(dst.name + ".yml").write_text(
-                manifest_text(dst.name.split("_")[0], source, dst), encoding="utf-8"
-            )
-            written.append(dst)
-        return [], written
+        return [], _install(targets, source)
+
+
+def _install(targets: dict[Path, Path], source: Path) -> list[Path]:
+    """Copy each staged file and its manifest into data/raw: all are written as hidden temporary
+    files first, then renamed; on any failure every file of this import is removed again."""
+    moves = []
+    for src, dst in sorted(targets.items()):
+        manifest = manifest_text(dst.name.split("_")[0], source, src, dst.name)
+        moves.append((src.read_bytes(), dst))
+        moves.append((manifest.encode("utf-8"), dst.with_name(dst.name + ".yml")))
+    done: list[Path] = []
+    try:
+        for data, dst in moves:
+            tmp = dst.with_name(f".{dst.name}.tmp")
+            if tmp.is_symlink() or tmp.is_dir():  # never write through a link or into a directory
+                raise FileExistsError(17, "file exists", str(tmp))
+            done.append(tmp)
+            tmp.write_bytes(data)
+        for _, dst in moves:
+            os.replace(dst.with_name(f".{dst.name}.tmp"), dst)
+            done.append(dst)
+    except OSError as err:
+        for path in done:
+            if path.is_file():
+                path.unlink()
+        where = err.filename or dst
+        raise DgmError(
+            f"import: cannot write {where} ({err.strerror.lower()}); data/raw left as it was"
+        ) from err
+    return sorted(targets.values())
 
 
 def main_import(args) -> int:
@@ -156,8 +241,8 @@ def main_import(args) -> int:
         )
         return 1
     problems, written = import_file(source, args.name)
-    for problem in problems:
-        print(problem)
+    for line in capped([str(p) for p in problems]):
+        print(line)
     if problems:
         print(f"nothing imported: {len(problems)} problem(s); data/raw unchanged", file=sys.stderr)
         return 1

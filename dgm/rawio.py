@@ -13,7 +13,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from dgm.errors import DgmError, capped, excerpt
 from dgm.schemas import DATE_PATTERN, Table
+
+MAX_FILE_BYTES = 50_000_000  # a raw CSV larger than this is refused unread (data/raw holds ~1 MB)
+MAX_ROWS = 20_000  # rows of one raw file (data/raw holds a few hundred; checks cost ~1 ms a row)
+MAX_CELL_CHARS = 32_767  # Excel's own limit for a cell: what the workbook can show in full
 
 _MAGIC = {
     b"PK\x03\x04": "an Excel workbook (.xlsx, a zip archive) renamed",
@@ -34,12 +39,12 @@ class Problem:
         return f"{self.file}:{self.row}:{self.column}: {self.message}"
 
 
-class DataError(ValueError):
-    """Raised by loaders when a raw file has problems; `problems` lists them."""
+class DataError(DgmError, ValueError):
+    """Raised by loaders when a raw file has problems; `problems` lists them (str: the first 20)."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        super().__init__("\n".join(capped([str(p) for p in problems])))
 
 
 def _decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
@@ -85,13 +90,33 @@ def _decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
         ]
 
 
+def read_bytes(path: Path, name: str, limit: int = MAX_FILE_BYTES) -> tuple[bytes | None, list]:
+    """A file's bytes, or the one problem saying why it cannot be read (missing, a directory, too big)."""
+    try:
+        if path.is_dir():
+            raise IsADirectoryError(21, "is a directory")
+        if not path.exists():
+            what = "a link to a missing file" if path.is_symlink() else "no such file"
+            raise FileNotFoundError(2, what)
+        size = path.stat().st_size
+        if size > limit:
+            why = f"file is too large (expected at most {limit // 1_000_000} MB, got {size / 1e6:.0f} MB)"
+            return None, [Problem(name, 0, "-", why)]
+        return path.read_bytes(), []
+    except OSError as err:
+        return None, [Problem(name, 0, "-", f"cannot read the file ({err.strerror.lower()})")]
+
+
 def read_strings(
     path: Path | str, table: Table, name: str | None = None
 ) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Read a CSV as strings (index = line number), checking encoding, header and row lengths."""
     path = Path(path)
     name = name or str(path)
-    text, problems = _decode(path.read_bytes(), name)
+    data, problems = read_bytes(path, name)
+    if data is None:
+        return None, problems
+    text, problems = _decode(data, name)
     if text is None:
         return None, problems
     try:
@@ -102,13 +127,22 @@ def read_strings(
                 name, 0, "-", f"not a valid CSV file (expected comma-separated values, got: {err})"
             )
         ]
+    if len(rows) - 1 > MAX_ROWS:
+        why = f"file has too many rows (expected at most {MAX_ROWS}, got {len(rows) - 1}); split it"
+        return None, [Problem(name, 0, "-", why)]
     header = [h.strip() for h in rows[0]]
     expected = list(table.columns)
     omitted = [c for c, spec in table.columns.items() if spec.may_omit and c not in header]
     missing = [c for c in expected if c not in header and c not in omitted]
     unknown = [c for c in header if c not in expected]
+    if not set(header) & set(expected):  # not a header at all: say so without echoing the line
+        why = (
+            f"first line is not a header (expected the {table.name} columns {_columns(table)}, "
+            f"got a line of {len(','.join(rows[0]))} characters naming none of them)"
+        )
+        return None, [Problem(name, 1, "-", why)]
     if missing or unknown or len(set(header)) != len(header):
-        got = ",".join(header)[:200]
+        got = excerpt(",".join(header), 200)
         what = []
         if missing:
             what.append("missing " + ", ".join(missing))
@@ -138,6 +172,18 @@ def read_strings(
                 )
             )
             continue
+        long = [i for i, cell in enumerate(row) if len(cell) > MAX_CELL_CHARS]
+        for i in long:
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    header[i],
+                    f"cell too long (expected at most {MAX_CELL_CHARS} characters, got {len(row[i])})",
+                )
+            )
+        if long:
+            continue
         records.append([cell.strip() for cell in row])
         index.append(line)
     if not records and not problems:
@@ -157,7 +203,10 @@ def _columns(table: Table) -> str:
 
 def _bad_cells(name: str, col: str, raw: pd.Series, bad: pd.Series, what: str) -> list[Problem]:
     """One problem per flagged cell: `what` (ending in its open "(expected …") then ", got 'cell')"."""
-    return [Problem(name, int(line), col, f"{what}, got '{raw[line]}')") for line in raw.index[bad]]
+    return [
+        Problem(name, int(line), col, f"{what}, got '{excerpt(raw[line])}')")
+        for line in raw.index[bad]
+    ]
 
 
 def typed(frame: pd.DataFrame, table: Table, name: str) -> tuple[pd.DataFrame, list[Problem]]:

@@ -6,6 +6,11 @@ them with dgm.export.save), and the Excel workbook is written once per report. E
 in `.DIR.partial/` beside DIR and swapped in only when every job succeeded, so a failed run never
 replaces the last good report: it is kept in `DIR.failed/` for inspection and the command exits 1.
 
+dgm replaces only a directory it created: each report directory carries `.dgm-report`, the list
+of the files dgm wrote there. An `--out` that is a file, the project or data/, a directory
+without that list, or one holding files the list does not name is refused before any notebook
+runs, with nothing touched.
+
 `--only NAME …` reruns some notebooks (by number, `01`, or name, `01_output_two_trillion`) on top of
 a copy of the previous report; the workbook is then kept unless `workbook` is named too.
 """
@@ -13,6 +18,7 @@ a copy of the previous report; the workbook is then kept unless `workbook` is na
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import time
@@ -22,6 +28,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from dgm import paths
+from dgm.errors import DgmError
 
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 KERNEL = "python3"
@@ -30,6 +37,20 @@ WORKBOOK = "workbook"  # the job name of the Excel workbook (usable with --only)
 WORKBOOK_FILE = "dgm_manufacturing_2025.xlsx"
 FIGURES = "figures"
 EXECUTED = "notebooks"  # executed .ipynb copies, beside the HTML
+SENTINEL = ".dgm-report"  # in every report directory: the files dgm wrote there, one per line
+SENTINEL_HEADER = (
+    "# written by dgm report; dgm replaces this directory only while it holds just these files"
+)
+# Reports written before SENTINEL are known by their .gitignore's first line and these file names.
+LEGACY_MARK = "# written by dgm report"
+LEGACY_FILES = (
+    "index.html",
+    ".gitignore",
+    WORKBOOK_FILE,
+    "[0-9][0-9]_*.html",
+    "notebooks/*",
+    "figures/*",
+)
 
 
 @dataclass(frozen=True)
@@ -230,6 +251,77 @@ def warm_caches() -> None:
     fonts.cjk_font_path(verbose=True)
 
 
+def _files(directory: Path) -> list[str]:
+    """Every file and link under `directory` (relative POSIX paths, sorted), the sentinel excluded."""
+    found = (p for p in directory.rglob("*") if p.is_symlink() or not p.is_dir())
+    return sorted(p.relative_to(directory).as_posix() for p in found if p.name != SENTINEL)
+
+
+def write_sentinel(work: Path) -> None:
+    """Mark `work` as a report directory dgm made, listing every file it holds now."""
+    lines = [SENTINEL_HEADER, *_files(work)]
+    (work / SENTINEL).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _written_by_dgm(directory: Path) -> set[str] | None:
+    """The files dgm says it wrote in `directory`; None when dgm did not create it."""
+    sentinel = directory / SENTINEL
+    if sentinel.is_file() and not sentinel.is_symlink():
+        lines = sentinel.read_text(encoding="utf-8", errors="replace").splitlines()
+        if lines and lines[0] == SENTINEL_HEADER:
+            return {line for line in lines[1:] if line}
+    gitignore = directory / ".gitignore"
+    if gitignore.is_file() and gitignore.read_text(errors="replace").startswith(LEGACY_MARK):
+        from fnmatch import fnmatch
+
+        return {f for f in _files(directory) if any(fnmatch(f, g) for g in LEGACY_FILES)}
+    return None
+
+
+def _refuse(given: str, why: str) -> DgmError:
+    """The one-line refusal of an --out directory."""
+    return DgmError(f"report --out {given}: {why}; nothing was changed")
+
+
+def check_out(out: Path, given: str) -> None:
+    """Raise DgmError unless dgm may replace `out` (resolved) and the work directories beside it."""
+    root, data = paths.ROOT.resolve(), paths.DATA.resolve()
+    if out == root or out in root.parents:
+        raise _refuse(given, "is the project directory or contains it (expected e.g. reports/)")
+    if out.is_relative_to(data):
+        raise _refuse(given, "is inside data/ (expected a directory outside data/, e.g. reports/)")
+    beside = (f".{out.name}.partial", f"{out.name}.failed", f".{out.name}.old")
+    for path in (out, *(out.parent / name for name in beside)):
+        if not os.path.lexists(path):
+            continue
+        if not path.is_dir():
+            raise _refuse(given, f"{path} exists and is not a directory (expected a directory)")
+        if not any(path.iterdir()):
+            continue  # an empty directory: nothing to lose
+        written = _written_by_dgm(path)
+        if written is None:
+            raise _refuse(
+                given,
+                f"{path} is not a directory dgm report created (it has no {SENTINEL}); "
+                "expected a new or empty directory",
+            )
+        foreign = [f for f in _files(path) if f not in written]
+        if foreign and path == out:
+            more = f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
+            raise _refuse(
+                given,
+                f"{path} holds files dgm did not write ({', '.join(foreign[:3])}{more}); "
+                "move them or choose another directory",
+            )
+    existing = out.parent
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise _refuse(given, f"{existing} is a file (expected a directory to write in)")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise _refuse(given, f"cannot write in {existing} (permission denied)")
+
+
 def _swap(work: Path, out: Path) -> None:
     """Replace out by work with two renames; the old report is removed only after the swap."""
     old = out.parent / f".{out.name}.old"
@@ -259,16 +351,22 @@ def run_report(
     """
     if jobs < 1:
         raise ValueError(f"--jobs must be at least 1, got {jobs}")
-    out = Path(out or paths.REPORTS).resolve()
+    given = str(out or paths.REPORTS)
+    out = Path(given).resolve()
     todo, want_workbook = select(notebooks(notebooks_dir), only)
+    check_out(out, given)
     work = out.parent / f".{out.name}.partial"
     shutil.rmtree(work, ignore_errors=True)
-    if only and out.exists():
-        shutil.copytree(out, work, symlinks=True)
-    work.mkdir(parents=True, exist_ok=True)
+    try:
+        if only and out.exists():
+            shutil.copytree(out, work, symlinks=True)
+        work.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise DgmError(f"report --out {given}: cannot create {work} ({err.strerror})") from err
+    write_sentinel(work)
     (work / EXECUTED).mkdir(exist_ok=True)
     (work / FIGURES).mkdir(exist_ok=True)
-    (work / ".gitignore").write_text("# written by dgm report\n*\n", encoding="utf-8")
+    (work / ".gitignore").write_text(f"{LEGACY_MARK}\n*\n", encoding="utf-8")
     if not (work / WORKBOOK_FILE).exists():
         want_workbook = True
     want_workbook = want_workbook and workbook
@@ -291,6 +389,7 @@ def run_report(
 
     results.sort(key=lambda r: r.name)
     write_index(work, lang)
+    write_sentinel(work)
     failed = [r for r in results if not r.ok]
     if failed:
         kept = out.parent / f"{out.name}.failed"
@@ -318,7 +417,7 @@ def main_report(args) -> int:
         )
     except ValueError as err:
         print(f"dgm report: {err}", file=sys.stderr)
-        return 2
+        return 1
     if getattr(args, "json", False):
         print(json.dumps([r.__dict__ for r in results], ensure_ascii=False))
     return 0 if all(r.ok for r in results) else 1

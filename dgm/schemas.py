@@ -27,6 +27,9 @@ PERIODS = (
     "stock-end-jun",
     "ytd",
 )
+# http(s) without spaces or quotes; or `offline:` then where the copy is, in words that do not start
+# like a spreadsheet formula (= + - @) and hold no control characters
+URL_PATTERN = r"^(https?://[^\s\"<>]+|offline: ?[^=+\-@\s][^\x00-\x1f]*)$"
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ TABLES = {
             "publisher": Col(),
             "published": Col(type="date", required=False),
             "url": Col(
-                pattern=r"^(https?://\S+|offline:.+)$",
+                pattern=URL_PATTERN,
                 hint="a URL starting with http:// or https:// (or offline: and where the copy is)",
             ),
             "accessed": Col(type="date"),

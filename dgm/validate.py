@@ -5,6 +5,7 @@ against the catalogue in data/raw for its references. Nothing is ever written.
 """
 
 import hashlib
+import os
 import re
 import sys
 from pathlib import Path
@@ -12,11 +13,13 @@ from pathlib import Path
 import pandas as pd
 
 from dgm import paths
+from dgm.errors import capped, excerpt
 from dgm.numbers import FigureError, matches
 from dgm.rawio import Problem, is_date, read_table
 from dgm.schemas import TABLES, Col, Table, table_for
 
 MANIFEST_KEYS = ("description", "sha256")
+MANIFEST_MAX_BYTES = 64_000
 
 
 def _rule_checks(col: str, spec: Col) -> list:
@@ -63,11 +66,11 @@ def check_rules(frame: pd.DataFrame, table: Table, name: str) -> list[Problem]:
     except pandera.errors.SchemaErrors as err:
         problems = []
         for case in err.failure_cases.itertuples():
-            got = case.failure_case
+            got = excerpt(case.failure_case)
             if case.check.startswith("expected"):
                 message = f"not allowed ({case.check}, got '{got}')"
             elif case.check.startswith("too long"):
-                message = f"{case.check}, got {len(str(got))})"
+                message = f"{case.check}, got {len(str(case.failure_case))})"
             else:
                 message = f"{case.check}, got '{got}')"
             problems.append(Problem(name, int(case.index), str(case.column), message))
@@ -171,7 +174,7 @@ def check_observation_rows(
                     name,
                     line,
                     "indicator",
-                    f"unknown indicator (expected an id from indicators.csv, got '{ind}')",
+                    f"unknown indicator (expected an id from indicators.csv, got '{excerpt(ind)}')",
                 )
             )
         elif pd.notna(unit) and pd.notna(ind) and unit != units[ind]:
@@ -180,7 +183,7 @@ def check_observation_rows(
                     name,
                     line,
                     "unit",
-                    f"wrong unit for {ind} (expected '{units[ind]}', got '{unit}')",
+                    f"wrong unit for {ind} (expected '{units[ind]}', got '{excerpt(unit)}')",
                 )
             )
         if pd.notna(row["source_id"]) and row["source_id"] not in sources:
@@ -189,7 +192,7 @@ def check_observation_rows(
                     name,
                     line,
                     "source_id",
-                    f"unknown source (expected a source_id from sources.csv, got '{row['source_id']}')",
+                    f"unknown source (expected a source_id from sources.csv, got '{excerpt(row['source_id'])}')",
                 )
             )
         written, quote = row["as_written"], row["quote"]
@@ -201,7 +204,7 @@ def check_observation_rows(
                     name,
                     line,
                     "quote",
-                    f"quote does not contain the figure (expected the text '{written}' in the quote, got '{quote[:60]}…')",
+                    f"quote does not contain the figure (expected the text '{written}' in the quote, got '{excerpt(quote[:60])}…')",
                 )
             )
         elif not (starts := _token_at(written, quote)):
@@ -394,6 +397,20 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def load_manifest(path: Path):
+    """A manifest's YAML (safe loader), refusing files over MANIFEST_MAX_BYTES and anchors/aliases
+    (an alias can expand a few hundred bytes into gigabytes; manifests never need one)."""
+    import yaml
+
+    if path.stat().st_size > MANIFEST_MAX_BYTES:
+        raise ValueError(f"file is larger than {MANIFEST_MAX_BYTES // 1000} KB")
+    text = path.read_text(encoding="utf-8")
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise ValueError("YAML anchors and aliases (&, *) are not allowed")
+    return yaml.safe_load(text)
+
+
 def check_manifest(path: Path, name: str) -> list[Problem]:
     """Every raw file has `<file>.yml` beside it with a description and the file's current checksum."""
     import yaml
@@ -403,14 +420,14 @@ def check_manifest(path: Path, name: str) -> list[Problem]:
     if not manifest.exists():
         return [Problem(name, 0, "-", f"no manifest (expected {manifest.name} beside the file)")]
     try:
-        meta = yaml.safe_load(manifest.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        meta = load_manifest(manifest)
+    except (yaml.YAMLError, UnicodeDecodeError, OSError, ValueError) as err:
         return [
             Problem(
                 mname,
                 0,
                 "-",
-                f"manifest is not valid YAML (expected a mapping, got: {str(err).splitlines()[0]})",
+                f"manifest is not valid YAML (expected a mapping, got: {excerpt(str(err).splitlines()[0], 120)})",
             )
         ]
     if not isinstance(meta, dict):
@@ -427,13 +444,17 @@ def check_manifest(path: Path, name: str) -> list[Problem]:
         for k in MANIFEST_KEYS
         if k not in meta
     ]
-    if "sha256" in meta and str(meta["sha256"]) != sha256(path):
+    try:
+        actual = sha256(path)
+    except OSError:  # an unreadable file: reading it reports why
+        return problems
+    if "sha256" in meta and str(meta["sha256"]) != actual:
         problems.append(
             Problem(
                 mname,
                 0,
                 "sha256",
-                f"checksum does not match the file (expected {sha256(path)}, got {meta['sha256']}); the raw file changed",
+                f"checksum does not match the file (expected {actual}, got {excerpt(meta['sha256'])}); the raw file changed",
             )
         )
     return problems
@@ -441,19 +462,25 @@ def check_manifest(path: Path, name: str) -> list[Problem]:
 
 def _display(path: Path) -> str:
     """A path as the user will recognise it: relative to the working directory when possible."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    try:  # absolute without following links: a link is named as the user sees it
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 
 
 def _raw_files(directory: Path) -> list[Path]:
-    """Data files of a raw directory (manifests themselves excluded), sorted."""
-    return sorted(
-        p
-        for p in directory.rglob("*")
-        if p.is_file() and p.suffix != ".yml" and not p.name.startswith(".")
-    )
+    """Data files of a raw directory (manifests excluded), sorted: every file, link, and any
+    directory named like a CSV file, so that `check` sees whatever the loaders would try to read."""
+    found = []
+    for p in directory.rglob("*"):
+        parts = p.relative_to(directory).parts
+        if p.suffix == ".yml" or any(part.startswith(".") for part in parts):
+            continue
+        if any(part.endswith(".csv") for part in parts[:-1]):
+            continue  # inside a directory named like a CSV file: that directory is the problem
+        if p.is_symlink() or p.is_file() or p.suffix == ".csv":
+            found.append(p)
+    return sorted(found)
 
 
 def _reference(frames: dict, table: str, column: str, reference_dir: Path) -> set:
@@ -555,7 +582,15 @@ def check_paths(targets: list[str | Path]) -> tuple[list[Problem], int]:
         if target.is_dir():
             files = _raw_files(target)
             problems += check_dataset(files, manifests=True, reference_dir=target)
-        elif target.is_file():
+        elif target.suffix != ".csv" and (target.is_file() or target.is_symlink()):
+            files = [target]
+            why = (
+                f"is a manifest (expected a raw .csv file; `dgm check {target.name.removesuffix('.yml')}` checks it with its manifest)"
+                if target.suffix == ".yml"
+                else "not a raw data file (expected a .csv file named after its table, e.g. observations_mine.csv)"
+            )
+            problems.append(Problem(str(target), 0, "-", why))
+        elif target.is_file() or target.is_symlink():
             files = [target]
             problems += check_dataset(
                 files, manifests=target.with_name(target.name + ".yml").exists()
@@ -571,14 +606,17 @@ def check_paths(targets: list[str | Path]) -> tuple[list[Problem], int]:
             )
             files = []
         count += len(files)
-    return sorted(set(problems), key=lambda p: (p.file, p.row, p.column, p.message)), count
+    # whole-file problems first: an unreadable file explains the problems it causes elsewhere
+    return sorted(
+        set(problems), key=lambda p: (p.row > 0, p.file, p.row, p.column, p.message)
+    ), count
 
 
 def main_check(args) -> int:
     """`dgm check [PATH ...]`: exit 0 when clean, else one line per problem and exit 1."""
     problems, count = check_paths(args.paths or [paths.RAW])
-    for problem in problems:
-        print(problem)
+    for line in capped([str(p) for p in problems]):
+        print(line)
     if problems:
         print(f"{len(problems)} problem(s) in {count} file(s)", file=sys.stderr)
         return 1

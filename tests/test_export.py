@@ -379,3 +379,14 @@ def test_workbook_converts_with_libreoffice(book, tmp_path):
     )
     assert res.returncode == 0, res.stderr
     assert (tmp_path / "dgm.ods").stat().st_size > 0
+
+
+def test_workbook_reruns_are_byte_identical(book, book_inputs, tmp_path):
+    import zipfile
+
+    again = export.write_workbook(tmp_path / "again.xlsx", **book_inputs)
+    assert again.read_bytes() == book.read_bytes()
+    with zipfile.ZipFile(book) as z:
+        assert {i.date_time for i in z.infolist()} == {export.WORKBOOK_DATE}
+        core = z.read("docProps/core.xml").decode()
+    assert core.count(">2015-01-20T00:00:00Z<") == 2  # created and modified

@@ -80,7 +80,7 @@ def test_good_run_then_failing_run_keeps_the_good_report(collection, tmp_path):
     assert not (tmp_path / ".reports.partial").exists()
 
     lines.clear()
-    (out / "marker").write_text("good")
+    (out / "index.html").write_text("good")
     results = report.run_report(
         out, lang="zh", jobs=2, notebooks_dir=collection, workbook=False, echo=lines.append
     )
@@ -89,7 +89,7 @@ def test_good_run_then_failing_run_keeps_the_good_report(collection, tmp_path):
     assert not by_name["02_broken"].ok
     assert by_name["02_broken"].error.startswith("ValueError: boom: no data for 2019")
     assert any("02_broken" in line and "FAILED" in line and "boom" in line for line in lines)
-    assert (out / "marker").read_text() == "good"  # the previous good report stays in place
+    assert (out / "index.html").read_text() == "good"  # the previous good report stays in place
     failed = tmp_path / "reports.failed"
     assert (failed / "02_broken.html").exists()  # the failing notebook, error included
     assert "boom" in (failed / "02_broken.html").read_text(encoding="utf-8")
@@ -102,12 +102,12 @@ def test_only_reruns_on_top_of_the_previous_report(collection, tmp_path):
     assert (out / "01_first.html").exists() and (out / "03_third.html").exists()
 
 
-def test_main_report_usage_errors_exit_2(capsys):
+def test_main_report_usage_errors_exit_1(capsys):
     args = SimpleNamespace(out=None, lang="en", jobs=2, only=["no_such_notebook"])
-    assert report.main_report(args) == 2
+    assert report.main_report(args) == 1
     assert "unknown notebook no_such_notebook" in capsys.readouterr().err
     args = SimpleNamespace(out=None, lang="en", jobs=0, only=None)
-    assert report.main_report(args) == 2
+    assert report.main_report(args) == 1
 
 
 def test_cli_help_lists_the_contract_flags():
@@ -168,3 +168,95 @@ def test_workbook_forecasts_are_the_assessments_fans(tmp_path):
     for r in rows:
         median = found[r["target_id"]].fan.loc[int(r["year"]), 0.5]
         assert r[next(h for h in head if "50" in str(h))] == pytest.approx(median)
+
+
+def _digest(folder):
+    """Every file and link under `folder` with its bytes' hash (links by target)."""
+    import hashlib
+
+    out = {}
+    for p in sorted(folder.rglob("*")):
+        if p.is_symlink():
+            out[str(p.relative_to(folder))] = "-> " + str(p.readlink())
+        elif p.is_file():
+            out[str(p.relative_to(folder))] = hashlib.sha256(p.read_bytes()).hexdigest()
+        else:
+            out[str(p.relative_to(folder))] = "dir"
+    return out
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A throw-away project (data/raw, a .git, a foreign directory) that `dgm report` must not harm."""
+    import shutil
+
+    from dgm import paths
+
+    root = tmp_path / "project"
+    shutil.copytree(paths.RAW, root / "data" / "raw")
+    (root / "data" / "processed").mkdir()
+    (root / ".git").mkdir()
+    (root / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (root / "notes").mkdir()
+    (root / "notes" / "mine.txt").write_text("not dgm's")
+    (root / "a_file").write_text("a file")
+    return root
+
+
+@pytest.mark.parametrize(
+    "out, why",
+    [
+        ("data", "is inside data/ (expected a directory outside data/, e.g. reports/)"),
+        ("data/raw", "is inside data/ (expected a directory outside data/, e.g. reports/)"),
+        (".", "is the project directory or contains it (expected e.g. reports/)"),
+        ("..", "is the project directory or contains it (expected e.g. reports/)"),
+        (
+            "notes",
+            "{root}/notes is not a directory dgm report created (it has no .dgm-report); expected a new or empty directory",
+        ),
+        ("a_file", "{root}/a_file exists and is not a directory (expected a directory)"),
+        ("a_file/sub", "{root}/a_file is a file (expected a directory to write in)"),
+    ],
+)
+def test_report_out_refuses_what_dgm_did_not_create(project, out, why):
+    before = _digest(project.parent)
+    run = subprocess.run(
+        [sys.executable, "-m", "dgm", "report", "--out", out],
+        cwd=project,
+        env={**__import__("os").environ, "DGM_ROOT": str(project)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    expected = f"dgm: report --out {out}: {why.format(root=project)}; nothing was changed"
+    assert (run.returncode, run.stderr.strip(), run.stdout) == (1, expected, "")
+    assert _digest(project.parent) == before
+
+
+def test_report_dir_with_foreign_files_is_refused(collection, tmp_path):
+    out = tmp_path / "reports"
+    report.run_report(out, only=["01"], notebooks_dir=collection, workbook=False, echo=print)
+    assert (out / ".dgm-report").read_text().splitlines()[1:] == [
+        ".gitignore",
+        "01_first.html",
+        "figures/first.png",
+        "index.html",
+        "notebooks/01_first.ipynb",
+    ]
+    (out / "my notes.txt").write_text("mine")
+    before = _digest(tmp_path)
+    with pytest.raises(report.DgmError, match=r"holds files dgm did not write \(my notes.txt\)"):
+        report.run_report(out, only=["01"], notebooks_dir=collection, workbook=False)
+    assert _digest(tmp_path) == before
+
+
+def test_a_report_written_before_the_sentinel_is_known_by_its_gitignore(tmp_path):
+    out = tmp_path / "reports"
+    (out / "figures").mkdir(parents=True)
+    (out / ".gitignore").write_text("# written by dgm report\n*\n")
+    (out / "index.html").write_text("old")
+    (out / "figures" / "a.png").write_bytes(b"png")
+    report.check_out(out, "reports")  # replaceable: only files dgm writes
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(report.DgmError, match=r"holds files dgm did not write \(notes.txt\)"):
+        report.check_out(out, "reports")

@@ -48,8 +48,8 @@ def test_cli_as_of_accepts_a_year_or_a_date(text, value):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("3000", "expected a year between 1949 and 2100, got 3000"),
-        ("1900-01-01", "expected a year between 1949 and 2100, got 1900"),
+        ("3000", "expected a year from 1949 to 2100, got '3000'"),
+        ("1900-01-01", "expected a year from 1949 to 2100, got '1900'"),
         ("2015-13-01", "expected a year (2014) or a date (2015-01-20), got '2015-13-01'"),
         ("soon", "expected a year (2014) or a date (2015-01-20), got 'soon'"),
     ],

@@ -1,0 +1,498 @@
+"""Every command against bad input: exit status, the exact message, no traceback, nothing changed.
+
+Each case runs `dgm.cli.main` in a private copy of the project (data/raw and a built
+data/processed); data/raw and data/processed must be byte-identical afterwards.
+"""
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from dgm import build, paths, registry
+from dgm.cli import main
+
+CLI = Path(__file__).parent / "fixtures" / "bad" / "cli"
+HEADER = "dgm assess: error: argument"
+DUP = "indicator: duplicate row (expected one row per indicator, year, kind, source_id, vintage, value, got a repeat of line 2)"
+URL = "url: bad format (expected a URL starting with http:// or https:// (or offline: and where the copy is)"
+
+
+def _place(name: str, as_name: str):
+    """Setup: copy a fixture (a link stays a link) into data/raw under another name."""
+    return lambda root: shutil.copy2(
+        CLI / name, root / "data" / "raw" / as_name, follow_symlinks=False
+    )
+
+
+def _mkdir(relative: str):
+    """Setup: a directory at `relative` in the project."""
+    return lambda root: (root / relative).mkdir(parents=True)
+
+
+def _replace_processed_by_a_file(root: Path) -> None:
+    """Setup: data/processed is a file, so the build cannot write there."""
+    shutil.rmtree(root / "data" / "processed")
+    (root / "data" / "processed").write_text("not a directory")
+
+
+def _too_many_rows(root: Path) -> None:
+    """Setup: observations_big.csv in the project, the header and 20,001 copies of one row."""
+    lines = (CLI / "observations_many_duplicates.csv").read_text(encoding="utf-8").splitlines()
+    text = "\n".join([lines[0]] + [lines[1]] * 20_001) + "\n"
+    (root / "observations_big.csv").write_text(text, encoding="utf-8")
+
+
+# id: (setup or None, argv ({fix} = fixtures dir), exit status, lines the output must hold ({root} = project)
+CASES = {
+    "import_empty_xlsx": (
+        None,
+        "import {fix}/empty.xlsx",
+        1,
+        ["{fix}/empty.xlsx:0:-: file is empty (expected an Excel .xlsx workbook, got 0 bytes)"],
+    ),
+    "import_truncated_xlsx": (
+        None,
+        "import {fix}/truncated.xlsx",
+        1,
+        [
+            "{fix}/truncated.xlsx:0:-: file is a damaged or truncated .xlsx (expected a complete workbook; save it again)"
+        ],
+    ),
+    "import_zip_not_workbook": (
+        None,
+        "import {fix}/not_a_workbook.xlsx",
+        1,
+        [
+            "{fix}/not_a_workbook.xlsx:0:-: file is a zip archive but not an Excel workbook (expected an .xlsx file)"
+        ],
+    ),
+    "import_csv_renamed_xlsx": (
+        None,
+        "import {fix}/csv_renamed.xlsx",
+        1,
+        [
+            "{fix}/csv_renamed.xlsx:0:-: file is not an .xlsx workbook (expected a zip archive as Excel saves it; a CSV file must be named .csv)"
+        ],
+    ),
+    "import_formula_cell": (
+        None,
+        "import {fix}/formula.xlsx",
+        1,
+        [
+            "{fix}/formula.xlsx[observations]:2:C: a formula (expected a typed value; paste values only, got '=6800+27.67')"
+        ],
+    ),
+    "import_fourteen_values": (
+        None,
+        "import {fix}/fourteen_values.xlsx",
+        1,
+        [
+            "{fix}/fourteen_values.xlsx[observations]:2:-: row has 14 fields (expected 13, as in the header)"
+        ],
+    ),
+    "import_unpacks_too_large": (
+        None,
+        "import {fix}/unpacks_too_large.xlsx",
+        1,
+        [
+            "{fix}/unpacks_too_large.xlsx:0:-: workbook is too large (expected at most 50 MB unpacked, got 60 MB)"
+        ],
+    ),
+    "import_unwritable_raw": (
+        _mkdir("data/raw/.observations_mine.csv.tmp"),
+        "import {fix}/observations_new_vintage.csv --name mine",
+        1,
+        [
+            "dgm: import: cannot write {root}/data/raw/.observations_mine.csv.tmp (file exists); data/raw left as it was"
+        ],
+    ),
+    "import_a_directory": (
+        None,
+        "import {fix}",
+        1,
+        ["{fix}:0:-: no such file (expected an .xlsx or .csv laid out like data/templates/)"],
+    ),
+    "check_system_text_file": (
+        None,
+        "check {fix}/passwd.txt",
+        1,
+        [
+            "{fix}/passwd.txt:0:-: not a raw data file (expected a .csv file named after its table, e.g. observations_mine.csv)"
+        ],
+    ),
+    "check_system_file_named_csv": (
+        None,
+        "check {fix}/observations_passwd.csv",
+        1,
+        [
+            "{fix}/observations_passwd.csv:1:-: first line is not a header (expected the observations columns "
+            "indicator,year,value,as_written,unit,kind,scope,price_basis,vintage,source_id,quote,reliability,note, optionally period, "
+            "got a line of 31 characters naming none of them)"
+        ],
+    ),
+    "check_manifest_given": (
+        None,
+        "check {fix}/observations.csv.yml",
+        1,
+        [
+            "{fix}/observations.csv.yml:0:-: is a manifest (expected a raw .csv file; `dgm check observations.csv` checks it with its manifest)"
+        ],
+    ),
+    "check_offline_formula_url": (
+        None,
+        "check {fix}/sources_offline_formula.csv",
+        1,
+        ["{fix}/sources_offline_formula.csv:2:" + URL + ", got 'offline:=cmd|' /C calc'!A0')"],
+    ),
+    "check_offline_empty_url": (
+        None,
+        "check {fix}/sources_offline_empty.csv",
+        1,
+        ["{fix}/sources_offline_empty.csv:2:" + URL + ", got 'offline:')"],
+    ),
+    "check_note_over_excel_limit": (
+        None,
+        "check {fix}/observations_long_note.csv",
+        1,
+        [
+            "{fix}/observations_long_note.csv:2:note: cell too long (expected at most 32767 characters, got 40000)"
+        ],
+    ),
+    "check_300_duplicates_capped": (
+        None,
+        "check {fix}/observations_many_duplicates.csv",
+        1,
+        [f"{{fix}}/observations_many_duplicates.csv:{n}:{DUP}" for n in range(3, 23)]
+        + ["… and 279 more", "299 problem(s) in 1 file(s)"],
+    ),
+    "check_too_many_rows": (
+        _too_many_rows,
+        "check observations_big.csv",
+        1,
+        [
+            "observations_big.csv:0:-: file has too many rows (expected at most 20000, got 20001); split it"
+        ],
+    ),
+    "check_yaml_alias_bomb": (
+        None,
+        "check {fix}/observations_alias_bomb.csv",
+        1,
+        [
+            "{fix}/observations_alias_bomb.csv.yml:0:-: manifest is not valid YAML (expected a mapping, got: YAML anchors and aliases (&, *) are not allowed)"
+        ],
+    ),
+    "check_control_chars_escaped": (
+        None,
+        "check {fix}/observations_control_chars.csv",
+        1,
+        [
+            "{fix}/observations_control_chars.csv:2:indicator: unknown indicator (expected an id from indicators.csv, got 'gdp\\x1b[2J"
+            + "x" * 53
+            + "…')"
+        ],
+    ),
+    "check_dangling_link": (
+        None,
+        "check {fix}/observations_dangling.csv",
+        1,
+        ["{fix}/observations_dangling.csv:0:-: cannot read the file (a link to a missing file)"],
+    ),
+    "check_raw_dangling_link": (
+        _place("observations_dangling.csv", "observations_gone.csv"),
+        "check",
+        1,
+        ["data/raw/observations_gone.csv:0:-: cannot read the file (a link to a missing file)"],
+    ),
+    "build_raw_dangling_link": (
+        _place("observations_dangling.csv", "observations_gone.csv"),
+        "build",
+        1,
+        [
+            "data/raw/observations_gone.csv:0:-: cannot read the file (a link to a missing file)",
+            "build stopped: 2 problem(s); data/processed left as it was",
+        ],
+    ),
+    "check_raw_directory": (
+        _mkdir("data/raw/observations_dir.csv"),
+        "check",
+        1,
+        ["data/raw/observations_dir.csv:0:-: cannot read the file (is a directory)"],
+    ),
+    "build_raw_directory": (
+        _mkdir("data/raw/observations_dir.csv"),
+        "build",
+        1,
+        ["data/raw/observations_dir.csv:0:-: cannot read the file (is a directory)"],
+    ),
+    "coverage_raw_directory": (
+        _mkdir("data/raw/observations_dir.csv"),
+        "coverage",
+        1,
+        [
+            "{root}/data/raw/observations_dir.csv:0:-: cannot read the file (is a directory)",
+            "dgm: 1 problem(s) in the raw data; `dgm check` lists them",
+        ],
+    ),
+    "coverage_bad_cell": (
+        _place("observations_bad_cell.csv", "observations_extra.csv"),
+        "coverage",
+        1,
+        [
+            "{root}/data/raw/observations_extra.csv:2:value: not a number (expected a decimal number, got 'abc')",
+            "dgm: 1 problem(s) in the raw data; `dgm check` lists them",
+        ],
+    ),
+    "assess_bad_cell": (
+        _place("observations_bad_cell.csv", "observations_extra.csv"),
+        "assess --paths 10",
+        1,
+        [
+            "{root}/data/raw/observations_extra.csv:2:value: not a number (expected a decimal number, got 'abc')",
+            "dgm: 1 problem(s) in the raw data; `dgm check` lists them",
+        ],
+    ),
+    "targets_bad_cell": (
+        _place("targets_bad_value.csv", "targets_extra.csv"),
+        "targets",
+        1,
+        [
+            "{root}/data/raw/targets_extra.csv:2:target_value: not a number (expected a decimal number, got '两万亿')",
+            "dgm: 1 problem(s) in the raw data; `dgm check` lists them",
+        ],
+    ),
+    "backtest_bad_cell": (
+        _place("observations_bad_cell.csv", "observations_extra.csv"),
+        "backtest",
+        1,
+        [
+            "{root}/data/raw/observations_extra.csv:2:value: not a number (expected a decimal number, got 'abc')",
+            "dgm: 1 problem(s) in the raw data; `dgm check` lists them",
+        ],
+    ),
+    "backtest_as_of_999": (
+        None,
+        "backtest --as-of 999",
+        1,
+        ["dgm backtest: error: argument --as-of: expected a year from 1949 to 2100, got '999'"],
+    ),
+    "assess_seed_negative": (
+        None,
+        "assess --seed -1",
+        1,
+        [f"{HEADER} --seed: expected a whole number ≥ 0, got '-1'"],
+    ),
+    "assess_paths_negative": (
+        None,
+        "assess --paths -5",
+        1,
+        [f"{HEADER} --paths: expected a whole number ≥ 1, got '-5'"],
+    ),
+    "assess_paths_zero": (
+        None,
+        "assess --paths 0",
+        1,
+        [f"{HEADER} --paths: expected a whole number ≥ 1, got '0'"],
+    ),
+    "assess_as_of_999": (
+        None,
+        "assess --as-of 999",
+        1,
+        [f"{HEADER} --as-of: expected a year from 1949 to 2100, got '999'"],
+    ),
+    "assess_as_of_10000": (
+        None,
+        "assess --as-of 10000",
+        1,
+        [f"{HEADER} --as-of: expected a year from 1949 to 2100, got '10000'"],
+    ),
+    "build_processed_is_a_file": (
+        _replace_processed_by_a_file,
+        "build",
+        1,
+        [
+            "dgm: build: cannot write {root}/data/processed/.generations (not a directory); data/processed left as it was"
+        ],
+    ),
+    "report_jobs_zero": (
+        None,
+        "report --jobs 0",
+        1,
+        ["dgm report: error: argument --jobs: expected a whole number ≥ 1, got '0'"],
+    ),
+    "report_out_data": (
+        None,
+        "report --out data",
+        1,
+        [
+            "dgm: report --out data: is inside data/ (expected a directory outside data/, e.g. reports/); nothing was changed"
+        ],
+    ),
+    "report_out_existing_file": (
+        lambda root: (root / "a_file").write_text("mine"),
+        "report --out a_file",
+        1,
+        [
+            "dgm: report --out a_file: {root}/a_file exists and is not a directory (expected a directory); nothing was changed"
+        ],
+    ),
+    "report_out_under_a_file": (
+        lambda root: (root / "a_file").write_text("mine"),
+        "report --out a_file/sub",
+        1,
+        [
+            "dgm: report --out a_file/sub: {root}/a_file is a file (expected a directory to write in); nothing was changed"
+        ],
+    ),
+}
+
+
+def _digest(root: Path) -> dict[str, str]:
+    """data/raw and data/processed: every entry with the hash of its bytes (links by target)."""
+    out = {}
+    for folder in (root / "data" / "raw", root / "data" / "processed"):
+        for p in sorted(folder.rglob("*")):
+            key = str(p.relative_to(root))
+            if p.is_symlink():
+                out[key] = "-> " + str(os.readlink(p))
+            elif p.is_file():
+                out[key] = hashlib.sha256(p.read_bytes()).hexdigest()
+            else:
+                out[key] = "dir"
+    return out
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A project with data/raw and a data/processed built from it, to be copied per case."""
+    root = tmp_path_factory.mktemp("built") / "project"
+    shutil.copytree(paths.RAW, root / "data" / "raw")
+    build.publish(build.processed_tables(), root / "data" / "processed")
+    return root
+
+
+@pytest.fixture
+def project(built, tmp_path, monkeypatch):
+    """A private copy of the built project, with every dgm path pointing into it."""
+    root = tmp_path / "project"
+    shutil.copytree(built, root, symlinks=True)
+    for name, rel in [
+        ("ROOT", ""),
+        ("DATA", "data"),
+        ("RAW", "data/raw"),
+        ("PROCESSED", "data/processed"),
+        ("REPORTS", "reports"),
+    ]:
+        monkeypatch.setattr(paths, name, root / rel if rel else root)
+    monkeypatch.setattr(registry, "TARGETS_CSV", root / "data" / "raw" / "targets.csv")
+    monkeypatch.chdir(root)
+    return root
+
+
+def test_there_are_at_least_40_bad_input_fixtures():
+    fixtures = [p for p in CLI.parent.rglob("*") if p.name != "README.md" and not p.is_dir()]
+    assert len(fixtures) >= 40
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_input_gets_its_message_and_changes_nothing(case, project, capsys):
+    setup, argv, status, lines = CASES[case]
+    if setup:
+        setup(project)
+    before = _digest(project)
+    try:
+        code = main(argv.format(fix=CLI).split())
+    except SystemExit as usage:  # argparse refuses a flag value: one line, exit 1
+        code = usage.code
+    out, err = capsys.readouterr()
+    printed = (out + err).splitlines()
+    expected = [line.format(fix=CLI, root=project) for line in lines]
+    assert code == status, out + err
+    assert [line for line in expected if line not in printed] == [], out + err
+    assert "Traceback" not in out + err
+    assert _digest(project) == before
+
+
+@pytest.mark.parametrize("stem", ["Yearbook: 2024", "Yearbook\n2024", "year: &a [*a]"])
+def test_any_file_name_makes_a_valid_manifest(stem, project, tmp_path, capsys):
+    source = tmp_path / f"{stem}.csv"
+    shutil.copyfile(CLI / "observations_new_vintage.csv", source)
+    assert main(["import", str(source)]) == 0, capsys.readouterr()
+    manifest = project / "data" / "raw" / "observations_yearbook_2024.csv.yml"
+    if stem.startswith("year:"):
+        manifest = project / "data" / "raw" / "observations_year_a_a.csv.yml"
+    meta = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+    assert meta["file"] == manifest.name.removesuffix(".yml")
+    assert f"from {stem}.csv on " in meta["description"]
+    capsys.readouterr()
+    assert main(["check"]) == 0, capsys.readouterr().out
+    assert main(["build"]) == 0
+
+
+def test_debug_flag_keeps_the_traceback(project):
+    from dgm.rawio import DataError
+
+    _place("observations_bad_cell.csv", "observations_extra.csv")(project)
+    with pytest.raises(DataError, match="observations_extra.csv:2:value: not a number"):
+        main(["--debug", "coverage"])
+
+
+def test_an_unexpected_error_is_one_line_naming_it_a_bug(monkeypatch, capsys):
+    from dgm import registry as reg
+
+    def boom(args):
+        raise TypeError("boom\nsecond line")
+
+    monkeypatch.setattr(reg, "main_targets", boom)
+    assert main(["targets"]) == 1
+    assert capsys.readouterr().err == (
+        "dgm: unexpected error TypeError: boom\\nsecond line "
+        "(this is a bug in dgm; rerun with --debug for the traceback)\n"
+    )
+
+
+def _denied(real, path_to_deny: Path):
+    """A Path method that raises PermissionError for one path (tests run as root ignore chmod)."""
+
+    def method(self, *args, **kwargs):
+        if Path(self).name == path_to_deny.name:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self, *args, **kwargs)
+
+    return method
+
+
+def test_unreadable_raw_file_is_one_problem(project, monkeypatch, capsys):
+    target = project / "data" / "raw" / "sources.csv"
+    before = _digest(project)
+    with monkeypatch.context() as patch:
+        patch.setattr(Path, "read_bytes", _denied(Path.read_bytes, target))
+        assert main(["check"]) == 1
+        out = capsys.readouterr().out
+        assert main(["build"]) == 1
+    assert "data/raw/sources.csv:0:-: cannot read the file (permission denied)" in out.splitlines()
+    assert _digest(project) == before
+
+
+def test_unwritable_raw_refuses_the_import_and_leaves_nothing(project, monkeypatch, capsys):
+    target = project / "data" / "raw" / ".observations_mine.csv.yml.tmp"
+    before = _digest(project)
+    monkeypatch.setattr(Path, "write_bytes", _denied(Path.write_bytes, target))
+    assert main(["import", str(CLI / "observations_new_vintage.csv"), "--name", "mine"]) == 1
+    assert capsys.readouterr().err == (
+        f"dgm: import: cannot write {target} (permission denied); data/raw left as it was\n"
+    )
+    assert _digest(project) == before  # the data file written before the manifest is gone again
+
+
+def test_report_out_in_an_unwritable_directory_is_refused(project, monkeypatch, capsys):
+    monkeypatch.setattr(os, "access", lambda path, mode: False)
+    before = _digest(project)
+    assert main(["report", "--out", "reports"]) == 1
+    assert capsys.readouterr().err == (
+        f"dgm: report --out reports: cannot write in {project} (permission denied); nothing was changed\n"
+    )
+    assert _digest(project) == before and not (project / "reports").exists()

@@ -1,0 +1,124 @@
+"""dgm build publishes data/processed as one generation: killed at any rename, old or new, never a mix."""
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+
+from dgm import build
+
+NAMES = ("panel.csv", "panel_wide.csv", "coverage.csv", "conflicts.csv")
+
+# Publish tables NAMES that each hold `tag`, with SIGKILL at the KILL_AT-th link, rename or
+# removal of a directory (0: never).
+PUBLISH = textwrap.dedent(
+    """
+    import os, shutil, signal, sys
+    from pathlib import Path
+    import pandas as pd
+    from dgm import build
+
+    out, tag, kill_at, names = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4:]
+    calls = 0
+
+    def hooked(real):
+        def call(*args, **kwargs):
+            global calls
+            calls += 1
+            if calls == kill_at:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return real(*args, **kwargs)
+        return call
+
+    os.replace, os.symlink = hooked(os.replace), hooked(os.symlink)
+    shutil.rmtree = hooked(shutil.rmtree)
+    build.publish({n: pd.DataFrame({"generation": [tag]}) for n in names}, out)
+    """
+)
+
+
+def _publish(out: Path, tag: str, kill_at: int = 0) -> int:
+    """Run PUBLISH in a subprocess; its exit status (-9 when killed)."""
+    env = {**os.environ, "PYTHONPATH": str(Path(build.__file__).parent.parent)}
+    return subprocess.run(
+        [sys.executable, "-c", PUBLISH, str(out), tag, str(kill_at), *NAMES], env=env, timeout=120
+    ).returncode
+
+
+def _generations(out: Path) -> set[str]:
+    """The generation tag each table reads as, through data/processed/NAME."""
+    return {pd.read_csv(out / n)["generation"].iloc[0] for n in NAMES}
+
+
+def _entries(out: Path) -> list[str]:
+    """Everything in out (generation directories by their count only)."""
+    names = sorted(p.name for p in out.iterdir())
+    return names + [f"{len(list((out / build.GENERATIONS).iterdir()))} generation(s)"]
+
+
+def test_killed_at_each_rename_leaves_old_or_new_and_the_next_build_cleans_up(tmp_path):
+    out = tmp_path / "processed"
+    out.mkdir()
+    (out / "README.md").write_text("kept")
+    assert _publish(out, "old") == 0
+    clean = [".current", ".generations", ".lock", "README.md", *sorted(NAMES), "1 generation(s)"]
+    assert _entries(out) == sorted(clean[:-1]) + clean[-1:]
+    kill_at, outcomes = 1, []
+    while _publish(out, "new", kill_at) == -9:
+        (seen,) = _generations(out)  # one generation, whichever it is
+        outcomes.append(seen)
+        assert _publish(out, "old") == 0  # the next build cleans up and restores "old"
+        assert _generations(out) == {"old"}
+        assert _entries(out) == sorted(clean[:-1]) + clean[-1:]
+        kill_at += 1
+    assert _generations(out) == {"new"}
+    # link, switch (one rename), remove the old generation: killed before the switch "old", after it "new"
+    assert outcomes == ["old", "old", "new"], outcomes
+    assert (out / "README.md").read_text() == "kept"
+
+
+def test_tables_are_world_readable_and_reached_by_their_usual_names(tmp_path):
+    build.publish({"panel.csv": pd.DataFrame({"a": [1]})}, tmp_path)
+    target = (tmp_path / "panel.csv").resolve()
+    assert target.parent.parent.name == build.GENERATIONS
+    assert oct(target.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
+    assert pd.read_csv(tmp_path / "panel.csv")["a"].tolist() == [1]
+
+
+def test_old_layout_files_and_temp_files_are_replaced(tmp_path):
+    (tmp_path / "panel.csv").write_text("a\nold\n")
+    (tmp_path / ".panel.csv.k2j4_9zq").write_text("a temp file of the old build")
+    (tmp_path / ".panel.csv.link-4711").symlink_to("nowhere")  # a link a killed build left
+    (tmp_path / ".keep").write_text("not dgm's")
+    build.publish({"panel.csv": pd.DataFrame({"a": ["new"]})}, tmp_path)
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [".current", ".generations", ".keep", ".lock", "panel.csv"]
+    assert (tmp_path / "panel.csv").is_symlink()
+    assert (tmp_path / "panel.csv").read_text() == "a\nnew\n"
+
+
+def test_a_second_build_waits_for_the_first(tmp_path):
+    import fcntl
+    import threading
+
+    build.publish({"panel.csv": pd.DataFrame({"a": ["first"]})}, tmp_path)
+    with open(tmp_path / build.LOCK, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # a build in progress
+        second = threading.Thread(
+            target=build.publish, args=({"panel.csv": pd.DataFrame({"a": ["second"]})}, tmp_path)
+        )
+        second.start()
+        second.join(1.0)
+        assert second.is_alive()  # waiting
+        assert (tmp_path / "panel.csv").read_text() == "a\nfirst\n"
+    second.join(30)
+    assert (tmp_path / "panel.csv").read_text() == "a\nsecond\n"
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
