@@ -151,24 +151,29 @@ class ErrorPool:
 
     def __init__(self, frame: pd.DataFrame):
         ok = np.isfinite(frame["e"].to_numpy(dtype=float))
-        self.frame = frame.loc[ok, ["indicator", "h", "e"]].reset_index(drop=True)
+        self.indicator = frame["indicator"].to_numpy(dtype=str)[ok]
+        self.h = frame["h"].to_numpy(dtype=int)[ok]
+        self.e = np.abs(frame["e"].to_numpy(dtype=float)[ok])
+        self._cache: dict = {}
 
     def errors(self, h: int, exclude: str | None = None) -> np.ndarray:
-        """|e| for horizon h from every indicator but `exclude`, nearest horizons borrowed."""
-        f = self.frame[self.frame["indicator"] != exclude]
-        if f.empty:
-            return np.empty(0)
-        hs = sorted(set(f["h"].astype(int)), key=lambda k: (abs(k - h), k))
-        out = []
-        for k in hs:
-            out.append(np.abs(f.loc[f["h"] == k, "e"].to_numpy(dtype=float)))
-            if sum(map(len, out)) >= MIN_POOL:
-                break
-        return np.concatenate(out)
+        """Sorted |e| for horizon h from every indicator but `exclude`, nearest horizons borrowed."""
+        key = (int(h), exclude)
+        if key not in self._cache:
+            keep = self.indicator != exclude
+            hs = sorted(set(self.h[keep].tolist()), key=lambda k: (abs(k - h), k))
+            out, n = [], 0
+            for k in hs:
+                out.append(self.e[keep & (self.h == k)])
+                n += len(out[-1])
+                if n >= MIN_POOL:
+                    break
+            self._cache[key] = np.sort(np.concatenate(out)) if out else np.empty(0)
+        return self._cache[key]
 
     def size(self, exclude: str | None = None) -> int:
         """Number of errors available when `exclude` is forecast."""
-        return int((self.frame["indicator"] != exclude).sum())
+        return int((self.indicator != exclude).sum())
 
     def quantile(self, p, h: int, exclude: str | None = None) -> np.ndarray:
         """Q(p): signed standardised error quantile at levels p (split-conformal, symmetric)."""
