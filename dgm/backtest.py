@@ -53,7 +53,7 @@ COLUMNS = [
     "coverage80_by_h",
 ]
 POOLED = "ALL"
-LONG_MIN_ORIGINS = 10  # "long series" in the headline: at least this many forecast origins
+LONG_MIN_FORECASTS = 20  # "long series" in the headline: at least this many scored forecasts
 BOOTSTRAP = 1000
 VINTAGES = ("final", "real-time")
 RECORD_COLUMNS = [
@@ -325,8 +325,7 @@ def headline(recs: pd.DataFrame, seed: int = 0) -> dict:
         s, c, k = sums.loc[pick].sum(), cov.loc[pick].sum(), cnt.loc[pick].sum()
         boot.append((s["ens"] / s["drift"], c["in80"] / k, c["in95"] / k))
     lo, hi = np.nanpercentile(np.array(boot), [5, 95], axis=0)
-    origins = e.reset_index().groupby("indicator")["origin"].nunique()
-    long_ids = [i for i in ids if origins[i] >= LONG_MIN_ORIGINS]
+    long_ids = [i for i in ids if cnt[i] >= LONG_MIN_FORECASTS]
     long = sums.loc[long_ids].sum() if long_ids else None
     return {
         "mase_ratio": float(sums["ens"].sum() / sums["drift"].sum()),
