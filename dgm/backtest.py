@@ -232,9 +232,8 @@ def calibrate_records(recs: pd.DataFrame) -> pd.DataFrame:
     pool = ensemble.ErrorPool(raw)
     out = []
     for (ind, h, sc), g in raw.groupby(["indicator", "h", "scale"], sort=False):
-        qz = pool.quantile(LEVELS, int(h), exclude=ind)
-        q = Scale(sc).inverse(
-            g["z50"].to_numpy()[None, :] + g["s"].to_numpy()[None, :] * qz[:, None]
+        q = ensemble.calibrated_quantiles(
+            pool, Scale(sc), g["z50"].to_numpy(), g["s"].to_numpy(), LEVELS, int(h), ind
         )
         for j, r in enumerate(g.itertuples(index=False)):
             out.append(

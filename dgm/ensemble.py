@@ -137,12 +137,10 @@ def fit_members(history, kind, h, prior=None, names=None, indicator="series"):
 # ---------------------------------------------------------------- 3. calibration
 
 
-def standardise(scale: Scale, q10, q50, q90, actual=None):
-    """(z median, s) of an ensemble on its scale; with `actual`, the standardised error too."""
+def standardise(scale: Scale, q10, q50, q90, actual):
+    """(z median, s, standardised error of `actual`) of an ensemble's quantiles on its scale."""
     z10, z50, z90 = (scale.forward_clipped(v) for v in (q10, q50, q90))
     s = (np.asarray(z90) - np.asarray(z10)) / (2 * Z80)
-    if actual is None:
-        return z50, s
     return z50, s, (scale.forward_clipped(actual) - z50) / s
 
 
@@ -186,10 +184,10 @@ class ErrorPool:
         return np.sign(p - 0.5) * np.quantile(a, level)
 
 
-def calibrated_quantiles(pool, scale, z50, s, probs, horizons, exclude):
-    """Natural-scale quantiles (P, H) of the calibrated law, given each horizon's median and s."""
-    q = np.stack([pool.quantile(probs, int(h), exclude) for h in horizons], axis=1)
-    return scale.inverse(np.asarray(z50)[None, :] + np.asarray(s)[None, :] * q)
+def calibrated_quantiles(pool, scale, z50, s, probs, h: int, exclude) -> np.ndarray:
+    """Natural-scale quantiles (P, N) of N calibrated forecasts at horizon h (medians z50, s)."""
+    q = pool.quantile(probs, int(h), exclude)
+    return scale.inverse(np.asarray(z50)[None, :] + np.asarray(s)[None, :] * q[:, None])
 
 
 def calibrate_paths(paths, scale, pool, horizons, exclude):
