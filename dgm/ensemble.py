@@ -31,14 +31,19 @@ import math
 import numpy as np
 import pandas as pd
 
-from dgm.models import fit_all, observed
+from dgm.models import MODELS, RATE_ONLY, fit_all, observed
 from dgm.transforms import Scale, scale_for
 
 GROWTH_WINDOW = 5  # years of growth pooled into the prior (a plan period)
 TAU_FLOOR = 0.02  # 2 points of log growth a year: the prior never claims more certainty
 MIN_PRIOR_SERIES = 2  # fewer indicators with growth in the window: no prior
+# a series' growth enters the prior only when its figures in the window span more than half of
+# it: a rate between two figures one or two years apart (new series, often on a new statistical
+# definition) is mostly noise, and with few series the median would follow it
+MIN_PRIOR_SPAN = GROWTH_WINDOW // 2 + 1
 LOG_KINDS = ("level", "count", "index")  # kinds that take the prior
 PRIOR_KINDS = ("level",)  # kinds whose growth makes the prior
+RATE_KINDS = ("growth_rate",)  # kinds that take the mean-reverting member
 CV_HORIZON = 6
 MIN_POOL = 30
 Z80 = 1.2815515655446004  # standard normal 90 % quantile
@@ -98,7 +103,7 @@ def growth_prior(histories: dict, origin: int, exclude: str | None = None):
         s = observed(y)
         s = s[(s.index <= origin) & (s.index >= origin - GROWTH_WINDOW)]
         s = s[s > 0]
-        if len(s) >= 2 and s.index[-1] > s.index[0]:
+        if len(s) >= 2 and s.index[-1] - s.index[0] >= MIN_PRIOR_SPAN:
             rates.append(math.log(s.iloc[-1] / s.iloc[0]) / (s.index[-1] - s.index[0]))
     if len(rates) < MIN_PRIOR_SERIES:
         return None
@@ -130,6 +135,8 @@ def fit_members(history, kind, h, prior=None, names=None, indicator="series"):
     scale, note = choose_scale(kind, y)
     z = scale.forward(y)
     p = prior_on_scale(prior, scale, kind, float(y.iloc[-1]))
+    if kind not in RATE_KINDS:
+        names = tuple(n for n in (names or MODELS) if n not in RATE_ONLY)
     fits, skipped = fit_all(z, h, scale, names=names, indicator=indicator, prior=p)
     return scale, fits, skipped, [note] if note else []
 

@@ -39,7 +39,8 @@ import pandas as pd
 from dgm.transforms import Scale
 
 BENCHMARKS = ("naive_drift", "constant_growth")
-ENSEMBLE = ("naive_drift", "arima_drift", "theta", "damped_growth")
+ENSEMBLE = ("naive_drift", "arima_drift", "theta", "damped_growth", "mean_reversion")
+RATE_ONLY = ("mean_reversion",)  # members fitted for growth-rate series only (dgm.ensemble)
 # fewest observed years each model needs (below: the model is skipped, never guessed)
 MIN_POINTS = {
     "naive_drift": 2,
@@ -49,6 +50,7 @@ MIN_POINTS = {
     "arima_drift": 6,
     "theta": 5,
     "damped_growth": 3,
+    "mean_reversion": 5,
 }
 # damped growth: the trend's excess over the growth prior decays by DAMPING a year. A principled
 # default, not tuned on the backtest: 0.8 is the lower end of the damping range of Gardner &
@@ -408,6 +410,43 @@ def damped_growth(
     return ModelFit("damped_growth", scale, int(s.index[-1]), mean, cov, info=info)
 
 
+# ---------------------------------------------------------------- mean reversion (rates)
+
+
+def mean_reversion(z: pd.Series, h: int, scale: Scale) -> ModelFit:
+    """AR(1) toward the training mean: mu + phi^j (z_T - mu), for growth rates.
+
+    The standard benchmark for a rate that reverts to its mean: it starts from the last figure
+    and forgets it at rate phi. Exact Gaussian AR(1) MLE on the last regular run of years
+    (phi in [0, 0.98]: a negative phi would make a yearly rate oscillate), sigma2 with n - 2
+    degrees of freedom; the law adds the mean's uncertainty (long-run variance / n), loaded by
+    1 - phi^j.
+    """
+    from scipy.optimize import minimize_scalar
+
+    s = regular_segment(z)
+    d = s.to_numpy(dtype=float)
+    n = len(d)
+    res = minimize_scalar(
+        lambda p: -_ar1_profile(d, p)[0],
+        bounds=(0.0, 0.98),
+        method="bounded",
+        options={"xatol": 1e-6},
+    )
+    phi = float(res.x)
+    _, mu, sigma2 = _ar1_profile(d, phi)
+    sigma2 *= n / max(n - 2, 1)
+    j = np.arange(1, h + 1)
+    mean = mu + phi**j * (d[-1] - mu)
+    hh, ii = np.meshgrid(j, j, indexing="ij")
+    psi = np.where(ii <= hh, phi ** np.clip(hh - ii, 0, None), 0.0)
+    load = 1 - phi**j
+    mu_var = sigma2 / max((1 - phi) ** 2, 1e-6) / n
+    cov = sigma2 * psi @ psi.T + mu_var * np.outer(load, load)
+    info = {"phi": phi, "mu": mu, "sigma2": sigma2}
+    return ModelFit("mean_reversion", scale, int(s.index[-1]), mean, cov, info=info)
+
+
 # ---------------------------------------------------------------- registry and fitting
 
 MODELS: dict[str, Callable[[pd.Series, int, Scale], ModelFit]] = {
@@ -418,8 +457,9 @@ MODELS: dict[str, Callable[[pd.Series, int, Scale], ModelFit]] = {
     "theta": theta,
     "damped_growth": damped_growth,
     "escap_wls": escap_wls,
+    "mean_reversion": mean_reversion,
 }
-REGULAR = ("arima_drift", "theta")  # need consecutive years
+REGULAR = ("arima_drift", "theta", "mean_reversion")  # need consecutive years
 
 
 def usable_points(name: str, z: pd.Series) -> int:

@@ -47,6 +47,26 @@ def test_growth_prior_pools_other_money_levels_up_to_the_origin():
     assert ensemble.growth_prior({"a": h["a"]}, 2015) is None  # one series is not a pool
 
 
+def test_growth_prior_ignores_growth_over_a_short_span():
+    # two new series, two figures a year apart, grow 30 % a year: they do not make the prior
+    h = {
+        "a": (_years(100 * 1.05 ** np.arange(10)), "level"),
+        "b": (_years(100 * 1.10 ** np.arange(10)), "level"),
+        "new1": (_years([100.0, 130.0], start=2014), "level"),
+        "new2": (_years([100.0, 130.0], start=2014), "level"),
+    }
+    g0, _ = ensemble.growth_prior(h, 2015)
+    assert g0 == pytest.approx((math.log(1.05) + math.log(1.10)) / 2)
+
+
+def test_mean_reversion_is_a_member_for_growth_rates_only():
+    rate = _years([10.3, 8.0, 6.1, 9.8, 7.8, 8.0, 8.1, 8.1, 7.4])
+    _, fits, _, _ = ensemble.fit_members(rate, "growth_rate", 3)
+    assert "mean_reversion" in fits
+    _, fits, _, _ = ensemble.fit_members(100 * 1.1 ** np.arange(9) + rate, "level", 3)
+    assert "mean_reversion" not in fits
+
+
 def test_prior_on_the_forecasting_scale():
     from dgm.transforms import Scale
 

@@ -179,6 +179,28 @@ def test_fit_all_skips_models_without_enough_points():
     assert "arima_drift" in skipped and "5 usable points, needs 6" in skipped["arima_drift"]
 
 
+def test_mean_reversion_is_the_ar1_mle_and_forgets_the_last_figure():
+    # a long AR(1) around 8 (phi 0.5): phi and the mean are recovered, the forecast starts from
+    # the last figure and decays toward the mean at rate phi, the band levels off
+    rng = np.random.default_rng(4)
+    x = [8.0]
+    for _ in range(399):
+        x.append(8 + 0.5 * (x[-1] - 8) + rng.standard_normal())
+    z = pd.Series(x, index=range(1600, 2000))
+    z.iloc[-1] = 14.0
+    f = models.mean_reversion(z, 40, Scale("identity"))
+    assert f.info["phi"] == pytest.approx(0.5, abs=0.1)
+    assert f.info["mu"] == pytest.approx(8, abs=0.3)
+    phi, mu = f.info["phi"], f.info["mu"]
+    assert f.mean[0] == pytest.approx(mu + phi * (14 - mu))
+    assert f.mean[-1] == pytest.approx(mu, abs=1e-6)
+    sd = np.sqrt(np.diag(f.cov))
+    assert (np.diff(sd) >= 0).all() and sd[-1] == pytest.approx(sd[-2], rel=1e-3)
+    # a trending series gives phi at its 0.98 ceiling, never an explosive root
+    trend = pd.Series(np.arange(12.0), index=range(2010, 2022))
+    assert models.mean_reversion(trend, 3, Scale("identity")).info["phi"] <= 0.98
+
+
 @pytest.mark.parametrize("name", sorted(models.MODELS))
 def test_sampled_paths_follow_the_stated_law(name):
     z = _series(13, seed=11)
