@@ -186,6 +186,19 @@ def _drift_fit(s: pd.Series, h: int):
     return mean, _rw_cov(h, sigma2, sigma2 / span), {"drift": drift, "sigma2": sigma2}
 
 
+def shrink(g: float, v: float, prior) -> tuple[float, float]:
+    """Normal-normal shrinkage of a growth estimate g (variance v) toward a prior (g0, tau).
+
+    Returns the posterior (mean, variance); no prior or tau = inf leaves (g, v) unchanged.
+    """
+    if prior is None or not math.isfinite(prior[1]):
+        return g, v
+    g0, tau = prior
+    v = max(v, 1e-12)
+    w = (1 / v) / (1 / v + 1 / tau**2)
+    return w * g + (1 - w) * g0, 1 / (1 / v + 1 / tau**2)
+
+
 # ---------------------------------------------------------------- benchmarks
 
 
@@ -308,10 +321,16 @@ def fit_arima_drift(y: np.ndarray) -> dict:
     return best
 
 
-def arima_drift(z: pd.Series, h: int, scale: Scale) -> ModelFit:
-    """ARIMA(p,1,0) with drift, p in {0, 1} by AICc, on the last regular run of years."""
+def arima_drift(z: pd.Series, h: int, scale: Scale, prior=None) -> ModelFit:
+    """ARIMA(p,1,0) with drift, p in {0, 1} by AICc, on the last regular run of years.
+
+    With a growth prior (g0, tau) the drift is shrunk toward it (`shrink`, its standard error as
+    the own variance), as the damped-growth member's trend is.
+    """
     s = regular_segment(z)
     p = fit_arima_drift(s.to_numpy())
+    mu_post, var_post = shrink(p["mu"], p["mu_se"] ** 2, prior)
+    p["mu_own"], p["mu"], p["mu_se"] = p["mu"], mu_post, math.sqrt(var_post)
     phi, mu, sigma2 = p["phi"], p["mu"], p["sigma2"]
     d_last = float(s.iloc[-1] - s.iloc[-2])
     j = np.arange(1, h + 1)
@@ -338,7 +357,7 @@ def _ses_sse(y: np.ndarray, alpha: float) -> tuple[float, float, np.ndarray]:
     return float(err @ err), float(level), err
 
 
-def theta(z: pd.Series, h: int, scale: Scale) -> ModelFit:
+def theta(z: pd.Series, h: int, scale: Scale, prior=None) -> ModelFit:
     """Theta method (theta = 2, Hyndman & Billah 2003): SES plus half the OLS trend.
 
     As statsmodels' ThetaModel (checked in the tests), in numpy for speed: b0 = OLS slope on
@@ -347,6 +366,7 @@ def theta(z: pd.Series, h: int, scale: Scale) -> ModelFit:
     level l_T, not y_T (the method's hedge against a noisy last figure). sigma2 is the mean
     squared one-step error of the theta forecast itself (SES level plus its drift term), and the
     law that of SES as an IMA(1,1), plus the OLS slope's uncertainty loaded by half the trend term.
+    With a growth prior (g0, tau) the slope b0 is shrunk toward it (`shrink`) before forecasting.
     """
     from scipy.optimize import minimize_scalar
 
@@ -362,7 +382,6 @@ def theta(z: pd.Series, h: int, scale: Scale) -> ModelFit:
     _, level, _ = _ses_sse(y, alpha)
     j = np.arange(1, h + 1, dtype=float)
     load = 0.5 * (j - 1 + 1 / alpha - (1 - alpha) ** n / alpha)
-    mean = level + b0 * load
     lv, err = y[0], []
     for k in range(1, n):
         err.append(y[k] - (lv + 0.5 * b0 * (1 / alpha - (1 - alpha) ** k / alpha)))
@@ -371,8 +390,11 @@ def theta(z: pd.Series, h: int, scale: Scale) -> ModelFit:
     hh, ii = np.meshgrid(j, j, indexing="ij")
     psi = np.where(ii < hh, alpha, 0.0) + np.eye(h)
     b0_var = sigma2 / float(np.sum((t - t.mean()) ** 2))
+    b0_own = b0
+    b0, b0_var = shrink(b0, b0_var, prior)
+    mean = level + b0 * load
     cov = sigma2 * psi @ psi.T + b0_var * np.outer(load, load)
-    info = {"alpha": alpha, "b0": b0, "sigma2": sigma2}
+    info = {"alpha": alpha, "b0": b0, "b0_own": b0_own, "sigma2": sigma2}
     return ModelFit("theta", scale, int(s.index[-1]), mean, cov, info=info)
 
 
@@ -459,7 +481,12 @@ MODELS: dict[str, Callable[[pd.Series, int, Scale], ModelFit]] = {
     "escap_wls": escap_wls,
     "mean_reversion": mean_reversion,
 }
-REGULAR = ("arima_drift", "theta", "mean_reversion")  # need consecutive years
+REGULAR = ("arima_drift", "theta", "mean_reversion")
+PRIOR_MODELS = (
+    "arima_drift",
+    "theta",
+    "damped_growth",
+)  # take the pooled growth prior  # need consecutive years
 
 
 def usable_points(name: str, z: pd.Series) -> int:
@@ -493,8 +520,8 @@ def fit_all(
             skipped[name] = f"{k} usable points, needs {MIN_POINTS[name]}"
             continue
         try:
-            if name == "damped_growth":
-                fit = damped_growth(z, h, scale, prior)
+            if name in PRIOR_MODELS:
+                fit = MODELS[name](z, h, scale, prior)
             else:
                 fit = MODELS[name](z, h, scale)
         except (np.linalg.LinAlgError, ValueError, FloatingPointError) as err:

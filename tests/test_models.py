@@ -179,6 +179,22 @@ def test_fit_all_skips_models_without_enough_points():
     assert "arima_drift" in skipped and "5 usable points, needs 6" in skipped["arima_drift"]
 
 
+@pytest.mark.parametrize("name", ["arima_drift", "theta"])
+def test_trend_members_shrink_a_surge_toward_the_prior(name):
+    # a count quadrupling over ten noisy years: the pooled prior (8 % a year, tau 0.05) pulls the
+    # member's growth down; a rate's prior (0, inf) and no prior leave the fit as it was
+    rng = np.random.default_rng(3)
+    z = pd.Series(np.log(300) + np.cumsum(0.15 + 0.12 * rng.standard_normal(10)), range(2010, 2020))
+    own = models.MODELS[name](z, 6, Scale("log1p"))
+    tamed = models.MODELS[name](z, 6, Scale("log1p"), (0.08, 0.05))
+    flat = models.MODELS[name](z, 6, Scale("log1p"), (0.0, math.inf))
+    assert flat.mean == pytest.approx(own.mean)
+    g_own = (own.mean[-1] - own.mean[0]) / 5
+    g_tamed = (tamed.mean[-1] - tamed.mean[0]) / 5
+    assert g_tamed < g_own and g_tamed > 0
+    assert models.shrink(0.3, 0.01, (0.08, 0.1)) == pytest.approx((0.19, 0.005))
+
+
 def test_mean_reversion_is_the_ar1_mle_and_forgets_the_last_figure():
     # a long AR(1) around 8 (phi 0.5): phi and the mean are recovered, the forecast starts from
     # the last figure and decays toward the mean at rate phi, the band levels off
