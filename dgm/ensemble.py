@@ -12,7 +12,9 @@ Three steps shared by `dgm.simulate` (paths, P(goal met)) and `dgm.backtest` (sc
    (亿元 levels: the size of the economy, which no count or level outgrows for long) over the
    GROWTH_WINDOW years up to the origin, tau = their robust spread (1.4826 MAD, at least
    TAU_FLOOR). Counts and indices take the same prior; without one (too few other series yet)
-   the member keeps its own growth. For shares and rates it damps the own trend toward no change.
+   the member keeps its own growth. For shares and rates it damps the own trend toward no change
+   (rates also shrink it toward none: prior (0, TAU_FLOOR)). ARIMA's drift and Theta's slope are
+   shrunk toward the same prior (dgm.models.shrink).
 3. Calibration. The ensemble's law is reshaped with pooled rolling-origin errors of the OTHER
    indicators (leave-one-indicator-out split conformal): an error is standardised on the
    forecasting scale as e = (z_actual - z_median) / s, s = (z_q90 - z_q10) / 2.563 (the ensemble's
@@ -115,8 +117,12 @@ def growth_prior(histories: dict, origin: int, exclude: str | None = None):
 def prior_on_scale(prior, scale: Scale, kind: str, last_value: float):
     """The log-growth prior restated on the forecasting scale.
 
-    Shares and rates: (0, inf), damp toward no change. Levels without a pooled prior: None.
+    Growth rates: (0, TAU_FLOOR), a rate has no long-run trend, so the members' trend in it is
+    shrunk toward none (a year of rate trend is known to within 2 points of log growth, the
+    floor's spread). Shares: (0, inf), damp toward no change. Levels without a prior: None.
     """
+    if kind in RATE_KINDS:
+        return 0.0, TAU_FLOOR
     if kind not in LOG_KINDS:
         return 0.0, math.inf
     if prior is None:

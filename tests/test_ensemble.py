@@ -73,6 +73,8 @@ def test_prior_on_the_forecasting_scale():
     assert ensemble.prior_on_scale((0.1, 0.02), Scale("log"), "count", 50.0) == (0.1, 0.02)
     assert ensemble.prior_on_scale((0.1, 0.02), Scale("identity"), "level", 50.0) == (5.0, 1.0)
     assert ensemble.prior_on_scale((0.1, 0.02), Scale("logit"), "share", 50.0) == (0.0, math.inf)
+    rate = ensemble.prior_on_scale(None, Scale("growth"), "growth_rate", 8.0)
+    assert rate == (0.0, ensemble.TAU_FLOOR)  # a rate's trend shrinks toward none
     assert ensemble.prior_on_scale(None, Scale("log"), "level", 50.0) is None
 
 
