@@ -12,10 +12,13 @@ use the last run of consecutive years after filling isolated one-year gaps linea
 use the years as they are.
 
 Anchoring: the ensemble's members (ENSEMBLE) start from the last observation: naive drift, ARIMA
-with drift and the damped-growth model by construction; Theta starts from its smoothed level
+with drift, the damped-growth model and (growth rates only, RATE_ONLY) the AR(1) mean reversion
+by construction; Theta starts from its smoothed level
 (SES), the method's deliberate hedge against a noisy last figure. The trend regressions
 (log_linear, escap_wls) are trend-stationary, so their median jumps to the fitted line at the
-origin; they are scored in the backtest for comparison and are not members. Damped ETS and the
+origin; they are scored in the backtest for comparison and are not members. The trend members
+(PRIOR_MODELS: ARIMA's drift, Theta's slope, damped growth) shrink their growth toward the pooled
+prior that dgm.ensemble passes in. Damped ETS and the
 local-linear-trend state-space model were dropped: on 6-16 yearly points their likelihoods are
 flat and the fits came out degenerate (ETS alpha ~ 1e-4, beta = 0, phi at its 0.8 floor; UC with
 zero level variance), i.e. deterministic trends whose bands do not grow with the horizon.
