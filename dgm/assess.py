@@ -428,8 +428,11 @@ class Assessment:
         return None if self.forecast is None else self.forecast.quantiles
 
 
-def forecast_stage(j: Judged, n_paths: int, seed: int, cache: dict) -> Forecast | None:
-    """The ensemble forecast of the judged series to HORIZON (None below MIN_FORECAST_POINTS)."""
+def forecast_stage(
+    j: Judged, n_paths: int, seed: int, cache: dict, as_of=None, data_to: int | None = None
+) -> Forecast | None:
+    """The ensemble forecast of the judged series to HORIZON (None below MIN_FORECAST_POINTS),
+    calibrated on the backtest errors of the same view (`as_of`, `data_to`)."""
     if len(j.hist) < MIN_FORECAST_POINTS or int(j.hist.index.max()) >= HORIZON:
         return None
     key = (j.goal.indicator, j.kind_model, j.base[0] if j.goal.kind in CHAINED else None)
@@ -444,6 +447,8 @@ def forecast_stage(j: Judged, n_paths: int, seed: int, cache: dict) -> Forecast 
                 n_paths=n_paths,
                 seed=seed,
                 bounds=j.bounds,
+                as_of=as_of,
+                data_to=data_to,
             )
         except InsufficientData as err:
             cache[key] = err
@@ -459,6 +464,8 @@ def evaluate(
     cumulative: pd.Series | None = None,
     today_year: int | None = None,
     levels: pd.Series | None = None,
+    as_of=None,
+    data_to: int | None = None,
 ) -> Assessment:
     """Assess one goal (registry row, dict or Goal) against its dgm.series frame -> Assessment.
 
@@ -502,7 +509,7 @@ def evaluate(
     rec["escap_category"] = rates.escap_category(_nan(v["escap_gap"]))
     rec["unsd_category"] = rates.unsd_category(_nan(v["unsd_q"]))
     notes += v["notes"]
-    fc = forecast_stage(j, n_paths, seed, {} if cache is None else cache)
+    fc = forecast_stage(j, n_paths, seed, {} if cache is None else cache, as_of, data_to)
     last = _latest_point(j)
     if v["ex_post"] is not None:
         rec["p_attain"] = 1.0 if v["ex_post"] == "met" else 0.0
@@ -564,7 +571,17 @@ def view_year(as_of=None, data_to: int | None = None) -> int:
 def _evaluate_in_view(g: Goal, frame, n_paths, seed, cache, as_of, data_to) -> Assessment:
     """evaluate() for a goal in a view (as-of date, data-to year), the view stamped on its record."""
     extra = goals.companions(g, as_of, data_to)
-    a = evaluate(g, frame, n_paths, seed, cache, today_year=view_year(as_of, data_to), **extra)
+    a = evaluate(
+        g,
+        frame,
+        n_paths,
+        seed,
+        cache,
+        today_year=view_year(as_of, data_to),
+        as_of=as_of,
+        data_to=data_to,
+        **extra,
+    )
     a.record.update(
         as_of=as_of.isoformat() if isinstance(as_of, dt.date) else as_of,
         data_to=data_to,

@@ -54,9 +54,9 @@ METHODS = {
     "log_linear": ("对数线性趋势", "Log-linear trend"),
     "escap_wls": ("ESCAP 加权趋势", "ESCAP weighted trend"),
     "arima_drift": ("ARIMA（含漂移）", "ARIMA with drift"),
-    "ets_damped": ("阻尼指数平滑", "Damped ETS"),
     "theta": ("Theta 法", "Theta"),
-    "uc_llt": ("局部线性趋势模型", "Local linear trend (UC)"),
+    "damped_growth": ("阻尼增长（向合并增长先验收缩）", "Damped growth (pooled prior)"),
+    "ensemble_uncalibrated": ("组合预测（未校准）", "Ensemble, uncalibrated"),
     "ensemble": ("组合预测", "Ensemble"),
 }
 DEPARTMENTS_EN = {
@@ -517,6 +517,7 @@ def _draw_fan(ax, fan, obs, lang, bands="deciles", colour=None) -> list:
 
     colour = colour or style.PROJECTION
     pairs = BANDS[bands] if isinstance(bands, str) else tuple(bands)
+    n_cal = int(fan.attrs.get("calibrated_on", 0) or 0)
     fan = _anchor(fan.sort_index(), obs)
     years = fan.index.astype(int)
     handles = []
@@ -530,6 +531,9 @@ def _draw_fan(ax, fan, obs, lang, bands="deciles", colour=None) -> list:
     handles.reverse()  # innermost first reads naturally next to the median
     ax.plot(years, _qcol(fan, 0.5), color=colour, lw=1.4, ls=(0, (4, 2)), zorder=2)
     handles.insert(0, (Line2D([], [], color=colour, lw=1.4, ls=(0, (4, 2))), t("median", lang)))
+    if n_cal:
+        text = pick(f"按{n_cal}个回测误差校准", f"calibrated on {n_cal} backtest errors", lang, " ")
+        handles.append((Patch(color="none", lw=0), text))
     return handles
 
 

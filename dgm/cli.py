@@ -105,6 +105,13 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:
             dest="as_of",
             help="use only figures published by YEAR-12-31",
         )
+        p.add_argument(
+            "--vintage",
+            choices=["final", "real-time"],
+            default="final",
+            help="train on today's figures (final, pseudo-real-time) or on those published by "
+            "each origin (real-time)",
+        )
     if name == "bench":
         p.add_argument("--quick", action="store_true", help="skip the notebook timings (minutes)")
     if name == "report":

@@ -314,13 +314,17 @@ def workbook_tables(*, scorecard, targets, observations, sources, forecasts, bac
         return dict.fromkeys(qnames, f)
 
     bt = pd.DataFrame(backtests).copy() if backtests is not None else pd.DataFrame()
+    if "coverage80_by_h" in bt:  # {horizon: share} -> one column per horizon
+        by_h = pd.DataFrame([d or {} for d in bt.pop("coverage80_by_h")], index=bt.index)
+        bt = bt.join(by_h.add_prefix("coverage80_h"))
     bt_fmt = {
         "mase": "0.00",
         "smape": "0.00",
+        "crps": "0.00",
         "coverage80": PROB_FORMAT,
         "coverage95": PROB_FORMAT,
         "n_forecasts": "0",
-    }
+    } | {c: PROB_FORMAT for c in bt.columns if str(c).startswith("coverage80_h")}
     return {
         "scorecard": (score, score_fmt, unit_fmt("latest_value", "unit")),
         "goals": (

@@ -1,4 +1,4 @@
-"""Forecasters: an annual series on a modelling scale -> joint predictive law of the next H years.
+"""Forecasters: an annual series on a forecasting scale -> joint predictive law of the next H years.
 
 Every model returns a `ModelFit`: the predictive mean over horizons 1..H and the full H x H
 covariance on its scale (so paths, fan charts, P(goal met) and first-crossing years all come from
@@ -6,22 +6,33 @@ one law), plus degrees of freedom (inf = Gaussian; finite = Student t, for the r
 exact predictive law under a flat prior is t). Simulation (dgm.simulate) is then one vectorised
 draw per model, and the backtest reads quantiles off the same law without simulating.
 
-Input everywhere: `z`, a pandas Series of floats on the modelling scale indexed by int year,
-possibly with missing years (absent or NaN). Models that need equally spaced data (ARIMA, ETS,
-Theta) use the last run of consecutive years after filling isolated one-year gaps linearly;
-the log-linear trend, the ESCAP regression and the local-linear-trend state-space model use the
-years as they are.
+Input everywhere: `z`, a pandas Series of floats on the forecasting scale indexed by int year,
+possibly with missing years (absent or NaN). Models that need equally spaced data (ARIMA, Theta)
+use the last run of consecutive years after filling isolated one-year gaps linearly; the others
+use the years as they are.
+
+Anchoring: the ensemble's members (ENSEMBLE) start from the last observation: naive drift, ARIMA
+with drift, the damped-growth model and (growth rates only, RATE_ONLY) the AR(1) mean reversion
+by construction; Theta starts from its smoothed level
+(SES), the method's deliberate hedge against a noisy last figure. The trend regressions
+(log_linear, escap_wls) are trend-stationary, so their median jumps to the fitted line at the
+origin; they are scored in the backtest for comparison and are not members. The trend members
+(PRIOR_MODELS: ARIMA's drift, Theta's slope, damped growth) shrink their growth toward the pooled
+prior that dgm.ensemble passes in. Damped ETS and the
+local-linear-trend state-space model were dropped: on 6-16 yearly points their likelihoods are
+flat and the fits came out degenerate (ETS alpha ~ 1e-4, beta = 0, phi at its 0.8 floor; UC with
+zero level variance), i.e. deterministic trends whose bands do not grow with the horizon.
 
 Benchmarks: naive_drift (y_T + h (y_T - y_1) / (T - 1), on the natural scale as the issue defines
-it) and constant_growth (the same on the modelling scale: constant compound growth for logged
-levels). The ensemble is the equal-weight mixture of the non-benchmark models that could be fitted.
-statsmodels is imported inside the functions that use it.
+it) and constant_growth (the same on the forecasting scale: constant compound growth for logged
+levels). The ensemble is the equal-weight mixture of the members that could be fitted, mixed on
+the natural scale (naive_drift's law is on the natural scale, the others' on the forecasting
+scale). statsmodels is imported inside the functions that use it.
 """
 
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -31,7 +42,8 @@ import pandas as pd
 from dgm.transforms import Scale
 
 BENCHMARKS = ("naive_drift", "constant_growth")
-NON_BENCHMARKS = ("log_linear", "ets_damped", "arima_drift", "theta", "uc_llt", "escap_wls")
+ENSEMBLE = ("naive_drift", "arima_drift", "theta", "damped_growth", "mean_reversion")
+RATE_ONLY = ("mean_reversion",)  # members fitted for growth-rate series only (dgm.ensemble)
 # fewest observed years each model needs (below: the model is skipped, never guessed)
 MIN_POINTS = {
     "naive_drift": 2,
@@ -40,9 +52,14 @@ MIN_POINTS = {
     "escap_wls": 4,
     "arima_drift": 6,
     "theta": 5,
-    "uc_llt": 6,
-    "ets_damped": 8,
+    "damped_growth": 3,
+    "mean_reversion": 5,
 }
+# damped growth: the trend's excess over the growth prior decays by DAMPING a year. A principled
+# default, not tuned on the backtest: 0.8 is the lower end of the damping range of Gardner &
+# McKenzie's damped trend (ETS software bounds phi to [0.8, 0.98]); the low end because the pooled
+# prior, not the series' own recent trend, is meant to carry the long run.
+DAMPING = 0.8
 # ESCAP-style time weights: weight of year t = 0.5 ** ((t_last - t) / half-life), newest year = 1
 ESCAP_HALF_LIFE = 5.0
 ESCAP_HALF_LIVES = (2.0, 5.0, 10.0, math.inf)  # sensitivity table; inf = ordinary least squares
@@ -96,12 +113,20 @@ class ModelFit:
 
     def quantiles(self, probs) -> np.ndarray:
         """Marginal quantiles on the natural scale, shape (len(probs), H)."""
-        from scipy import stats
+        from scipy import special
 
         probs = np.asarray(probs, dtype=float)
         sd = np.sqrt(np.maximum(np.diag(self.cov), 0))
-        q = stats.t.ppf(probs, self.df) if math.isfinite(self.df) else stats.norm.ppf(probs)
+        q = special.stdtrit(self.df, probs) if math.isfinite(self.df) else special.ndtri(probs)
         return self.scale.inverse(self.mean[None, :] + q[:, None] * sd[None, :])
+
+    def cdf(self, x) -> np.ndarray:
+        """Marginal CDF at natural-scale values x, shape (..., H) broadcast against horizons."""
+        from scipy import special
+
+        sd = np.sqrt(np.maximum(np.diag(self.cov), 1e-300))
+        u = (self.scale.forward_clipped(x) - self.mean) / sd
+        return special.stdtr(self.df, u) if math.isfinite(self.df) else special.ndtr(u)
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """n joint paths on the modelling scale, shape (n, H)."""
@@ -162,6 +187,19 @@ def _drift_fit(s: pd.Series, h: int):
     sigma2 = float(np.sum(e**2) / max(len(e) - 1, 1)) if len(e) > 1 else 0.0
     mean = v[-1] + drift * np.arange(1, h + 1)
     return mean, _rw_cov(h, sigma2, sigma2 / span), {"drift": drift, "sigma2": sigma2}
+
+
+def shrink(g: float, v: float, prior) -> tuple[float, float]:
+    """Normal-normal shrinkage of a growth estimate g (variance v) toward a prior (g0, tau).
+
+    Returns the posterior (mean, variance); no prior or tau = inf leaves (g, v) unchanged.
+    """
+    if prior is None or not math.isfinite(prior[1]):
+        return g, v
+    g0, tau = prior
+    v = max(v, 1e-12)
+    w = (1 / v) / (1 / v + 1 / tau**2)
+    return w * g + (1 - w) * g0, 1 / (1 / v + 1 / tau**2)
 
 
 # ---------------------------------------------------------------- benchmarks
@@ -286,10 +324,16 @@ def fit_arima_drift(y: np.ndarray) -> dict:
     return best
 
 
-def arima_drift(z: pd.Series, h: int, scale: Scale) -> ModelFit:
-    """ARIMA(p,1,0) with drift, p in {0, 1} by AICc, on the last regular run of years."""
+def arima_drift(z: pd.Series, h: int, scale: Scale, prior=None) -> ModelFit:
+    """ARIMA(p,1,0) with drift, p in {0, 1} by AICc, on the last regular run of years.
+
+    With a growth prior (g0, tau) the drift is shrunk toward it (`shrink`, its standard error as
+    the own variance), as the damped-growth member's trend is.
+    """
     s = regular_segment(z)
     p = fit_arima_drift(s.to_numpy())
+    mu_post, var_post = shrink(p["mu"], p["mu_se"] ** 2, prior)
+    p["mu_own"], p["mu"], p["mu_se"] = p["mu"], mu_post, math.sqrt(var_post)
     phi, mu, sigma2 = p["phi"], p["mu"], p["sigma2"]
     d_last = float(s.iloc[-1] - s.iloc[-2])
     j = np.arange(1, h + 1)
@@ -307,125 +351,125 @@ def arima_drift(z: pd.Series, h: int, scale: Scale) -> ModelFit:
 # ---------------------------------------------------------------- statsmodels-based
 
 
-def _quiet():
-    """Context silencing statsmodels' convergence chatter (the fits are checked, not trusted)."""
-    ctx = warnings.catch_warnings()
-    ctx.__enter__()
-    warnings.simplefilter("ignore")
-    return ctx
-
-
-def ets_damped(z: pd.Series, h: int, scale: Scale) -> ModelFit:
-    """Damped additive-trend exponential smoothing, statsmodels ETSModel (A,Ad,N), by MLE."""
-    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
-
-    s = regular_segment(z)
-    ctx = _quiet()
-    try:
-        res = ETSModel(pd.Series(s.to_numpy()), error="add", trend="add", damped_trend=True).fit(
-            disp=False
-        )
-    finally:
-        ctx.__exit__(None, None, None)
-    alpha, beta, phi = (float(v) for v in np.asarray(res.params)[:3])
-    level, trend = (float(v) for v in np.asarray(res.states)[-1])
-    sigma2 = float(res.mse)
-    j = np.arange(1, h + 1)
-    mean = level + np.cumsum(phi**j) * trend
-    # y_{T+h} = mean + e_{T+h} + sum_{i<h} (alpha + beta * sum_{k=1..h-i} phi^k) e_{T+i}
-    cphi = np.concatenate([[0.0], np.cumsum(phi**j)])
-    hh, ii = np.meshgrid(j, j, indexing="ij")
-    psi = np.where(ii < hh, alpha + beta * cphi[np.clip(hh - ii, 0, h)], 0.0) + np.eye(h)
-    cov = sigma2 * psi @ psi.T
-    info = {
-        "alpha": alpha,
-        "beta": beta,
-        "phi": phi,
-        "sigma2": sigma2,
-        "level": level,
-        "trend": trend,
-    }
-    return ModelFit("ets_damped", scale, int(s.index[-1]), mean, cov, info=info)
-
-
-def theta(z: pd.Series, h: int, scale: Scale) -> ModelFit:
-    """Theta method (statsmodels ThetaModel, theta = 2, no seasonality): SES plus half the trend.
-
-    Point forecasts are statsmodels'. For sigma2, statsmodels fits a separate SARIMAX(0,1,1) by
-    MLE (about 0.4 s); we take the mean squared in-sample one-step error of the theta forecast
-    itself (SES level plus the drift term), the same quantity for the IMA(1,1) the method implies.
-    """
-    from statsmodels.tsa.forecasting.theta import ThetaModel
-
-    s = regular_segment(z)
-    y = s.to_numpy()
-    ctx = _quiet()
-    try:
-        res = ThetaModel(y, period=1, deseasonalize=False).fit()
-        mean = np.asarray(res.forecast(h), dtype=float)
-    finally:
-        ctx.__exit__(None, None, None)
-    alpha = float(res.params["alpha"])
-    b0 = float(res.params["b0"])
-    level, err = y[0], []
+def _ses_sse(y: np.ndarray, alpha: float) -> tuple[float, float, np.ndarray]:
+    """SES from the known initial level y[0]: (sum of squared one-step errors, last level, errors)."""
+    level, err = y[0], np.empty(len(y) - 1)
     for t in range(1, len(y)):
-        a = max(alpha, 1e-6)
-        drift = 0.5 * b0 * (1 / a - (1 - a) ** t / a)
-        err.append(y[t] - (level + drift))
-        level = alpha * y[t] + (1 - alpha) * level
-    sigma2 = float(np.mean(np.square(err)))
-    # SES as an IMA(1,1): y_{T+h} = l_T + e_{T+h} + alpha * sum_{i<h} e_{T+i}
-    j = np.arange(1, h + 1)
+        err[t - 1] = y[t] - level
+        level += alpha * err[t - 1]
+    return float(err @ err), float(level), err
+
+
+def theta(z: pd.Series, h: int, scale: Scale, prior=None) -> ModelFit:
+    """Theta method (theta = 2, Hyndman & Billah 2003): SES plus half the OLS trend.
+
+    As statsmodels' ThetaModel (checked in the tests), in numpy for speed: b0 = OLS slope on
+    time, alpha minimises the SES one-step squared errors from the known initial level y_1;
+    forecast l_T + b0/2 (h - 1 + 1/alpha - (1 - alpha)^T / alpha). It starts from the smoothed
+    level l_T, not y_T (the method's hedge against a noisy last figure). sigma2 is the mean
+    squared one-step error of the theta forecast itself (SES level plus its drift term), and the
+    law that of SES as an IMA(1,1), plus the OLS slope's uncertainty loaded by half the trend term.
+    With a growth prior (g0, tau) the slope b0 is shrunk toward it (`shrink`) before forecasting.
+    """
+    from scipy.optimize import minimize_scalar
+
+    s = regular_segment(z)
+    y = s.to_numpy(dtype=float)
+    n = len(y)
+    t = np.arange(n, dtype=float)
+    b0 = float(np.polyfit(t, y, 1)[0])
+    res = minimize_scalar(
+        lambda a: _ses_sse(y, a)[0], bounds=(1e-4, 1.0), method="bounded", options={"xatol": 1e-6}
+    )
+    alpha = float(res.x)
+    _, level, _ = _ses_sse(y, alpha)
+    j = np.arange(1, h + 1, dtype=float)
+    load = 0.5 * (j - 1 + 1 / alpha - (1 - alpha) ** n / alpha)
+    lv, err = y[0], []
+    for k in range(1, n):
+        err.append(y[k] - (lv + 0.5 * b0 * (1 / alpha - (1 - alpha) ** k / alpha)))
+        lv = alpha * y[k] + (1 - alpha) * lv
+    sigma2 = float(np.sum(np.square(err)) / max(len(err) - 1, 1))
     hh, ii = np.meshgrid(j, j, indexing="ij")
     psi = np.where(ii < hh, alpha, 0.0) + np.eye(h)
-    cov = sigma2 * psi @ psi.T
-    info = {"alpha": alpha, "b0": b0, "sigma2": sigma2}
+    b0_var = sigma2 / float(np.sum((t - t.mean()) ** 2))
+    b0_own = b0
+    b0, b0_var = shrink(b0, b0_var, prior)
+    mean = level + b0 * load
+    cov = sigma2 * psi @ psi.T + b0_var * np.outer(load, load)
+    info = {"alpha": alpha, "b0": b0, "b0_own": b0_own, "sigma2": sigma2}
     return ModelFit("theta", scale, int(s.index[-1]), mean, cov, info=info)
 
 
-def uc_llt(z: pd.Series, h: int, scale: Scale) -> ModelFit:
-    """Local linear trend (statsmodels UnobservedComponents); missing years enter as NaN."""
-    from statsmodels.tsa.statespace.structural import UnobservedComponents
+# ---------------------------------------------------------------- damped growth toward a prior
 
+
+def damped_growth(
+    z: pd.Series, h: int, scale: Scale, prior: tuple[float, float] | None = None
+) -> ModelFit:
+    """Random walk whose drift starts at a shrunken own trend and decays toward a pooled prior.
+
+    Own trend g_r = (z_T - z_1) / span with variance sigma2 / span (the drift fit). With a prior
+    (g0, tau) on the forecasting scale, g* = precision-weighted mean of g_r and g0 (normal-normal
+    shrinkage); `prior=None` means no pooled information (g0 = g* = g_r: constant growth) and
+    `prior=(0, inf)` damps the own trend toward no change (shares, rates). Growth in year T + j:
+    g0 + DAMPING^j (g* - g0). Law: random-walk noise sigma2 per year plus the posterior
+    uncertainty of g*, loaded by the damped cumulative sum.
+    """
     s = observed(z)
-    full = s.reindex(range(int(s.index.min()), int(s.index.max()) + 1))
-    ctx = _quiet()
-    try:
-        res = UnobservedComponents(full.to_numpy(), level="local linear trend").fit(
-            disp=False, method="nm", maxiter=400
-        )
-    finally:
-        ctx.__exit__(None, None, None)
-    s_irr, s_lvl, s_trd = (max(float(v), 0.0) for v in np.asarray(res.params)[:3])
-    a = np.asarray(res.predicted_state)[:, -1]
-    p = np.asarray(res.predicted_state_cov)[:, :, -1]
-    tmat = np.array([[1.0, 1.0], [0.0, 1.0]])
-    q = np.diag([s_lvl, s_trd])
-    # loadings of y_{T+1..T+h} on: initial state deviation (2), state shocks (2 per step), noise (h)
-    n_sh = 2 * (h - 1)
-    load = np.zeros((h, 2 + n_sh + h))
-    mean = np.empty(h)
-    m_state, l_state = a.copy(), np.zeros((2, 2 + n_sh + h))
-    l_state[:, :2] = np.eye(2)
-    for k in range(h):
-        mean[k] = m_state[0]
-        load[k] = l_state[0]
-        load[k, 2 + n_sh + k] = 1.0
-        m_state = tmat @ m_state
-        l_state = tmat @ l_state
-        if k < h - 1:
-            l_state[:, 2 + 2 * k : 4 + 2 * k] += np.eye(2)
-    blocks = [p] + [q] * (h - 1) + [np.diag(np.full(h, s_irr))]
-    from scipy.linalg import block_diag
+    _, _, info = _drift_fit(s, 1)
+    span = float(s.index[-1] - s.index[0])
+    g_r, sigma2 = info["drift"], info["sigma2"]
+    v_r = max(sigma2 / span, 1e-12)
+    if prior is None:
+        g0, g_star, v_star = g_r, g_r, v_r
+    else:
+        g0, tau = prior
+        w = 1 / v_r / (1 / v_r + 1 / tau**2)
+        g_star, v_star = w * g_r + (1 - w) * g0, 1 / (1 / v_r + 1 / tau**2)
+    j = np.arange(1, h + 1)
+    c = np.cumsum(DAMPING**j)
+    mean = float(s.iloc[-1]) + g0 * j + (g_star - g0) * c
+    cov = _rw_cov(h, sigma2, 0.0) + v_star * np.outer(c, c)
+    info = {"g_own": g_r, "g_prior": g0, "g_shrunk": g_star, "sigma2": sigma2, "damping": DAMPING}
+    return ModelFit("damped_growth", scale, int(s.index[-1]), mean, cov, info=info)
 
-    cov = load @ block_diag(*blocks) @ load.T
-    info = {
-        "sigma2_irregular": s_irr,
-        "sigma2_level": s_lvl,
-        "sigma2_trend": s_trd,
-        "llf": float(res.llf),
-    }
-    return ModelFit("uc_llt", scale, int(s.index[-1]), mean, cov, info=info)
+
+# ---------------------------------------------------------------- mean reversion (rates)
+
+
+def mean_reversion(z: pd.Series, h: int, scale: Scale) -> ModelFit:
+    """AR(1) toward the training mean: mu + phi^j (z_T - mu), for growth rates.
+
+    The standard benchmark for a rate that reverts to its mean: it starts from the last figure
+    and forgets it at rate phi. Exact Gaussian AR(1) MLE on the last regular run of years
+    (phi in [0, 0.98]: a negative phi would make a yearly rate oscillate), sigma2 with n - 2
+    degrees of freedom; the law adds the mean's uncertainty (long-run variance / n), loaded by
+    1 - phi^j.
+    """
+    from scipy.optimize import minimize_scalar
+
+    s = regular_segment(z)
+    d = s.to_numpy(dtype=float)
+    n = len(d)
+    res = minimize_scalar(
+        lambda p: -_ar1_profile(d, p)[0],
+        bounds=(0.0, 0.98),
+        method="bounded",
+        options={"xatol": 1e-6},
+    )
+    phi = float(res.x)
+    _, mu, sigma2 = _ar1_profile(d, phi)
+    sigma2 *= n / max(n - 2, 1)
+    j = np.arange(1, h + 1)
+    mean = mu + phi**j * (d[-1] - mu)
+    hh, ii = np.meshgrid(j, j, indexing="ij")
+    psi = np.where(ii <= hh, phi ** np.clip(hh - ii, 0, None), 0.0)
+    load = 1 - phi**j
+    mu_var = sigma2 / max((1 - phi) ** 2, 1e-6) / n
+    cov = sigma2 * psi @ psi.T + mu_var * np.outer(load, load)
+    info = {"phi": phi, "mu": mu, "sigma2": sigma2}
+    return ModelFit("mean_reversion", scale, int(s.index[-1]), mean, cov, info=info)
 
 
 # ---------------------------------------------------------------- registry and fitting
@@ -434,13 +478,18 @@ MODELS: dict[str, Callable[[pd.Series, int, Scale], ModelFit]] = {
     "naive_drift": naive_drift,
     "constant_growth": constant_growth,
     "log_linear": log_linear,
-    "ets_damped": ets_damped,
     "arima_drift": arima_drift,
     "theta": theta,
-    "uc_llt": uc_llt,
+    "damped_growth": damped_growth,
     "escap_wls": escap_wls,
+    "mean_reversion": mean_reversion,
 }
-REGULAR = ("arima_drift", "ets_damped", "theta")  # need consecutive years
+REGULAR = ("arima_drift", "theta", "mean_reversion")
+PRIOR_MODELS = (
+    "arima_drift",
+    "theta",
+    "damped_growth",
+)  # take the pooled growth prior  # need consecutive years
 
 
 def usable_points(name: str, z: pd.Series) -> int:
@@ -448,11 +497,20 @@ def usable_points(name: str, z: pd.Series) -> int:
     return len(regular_segment(z)) if name in REGULAR else len(observed(z))
 
 
-def fit_all(z: pd.Series, h: int, scale: Scale, names=None, indicator: str = "series"):
+def fit_all(
+    z: pd.Series,
+    h: int,
+    scale: Scale,
+    names=None,
+    indicator: str = "series",
+    prior: tuple[float, float] | None = None,
+):
     """Fit every model that has enough points; returns ({name: ModelFit}, {name: reason skipped}).
 
-    Raises InsufficientData when not even the benchmarks can be fitted (fewer than 2 points).
-    A model whose fit fails numerically is skipped with the error as its reason.
+    `z` is on the forecasting scale `scale`; `prior` (g0, tau), on that scale, is the damped-growth
+    member's growth prior. Raises InsufficientData when not even the benchmarks can be fitted
+    (fewer than 2 points). A model whose fit fails numerically is skipped with the error as its
+    reason.
     """
     names = tuple(names or MODELS)
     n = len(observed(z))
@@ -465,7 +523,10 @@ def fit_all(z: pd.Series, h: int, scale: Scale, names=None, indicator: str = "se
             skipped[name] = f"{k} usable points, needs {MIN_POINTS[name]}"
             continue
         try:
-            fit = MODELS[name](z, h, scale)
+            if name in PRIOR_MODELS:
+                fit = MODELS[name](z, h, scale, prior)
+            else:
+                fit = MODELS[name](z, h, scale)
         except (np.linalg.LinAlgError, ValueError, FloatingPointError) as err:
             skipped[name] = f"fit failed: {err}"
             continue
@@ -477,36 +538,29 @@ def fit_all(z: pd.Series, h: int, scale: Scale, names=None, indicator: str = "se
 
 
 def ensemble_members(fits: dict) -> list[str]:
-    """Names of the fitted non-benchmark models (the equal-weight ensemble)."""
-    return [n for n in NON_BENCHMARKS if n in fits]
+    """Names of the fitted ENSEMBLE members (the equal-weight mixture)."""
+    return [n for n in ENSEMBLE if n in fits]
 
 
 def mixture_quantiles(fits: list[ModelFit], probs) -> np.ndarray:
     """Quantiles of the equal-weight mixture of the fits' marginals, natural scale (P, H).
 
-    All fits must share a scale; the mixture CDF is inverted per horizon by bisection on the
-    modelling scale (the transform is monotone, so quantiles carry over to natural units).
+    The fits may sit on different scales (naive drift on the natural one). The mixture CDF, the
+    mean of the members' CDFs at a natural value, is inverted per horizon by bisection on the
+    scale of the last fit (monotone transforms: quantiles carry over to natural units).
     """
-    from scipy import stats
-
     probs = np.asarray(probs, dtype=float)
-    mu = np.stack([f.mean for f in fits])  # (M, H)
-    sd = np.stack([np.sqrt(np.maximum(np.diag(f.cov), 1e-300)) for f in fits])
-    dfs = [f.df for f in fits]
-
-    def cdf(x):  # x (P, H) -> (P, H)
-        tot = np.zeros_like(x)
-        for m, df in enumerate(dfs):
-            u = (x - mu[m]) / sd[m]
-            tot += stats.t.cdf(u, df) if math.isfinite(df) else stats.norm.cdf(u)
-        return tot / len(dfs)
-
-    lo = np.broadcast_to((mu - 60 * sd).min(0), (len(probs), mu.shape[1])).copy()
-    hi = np.broadcast_to((mu + 60 * sd).max(0), (len(probs), mu.shape[1])).copy()
+    ref = fits[-1].scale
+    with np.errstate(over="ignore", divide="ignore"):
+        ends = np.stack([ref.forward_clipped(f.quantiles([1e-9, 1 - 1e-9])) for f in fits])
+    ends = np.nan_to_num(ends.reshape(-1, ends.shape[-1]), posinf=700.0, neginf=-700.0)
+    lo = np.broadcast_to(ends.min(0), (len(probs), ends.shape[1])).copy()
+    hi = np.broadcast_to(ends.max(0), (len(probs), ends.shape[1])).copy()
     target = probs[:, None]
     for _ in range(60):
         mid = 0.5 * (lo + hi)
-        below = cdf(mid) < target
+        x = ref.inverse(mid)
+        below = np.mean([f.cdf(x) for f in fits], axis=0) < target
         lo = np.where(below, mid, lo)
         hi = np.where(below, hi, mid)
-    return fits[0].scale.inverse(0.5 * (lo + hi))
+    return ref.inverse(0.5 * (lo + hi))

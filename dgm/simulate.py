@@ -1,11 +1,17 @@
 """Simulated futures: an indicator's history -> paths, fan quantiles, P(goal met), crossing years.
 
-The ensemble is an equal-weight mixture: n_paths are split evenly among the fitted non-benchmark
-models, each drawing joint paths from its own predictive law on the modelling scale (dgm.models),
-and the paths are back-transformed to natural units. Seeding goes through one
+The ensemble is an equal-weight mixture: n_paths are split evenly among the fitted members
+(dgm.models.ENSEMBLE), each drawing joint paths from its own predictive law on its scale, back-
+transformed to natural units. The mixture is then calibrated (dgm.ensemble): each year's marginal
+is replaced by the ensemble median and spread times the pooled rolling-origin errors of the other
+indicators, keeping every path's rank, so fans, P(goal met) and crossing years read the calibrated
+law. The forecasting scale (the goal kind's or the natural level) is chosen by cross-validation on
+the history (dgm.ensemble.choose_scale). Seeding goes through one
 numpy.random.Generator per indicator (seed and indicator name), so a goal's numbers do not depend on
 which other goals are assessed. Published bounds in forecast years constrain the paths: paths that
 violate a bound (a "突破2.5万亿" lower bound, say) are dropped before probabilities are read.
+Bounds inside the history (before the last point figure) do not enter the fits: the models take
+point figures only, and the note says so.
 """
 
 from __future__ import annotations
@@ -16,15 +22,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from dgm import rates
+from dgm import ensemble, rates
 from dgm.goals import split_series
-from dgm.models import (
-    InsufficientData,
-    ensemble_members,
-    fit_all,
-    observed,
-)
-from dgm.transforms import CannotTransform, Scale, scale_for
+from dgm.models import InsufficientData, ensemble_members, observed
 
 N_PATHS = 10_000
 SEED = 2015
@@ -54,6 +54,7 @@ class Forecast:
     bounds: pd.DataFrame | None = None
     notes: list = field(default_factory=list)
     fits: dict = field(default_factory=dict, repr=False)
+    calibration_n: int = 0  # backtest errors (of other indicators) the bands are calibrated on
 
     def prob(self, comparison: str, target: float, year: int, sign: int | None = None) -> float:
         """P(goal met in `year`): from the data when observed, else from the paths."""
@@ -83,10 +84,14 @@ def rng_for(seed: int, key: str) -> np.random.Generator:
 
 
 def mixture_paths(fits: dict, members: list, n_paths: int, rng: np.random.Generator) -> np.ndarray:
-    """Equal-weight mixture: n_paths split evenly among members, shuffled; modelling scale."""
+    """Equal-weight mixture: n_paths split evenly among members, shuffled; natural scale."""
     k = len(members)
     counts = [n_paths // k + (1 if i < n_paths % k else 0) for i in range(k)]
-    parts = [fits[m].sample(rng, c) for m, c in zip(members, counts, strict=True) if c > 0]
+    parts = [
+        fits[m].scale.inverse(fits[m].sample(rng, c))
+        for m, c in zip(members, counts, strict=True)
+        if c > 0
+    ]
     z = np.concatenate(parts, axis=0)
     return z[rng.permutation(len(z))]
 
@@ -155,45 +160,51 @@ def forecast_history(
     n_paths: int = N_PATHS,
     seed: int = SEED,
     bounds: pd.DataFrame | None = None,
-    fits: dict | None = None,
-    skipped: dict | None = None,
     models: tuple | None = None,
+    pool="shipped",
+    prior="pooled",
+    as_of=None,
+    data_to: int | None = None,
 ) -> Forecast:
     """Forecast from plain pandas: `history` = point values by int year on the natural scale.
 
     `kind` is the goal kind (level, share, count, index, growth_rate; a reduction's history must
     already be the chained index, kind "index"). Raises InsufficientData below
-    MIN_FORECAST_POINTS observed points. `fits`/`skipped` may be passed to reuse fitted models;
-    `models` restricts the model names fitted (default: all of dgm.models.MODELS).
+    MIN_FORECAST_POINTS observed points. `models` restricts the model names fitted (default: all
+    of dgm.models.MODELS). `pool`: the ErrorPool calibrating the bands ("shipped": the backtest
+    errors of the other catalogue indicators on the data published by `as_of`; None: the
+    uncalibrated mixture). `prior`: the damped-growth member's (g0, tau) in log growth a year
+    ("pooled": from the other catalogue indicators; None: damp toward no change).
     """
     hist = observed(history)
     n = len(hist)
     if n < MIN_FORECAST_POINTS:
         raise InsufficientData(indicator, n, MIN_FORECAST_POINTS)
-    notes = []
-    scale = scale_for(kind, hist.to_numpy())
-    if scale.name == "identity" and kind not in ("growth_rate",):
-        notes.append(
-            f"values of {indicator} cannot be put on the {kind} scale (zero or negative); "
-            "modelled untransformed"
-        )
-    try:
-        z = scale.forward(hist)
-    except CannotTransform:  # pragma: no cover - scale_for already checked
-        scale = Scale("identity")
-        z = hist
     last = int(hist.index.max())
+    if isinstance(pool, str) or isinstance(prior, str):
+        shipped_pool, _, histories = ensemble.shipped_context(as_of, data_to)
+        pool = shipped_pool if isinstance(pool, str) else pool
+        if isinstance(prior, str):
+            prior = ensemble.growth_prior(histories, last, exclude=indicator)
     h = max(int(to_year) - last, 1)
-    if fits is None:
-        fits, skipped = fit_all(z, h, scale, names=models, indicator=indicator)
-    skipped = dict(skipped or {})
+    scale, fits, skipped, notes = ensemble.fit_members(hist, kind, h, prior, models, indicator)
     members = ensemble_members(fits)
-    if not members:  # pragma: no cover - log_linear needs only 4 points
+    if not members:
         raise InsufficientData(indicator, n, MIN_FORECAST_POINTS, "an ensemble")
     years = np.arange(last + 1, last + 1 + h)
     rng = rng_for(seed, indicator)
-    zp = mixture_paths(fits, members, n_paths, rng)
-    paths = scale.inverse(zp)
+    paths = mixture_paths(fits, members, n_paths, rng)
+    n_cal = 0
+    if pool is not None and pool.size(indicator):
+        paths = ensemble.calibrate_paths(paths, scale, pool, years - last, indicator)
+        n_cal = pool.size(indicator)
+    if bounds is not None and len(bounds):
+        early = [int(y) for y in bounds.index if int(y) <= last]
+        if early:
+            notes.append(
+                f"{len(early)} published bound(s) inside the history ({', '.join(map(str, early))})"
+                " do not enter the fits (the models take point figures only)"
+            )
     keep = bounds_mask(paths, years, bounds)
     if bounds is not None and len(bounds):
         inside = bounds[[int(y) in set(years.tolist()) for y in bounds.index]]
@@ -208,10 +219,11 @@ def forecast_history(
                     "(the models disagree with the published bound)"
                 )
     qf = quantile_frame(paths, years)
+    qf.attrs["calibrated_on"] = n_cal
     point = qf[0.5].rename("ensemble")
-    models = {}
+    points = {}
     for name, f in fits.items():
-        models[name] = pd.Series(f.point(), index=pd.Index(f.years, name="year"), name=name)
+        points[name] = pd.Series(f.point(), index=pd.Index(f.years, name="year"), name=name)
     return Forecast(
         indicator=indicator,
         unit=unit,
@@ -219,7 +231,7 @@ def forecast_history(
         paths=paths,
         quantiles=qf,
         point=point,
-        models=models,
+        models=points,
         history=hist,
         kind=kind,
         scale=scale.name,
@@ -228,6 +240,7 @@ def forecast_history(
         bounds=bounds,
         notes=notes,
         fits=fits,
+        calibration_n=n_cal,
     )
 
 
@@ -278,9 +291,11 @@ def forecast(
     trow = _target_row(target)
     if trow is not None and trow["kind"] in goals.CHAINED:
         j = goals.judged(trow, as_of=as_of)
-        return forecast_history(j.hist, "index", indicator, j.unit, to_year, n_paths, seed, None)
+        return forecast_history(
+            j.hist, "index", indicator, j.unit, to_year, n_paths, seed, None, as_of=as_of
+        )
     frame = dgm.series(indicator, as_of=as_of)
     unit = frame.attrs.get("unit", "")
     kind = trow["kind"] if trow else kind_for_indicator(indicator, unit)
     pts, bounds = split_series(frame)
-    return forecast_history(pts, kind, indicator, unit, to_year, n_paths, seed, bounds)
+    return forecast_history(pts, kind, indicator, unit, to_year, n_paths, seed, bounds, as_of=as_of)

@@ -69,6 +69,20 @@ class Scale:
             return pd.Series(out, index=y.index, name=y.name)
         return out
 
+    def forward_clipped(self, y):
+        """forward() after clipping y into the scale's domain (for CDFs evaluated anywhere)."""
+        v = np.asarray(y, dtype=float)
+        tiny = 1e-300
+        if self.name == "log":
+            v = np.maximum(v, tiny)
+        elif self.name == "log1p":
+            v = np.maximum(v, -1 + 1e-12)
+        elif self.name == "logit":
+            v = np.clip(v, 0.0, 100.0)
+        elif self.name == "growth":
+            v = np.maximum(v, -100 + 1e-10)
+        return self.forward(v)
+
     def inverse(self, z):
         """Modelling scale -> natural values (the median when z is a mean of a symmetric law)."""
         z = np.asarray(z, dtype=float)

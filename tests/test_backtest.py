@@ -1,4 +1,4 @@
-"""dgm.backtest: scores on series with known behaviour, the summary shape, and the CLI."""
+"""dgm.backtest: scores on series with known behaviour, calibration without leakage, CRPS, CLI."""
 
 import argparse
 import json
@@ -29,21 +29,111 @@ def test_horizons_and_origins():
     recs = _records(y)
     assert recs["h"].between(1, backtest.HORIZON).all()
     assert recs["origin"].min() == 2013  # four points up to the first origin
-    assert {"naive_drift", "constant_growth", "ensemble"} <= set(recs["method"])
+    assert {"naive_drift", "constant_growth", "ensemble_uncalibrated"} <= set(recs["method"])
+
+
+def _panel(seed=0, n=14):
+    """Three synthetic indicators: two levels and a growth rate, noisy, 2008 onward."""
+    rng = np.random.default_rng(seed)
+    yrs = range(2008, 2008 + n)
+    a = np.exp(5 + 0.08 * np.arange(n) + np.cumsum(rng.normal(0, 0.04, n)))
+    b = np.exp(7 + 0.05 * np.arange(n) + np.cumsum(rng.normal(0, 0.03, n)))
+    c = 8 + rng.normal(0, 1.5, n)
+    return {
+        "x": (pd.Series(a, index=yrs), "level"),
+        "y": (pd.Series(b, index=yrs), "level"),
+        "x_growth": (pd.Series(c, index=yrs), "growth_rate"),
+    }
 
 
 def test_summary_columns_and_ranges():
-    rng = np.random.default_rng(0)
-    y = pd.Series(
-        np.exp(5 + 0.05 * np.arange(12) + rng.normal(0, 0.05, 12)), index=range(2010, 2022)
-    )
-    table = backtest.summarise(_records(y))
+    recs = backtest.calibrate_records(backtest.panel_records(_panel()))
+    table = backtest.summarise(recs)
     assert list(table.columns) == backtest.COLUMNS
     assert table["coverage80"].between(0, 1).all() and table["coverage95"].between(0, 1).all()
     assert (table["coverage95"] >= table["coverage80"]).all()
     assert backtest.POOLED in set(table["indicator"])
-    head = backtest.headline(_records(y))
+    assert (table["crps"] > 0).all()
+    by_h = table.set_index(["indicator", "method"]).loc[("x", "ensemble"), "coverage80_by_h"]
+    assert set(by_h) == {str(h) for h in range(1, backtest.HORIZON + 1)}
+    # sMAPE is meaningless for growth rates: null there, present for levels
+    assert table[table["indicator"] == "x_growth"]["smape"].isna().all()
+    assert table[table["indicator"] == "x"]["smape"].notna().all()
+    head = backtest.headline(recs)
     assert head["mase_ratio"] > 0 and head["n_forecasts"] > 0
+    lo, hi = head["coverage80_90"]
+    assert lo <= head["coverage80"] <= hi
+
+
+def test_calibration_leaves_the_forecast_indicator_out_no_leakage():
+    """Perturb a future value of x: x's earlier intervals do not move; y's (calibrated on x) do."""
+    panel = _panel(seed=1)
+    recs0 = backtest.calibrate_records(backtest.panel_records(panel))
+    bumped = dict(panel)
+    y = panel["x"][0].copy()
+    y.iloc[-1] *= 3.0  # the last year's figure of x triples
+    bumped["x"] = (y, "level")
+    recs1 = backtest.calibrate_records(backtest.panel_records(bumped))
+    last = int(y.index[-1])
+    cols = ["lo80", "hi80", "lo95", "hi95", "forecast"]
+
+    def rows(recs, ind):
+        r = recs[(recs["indicator"] == ind) & (recs["origin"] < last)]
+        return r.sort_values(["method", "origin", "h"]).reset_index(drop=True)
+
+    x0, x1 = rows(recs0, "x"), rows(recs1, "x")
+    assert len(x0) == len(x1) > 0 and (x0["method"] == "ensemble").any()
+    np.testing.assert_array_equal(x0[cols].to_numpy(), x1[cols].to_numpy())
+    # the perturbation does reach y's calibrated bands (x's errors are in y's calibration set)
+    y0, y1 = rows(recs0, "y"), rows(recs1, "y")
+    ens = y0["method"] == "ensemble"
+    assert not np.allclose(y0.loc[ens, cols].to_numpy(), y1.loc[ens, cols].to_numpy())
+    np.testing.assert_array_equal(  # while y's uncalibrated bands do not depend on x at all
+        y0.loc[~ens, cols].to_numpy(), y1.loc[~ens, cols].to_numpy()
+    )
+
+
+def test_crps_of_a_normal_matches_the_closed_form():
+    from scipy import stats
+
+    mu, sd = 3.0, 2.0
+    q = stats.norm.ppf(np.asarray(backtest.GRID), mu, sd)
+    for y in (3.0, 0.5, 9.0):
+        z = (y - mu) / sd
+        exact = sd * (z * (2 * stats.norm.cdf(z) - 1) + 2 * stats.norm.pdf(z) - 1 / np.sqrt(np.pi))
+        assert backtest.crps_from_quantiles(q, y) == pytest.approx(exact, rel=0.02)
+    # a point mass scores the absolute error
+    assert backtest.crps_from_quantiles(np.full(len(backtest.GRID), 2.0), 5.0) == pytest.approx(3)
+
+
+def test_real_time_vintage_trains_on_what_was_published_then(monkeypatch):
+    final = _panel(seed=2)
+
+    def vintages(as_of=None):
+        if as_of is None:
+            return final
+        # figures published by as_of: the last year was first published 10 % lower
+        out = {}
+        for ind, (y, kind) in final.items():
+            s = y[y.index <= as_of].copy()
+            if ind == "x" and len(s):
+                s.iloc[-1] *= 0.9
+            out[ind] = (s, kind)
+        return out
+
+    monkeypatch.setattr(backtest, "published_histories", vintages)
+    fin = backtest.backtest_records(vintage="final")
+    rt = backtest.backtest_records(vintage="real-time")
+    key = ["indicator", "method", "origin", "h"]
+    a = fin[fin["indicator"] == "x"].set_index(key)["forecast"]
+    b = rt[rt["indicator"] == "x"].set_index(key)["forecast"]
+    common = a.index.intersection(b.index)
+    assert len(common) > 0 and (b.loc[common] < a.loc[common]).mean() > 0.9
+    assert np.array_equal(  # outcomes are today's figures in both
+        fin.set_index(key)["actual"].loc[common], rt.set_index(key)["actual"].loc[common]
+    )
+    with pytest.raises(ValueError, match="vintage must be one of"):
+        backtest.backtest_records(vintage="first")
 
 
 def test_gaps_count_per_year_in_the_scale():
@@ -51,13 +141,18 @@ def test_gaps_count_per_year_in_the_scale():
 
 
 def test_backtest_cli_json_on_the_shipped_data(capsys):
-    assert backtest.main_backtest(argparse.Namespace(json=True, as_of=None)) == 0
+    args = argparse.Namespace(json=True, as_of=None, vintage="final")
+    assert backtest.main_backtest(args) == 0
     payload = json.loads(capsys.readouterr().out)
-    assert "results" in payload
+    assert "results" in payload and payload["headline"]["vintage"] == "final"
     for row in payload["results"]:
         assert set(backtest.COLUMNS) <= set(row)
-    if payload["results"]:
-        assert {"naive_drift", "ensemble"} <= {r["method"] for r in payload["results"]}
+    assert {"naive_drift", "ensemble"} <= {r["method"] for r in payload["results"]}
+    head = payload["headline"]
+    # honest margins on the shipped data (other helpers' data changes move these numbers):
+    # calibrated bands hold roughly what they claim, and the ensemble is not worse than drift
+    assert 0.65 <= head["coverage80"] <= 0.92 and 0.85 <= head["coverage95"] <= 0.995
+    assert head["mase_ratio"] < 1.1 and head["n_forecasts"] >= 150
 
 
 def test_backtest_all_returns_the_contract_columns():
@@ -79,7 +174,9 @@ def test_derived_figures_are_neither_fitted_nor_scored(monkeypatch):
     )
     frame.loc[2021, ["kind", "derived"]] = ["derived", True]
     frame.loc[2021, "value"] = 1e6  # a derived outlier would dominate the scores if it were used
-    monkeypatch.setattr(dgm.assess, "series_frames", lambda ids, as_of=None: {"gdp": frame})
+    monkeypatch.setattr(
+        dgm.assess, "series_frames", lambda ids, as_of=None, data_to=None: {"gdp": frame}
+    )
     recs = backtest.backtest_records()
     assert recs["origin"].max() < 2020 and 2021 not in set(recs["origin"] + recs["h"])
     assert recs["actual"].max() < 300

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from dgm import simulate
@@ -107,9 +107,13 @@ growth = st.floats(min_value=-0.1, max_value=0.15)
 def test_more_growth_never_lowers_p_and_p_in_unit_interval(g, extra, target, seed):
     base = _history(8, growth=g, seed=seed)
     steeper = base * np.exp(extra * np.arange(len(base)))
-    kw = {"to_year": 2025, "n_paths": 400, "seed": 3, "models": FAST}
-    p0 = simulate.forecast_history(base, "level", "x", **kw).prob(">=", target, 2025)
-    p1 = simulate.forecast_history(steeper, "level", "x", **kw).prob(">=", target, 2025)
+    # uncalibrated: the calibrated law is symmetric around the median with the mixture's spread,
+    # so a steeper history with a narrower spread can lower P(above a high target)
+    kw = {"to_year": 2025, "n_paths": 400, "seed": 3, "models": FAST, "pool": None}
+    a = simulate.forecast_history(base, "level", "x", **kw)
+    b = simulate.forecast_history(steeper, "level", "x", **kw)
+    assume(a.scale == b.scale)  # a change of forecasting scale (chosen by CV) changes the law
+    p0, p1 = a.prob(">=", target, 2025), b.prob(">=", target, 2025)
     assert 0.0 <= p0 <= 1.0 and 0.0 <= p1 <= 1.0
     assert p1 >= p0 - 1e-12
 
@@ -123,3 +127,44 @@ def test_rescaled_series_gives_rescaled_paths(k, seed):
     b = simulate.forecast_history(h * k, "level", "x", **kw)
     assert b.paths == pytest.approx(a.paths * k, rel=1e-6)
     assert b.prob(">=", 150 * k, 2024) == a.prob(">=", 150, 2024)
+
+
+def _pool(scale_of_errors: float, n: int = 200, seed: int = 0):
+    from dgm.ensemble import ErrorPool
+
+    rng = np.random.default_rng(seed)
+    e = rng.normal(0, scale_of_errors, n)
+    frame = pd.DataFrame({"indicator": ["other"] * n, "h": rng.integers(1, 7, n), "e": e})
+    return ErrorPool(frame)
+
+
+def test_calibration_widens_overconfident_bands_and_keeps_the_median():
+    h = _history(12)
+    kw = {"to_year": 2026, "n_paths": 4000, "seed": 5, "models": FAST, "prior": None}
+    raw = simulate.forecast_history(h, "level", "x", pool=None, **kw)
+    wide = simulate.forecast_history(h, "level", "x", pool=_pool(3.0), **kw)
+    assert raw.calibration_n == 0 and wide.calibration_n == 200
+    assert wide.quantiles.attrs["calibrated_on"] == 200
+    z_raw, z_wide = np.log(raw.quantiles), np.log(wide.quantiles)
+    assert z_wide[0.5].to_numpy() == pytest.approx(z_raw[0.5].to_numpy(), rel=1e-3)
+    # errors three times the ensemble's own 80 % half-width (in sd units): bands about 3x wider
+    ratio = (z_wide[0.9] - z_wide[0.1]) / (z_raw[0.9] - z_raw[0.1])
+    assert ratio.between(2.4, 3.6).all()
+    # paths keep their ranks (ties only where the pool's largest error caps the tails)
+    for j in range(raw.paths.shape[1]):
+        order = np.argsort(raw.paths[:, j])
+        assert (np.diff(wide.paths[order, j]) >= -1e-9).all()
+
+
+def test_the_forecast_indicator_is_left_out_of_its_own_calibration():
+    from dgm.ensemble import ErrorPool
+
+    frame = pd.DataFrame(
+        {"indicator": ["x"] * 50 + ["y"] * 50, "h": [1] * 100, "e": [100.0] * 50 + [1.0] * 50}
+    )
+    pool = ErrorPool(frame)
+    assert pool.size("x") == 50 and pool.errors(1, "x").max() == 1.0
+    assert pool.errors(3, "y").min() == 100.0  # horizon 3 borrows the nearest (h = 1) errors
+    kw = {"to_year": 2024, "n_paths": 2000, "seed": 5, "models": FAST, "prior": None}
+    fc = simulate.forecast_history(_history(12), "level", "x", pool=pool, **kw)
+    assert fc.calibration_n == 50

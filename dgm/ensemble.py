@@ -1,0 +1,233 @@
+"""The ensemble's forecasting scale, growth prior and calibrated law (history -> fits -> bands).
+
+Three steps shared by `dgm.simulate` (paths, P(goal met)) and `dgm.backtest` (scores):
+
+1. Scale. Each series is forecast on its goal kind's scale (log, log(1 + y), logit, log(1 + r))
+   or on the natural level, whichever gave the smaller sum of absolute errors in a rolling-origin
+   cross-validation of the drift forecast on that scale, run on the history passed in only (in a
+   backtest: the data up to the origin, so no look-ahead). Ties and too-short histories keep the
+   kind's scale.
+2. Growth prior. The damped-growth member shrinks its own trend toward a pooled growth rate and
+   damps it toward that rate: the median of the other money-level indicators' compound growth
+   (亿元 levels: the size of the economy, which no count or level outgrows for long) over the
+   GROWTH_WINDOW years up to the origin, tau = their robust spread (1.4826 MAD, at least
+   TAU_FLOOR). Counts and indices take the same prior; without one (too few other series yet)
+   the member keeps its own growth. For shares and rates it damps the own trend toward no change
+   (rates also shrink it toward none: prior (0, TAU_FLOOR)). ARIMA's drift and Theta's slope are
+   shrunk toward the same prior (dgm.models.shrink).
+3. Calibration. The ensemble's law is reshaped with pooled rolling-origin errors of the OTHER
+   indicators (leave-one-indicator-out split conformal): an error is standardised on the
+   forecasting scale as e = (z_actual - z_median) / s, s = (z_q90 - z_q10) / 2.563 (the ensemble's
+   own 80 % half-width in sd units), and the calibrated quantile at level p is
+   z_median + s * Q(p), Q(p) = sign(p - 1/2) * the conformal quantile of |e| at level |2p - 1|.
+   Horizons with fewer than MIN_POOL errors borrow the nearest horizons' errors; horizons beyond
+   the backtest's use the longest one's (s already grows with the horizon). Paths keep the
+   ensemble's ranks across horizons (its dependence) and take the calibrated marginals.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+import pandas as pd
+
+from dgm.models import MODELS, RATE_ONLY, fit_all, observed
+from dgm.transforms import Scale, scale_for
+
+GROWTH_WINDOW = 5  # years of growth pooled into the prior (a plan period)
+TAU_FLOOR = 0.02  # 2 points of log growth a year: the prior never claims more certainty
+MIN_PRIOR_SERIES = 2  # fewer indicators with growth in the window: no prior
+# a series' growth enters the prior only when its figures in the window span more than half of
+# it: a rate between two figures one or two years apart (new series, often on a new statistical
+# definition) is mostly noise, and with few series the median would follow it
+MIN_PRIOR_SPAN = GROWTH_WINDOW // 2 + 1
+LOG_KINDS = ("level", "count", "index")  # kinds that take the prior
+PRIOR_KINDS = ("level",)  # kinds whose growth makes the prior
+RATE_KINDS = ("growth_rate",)  # kinds that take the mean-reverting member
+CV_HORIZON = 6
+MIN_POOL = 30
+Z80 = 1.2815515655446004  # standard normal 90 % quantile
+
+
+# ---------------------------------------------------------------- 1. scale
+
+
+def _drift_cv_error(y: pd.Series, scale: Scale) -> tuple[float, int]:
+    """Sum of absolute natural-scale errors of drift forecasts on `scale`, rolling over y's years."""
+    z = scale.forward(y)
+    yrs = y.index.to_numpy(dtype=float)
+    zv, yv = z.to_numpy(dtype=float), y.to_numpy(dtype=float)
+    total, n = 0.0, 0
+    for k in range(2, len(yrs)):  # origin = k-th point (0-based), fitted on points 0..k
+        drift = (zv[k] - zv[0]) / (yrs[k] - yrs[0])
+        ahead = (yrs > yrs[k]) & (yrs <= yrs[k] + CV_HORIZON)
+        pred = scale.inverse(zv[k] + drift * (yrs[ahead] - yrs[k]))
+        total += float(np.abs(pred - yv[ahead]).sum())
+        n += int(ahead.sum())
+    return total, n
+
+
+def choose_scale(kind: str, history: pd.Series) -> tuple[Scale, str]:
+    """(forecasting scale, note): the kind's scale or the natural level, by rolling-origin CV."""
+    y = observed(history)
+    own = scale_for(kind, y.to_numpy())
+    if own.name == "identity":
+        wanted = scale_for(kind).name
+        if wanted == "identity":
+            return own, ""
+        return own, f"values cannot be put on the {wanted} scale (zero or negative); untransformed"
+    e_own, n = _drift_cv_error(y, own)
+    if n == 0:
+        return own, ""
+    e_lvl, _ = _drift_cv_error(y, Scale("identity"))
+    if e_lvl < e_own:
+        return Scale("identity"), (
+            f"forecast on the natural scale: drift errors {e_lvl:.4g} vs {e_own:.4g} on the "
+            f"{own.name} scale in {n} earlier forecasts"
+        )
+    return own, ""
+
+
+# ---------------------------------------------------------------- 2. growth prior
+
+
+def growth_prior(histories: dict, origin: int, exclude: str | None = None):
+    """(g0, tau) in log growth a year from the other money-level series up to `origin`, or None.
+
+    `histories`: {indicator: (natural-scale Series, kind)}; each series is cut at `origin`.
+    """
+    rates = []
+    for ind, (y, kind) in histories.items():
+        if ind == exclude or kind not in PRIOR_KINDS:
+            continue
+        s = observed(y)
+        s = s[(s.index <= origin) & (s.index >= origin - GROWTH_WINDOW)]
+        s = s[s > 0]
+        if len(s) >= 2 and s.index[-1] - s.index[0] >= MIN_PRIOR_SPAN:
+            rates.append(math.log(s.iloc[-1] / s.iloc[0]) / (s.index[-1] - s.index[0]))
+    if len(rates) < MIN_PRIOR_SERIES:
+        return None
+    r = np.asarray(rates)
+    g0 = float(np.median(r))
+    return g0, max(1.4826 * float(np.median(np.abs(r - g0))), TAU_FLOOR)
+
+
+def prior_on_scale(prior, scale: Scale, kind: str, last_value: float):
+    """The log-growth prior restated on the forecasting scale.
+
+    Growth rates: (0, TAU_FLOOR), a rate has no long-run trend, so the members' trend in it is
+    shrunk toward none (a year of rate trend is known to within 2 points of log growth, the
+    floor's spread). Shares: (0, inf), damp toward no change. Levels without a prior: None.
+    """
+    if kind in RATE_KINDS:
+        return 0.0, TAU_FLOOR
+    if kind not in LOG_KINDS:
+        return 0.0, math.inf
+    if prior is None:
+        return None
+    g0, tau = prior
+    if scale.name in ("log", "log1p"):
+        return g0, tau
+    if scale.name == "identity" and last_value > 0:
+        return g0 * last_value, tau * last_value
+    return None
+
+
+def fit_members(history, kind, h, prior=None, names=None, indicator="series"):
+    """History (natural scale) -> (scale, fits, skipped, notes) with the CV-chosen scale."""
+    y = observed(history)
+    scale, note = choose_scale(kind, y)
+    z = scale.forward(y)
+    p = prior_on_scale(prior, scale, kind, float(y.iloc[-1]))
+    if kind not in RATE_KINDS:
+        names = tuple(n for n in (names or MODELS) if n not in RATE_ONLY)
+    fits, skipped = fit_all(z, h, scale, names=names, indicator=indicator, prior=p)
+    return scale, fits, skipped, [note] if note else []
+
+
+# ---------------------------------------------------------------- 3. calibration
+
+
+def standardise(scale: Scale, q10, q50, q90, actual):
+    """(z median, s, standardised error of `actual`) of an ensemble's quantiles on its scale."""
+    z10, z50, z90 = (scale.forward_clipped(v) for v in (q10, q50, q90))
+    s = (np.asarray(z90) - np.asarray(z10)) / (2 * Z80)
+    return z50, s, (scale.forward_clipped(actual) - z50) / s
+
+
+class ErrorPool:
+    """Standardised ensemble errors by indicator and horizon; quantile maps leaving one out."""
+
+    def __init__(self, frame: pd.DataFrame):
+        ok = np.isfinite(frame["e"].to_numpy(dtype=float))
+        self.indicator = frame["indicator"].to_numpy(dtype=str)[ok]
+        self.h = frame["h"].to_numpy(dtype=int)[ok]
+        self.e = np.abs(frame["e"].to_numpy(dtype=float)[ok])
+        self._cache: dict = {}
+
+    def errors(self, h: int, exclude: str | None = None) -> np.ndarray:
+        """Sorted |e| for horizon h from every indicator but `exclude`, nearest horizons borrowed."""
+        key = (int(h), exclude)
+        if key not in self._cache:
+            keep = self.indicator != exclude
+            hs = sorted(set(self.h[keep].tolist()), key=lambda k: (abs(k - h), k))
+            out, n = [], 0
+            for k in hs:
+                out.append(self.e[keep & (self.h == k)])
+                n += len(out[-1])
+                if n >= MIN_POOL:
+                    break
+            self._cache[key] = np.sort(np.concatenate(out)) if out else np.empty(0)
+        return self._cache[key]
+
+    def size(self, exclude: str | None = None) -> int:
+        """Number of errors available when `exclude` is forecast."""
+        return int((self.indicator != exclude).sum())
+
+    def quantile(self, p, h: int, exclude: str | None = None) -> np.ndarray:
+        """Q(p): signed standardised error quantile at levels p (split-conformal, symmetric)."""
+        a = self.errors(h, exclude)
+        p = np.asarray(p, dtype=float)
+        if a.size == 0:
+            return np.full(p.shape, np.nan)
+        n = a.size
+        level = np.minimum(np.abs(2 * p - 1) * (n + 1) / n, 1.0)
+        return np.sign(p - 0.5) * np.quantile(a, level)
+
+
+def calibrated_quantiles(pool, scale, z50, s, probs, h: int, exclude) -> np.ndarray:
+    """Natural-scale quantiles (P, N) of N calibrated forecasts at horizon h (medians z50, s)."""
+    q = pool.quantile(probs, int(h), exclude)
+    return scale.inverse(np.asarray(z50)[None, :] + np.asarray(s)[None, :] * q[:, None])
+
+
+def calibrate_paths(paths, scale, pool, horizons, exclude):
+    """Natural-scale paths -> paths with calibrated marginals and the ensemble's ranks."""
+    n = paths.shape[0]
+    z = scale.forward_clipped(paths)
+    q10, q50, q90 = np.quantile(z, [0.1, 0.5, 0.9], axis=0)
+    s = (q90 - q10) / (2 * Z80)
+    u = (np.argsort(np.argsort(z, axis=0), axis=0) + 0.5) / n
+    out = np.empty_like(z)
+    for j, h in enumerate(horizons):
+        out[:, j] = q50[j] + s[j] * pool.quantile(u[:, j], int(h), exclude)
+    return scale.inverse(out)
+
+
+@functools.lru_cache(maxsize=4)
+def shipped_context(as_of=None, data_to: int | None = None):
+    """(ErrorPool, growth prior at the latest year, histories) from the shipped data, once a process.
+
+    The pool is the ensemble's rolling-origin errors on every catalogue indicator (dgm.backtest,
+    final-vintage figures published by `as_of`, for years up to `data_to`), so a view of the past
+    is calibrated only on what that view could see.
+    """
+    from dgm import backtest
+
+    histories = backtest.published_histories(as_of, data_to)
+    recs = backtest.ensemble_records(histories)
+    pool = ErrorPool(recs)
+    latest = max((int(observed(y).index.max()) for y, _ in histories.values()), default=0)
+    return pool, latest, histories

@@ -1,0 +1,89 @@
+"""dgm.ensemble: scale chosen by cross-validation, the pooled growth prior, conformal quantiles."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dgm import ensemble
+
+
+def _years(values, start=2010):
+    return pd.Series(np.asarray(values, dtype=float), index=range(start, start + len(values)))
+
+
+def test_scale_follows_the_shape_of_growth():
+    expo = _years(100 * 1.15 ** np.arange(10))
+    line = _years(100 + 15 * np.arange(10))
+    assert ensemble.choose_scale("level", expo)[0].name == "log"
+    scale, note = ensemble.choose_scale("level", line)
+    assert scale.name == "identity" and "natural scale" in note
+    # too short for one inner forecast: the kind's scale
+    assert ensemble.choose_scale("level", _years([1.0, 2.0]))[0].name == "log"
+
+
+def test_scale_for_values_that_cannot_be_logged_says_so():
+    scale, note = ensemble.choose_scale("level", _years([-1.0, 2.0, 3.0, 5.0]))
+    assert scale.name == "identity" and "cannot be put on the log scale" in note
+
+
+def test_growth_prior_pools_other_money_levels_up_to_the_origin():
+    h = {
+        "a": (_years(100 * 1.05 ** np.arange(10)), "level"),
+        "b": (_years(100 * 1.10 ** np.arange(10)), "level"),
+        "c": (_years(100 * 1.20 ** np.arange(10)), "level"),
+        "n": (_years(100 * 2.0 ** np.arange(10)), "count"),  # counts do not make the prior
+        "s": (_years(np.linspace(10, 60, 10)), "share"),
+    }
+    g0, tau = ensemble.growth_prior(h, 2015)
+    assert g0 == pytest.approx(math.log(1.10))
+    assert tau >= ensemble.TAU_FLOOR
+    g0_without_b, _ = ensemble.growth_prior(h, 2015, exclude="b")
+    assert g0_without_b == pytest.approx((math.log(1.05) + math.log(1.20)) / 2)
+    # only data up to the origin: a later break in every series does not move the prior
+    later = {k: (y.where(y.index <= 2015, y * 10), kind) for k, (y, kind) in h.items()}
+    assert ensemble.growth_prior(later, 2015) == (g0, tau)
+    assert ensemble.growth_prior({"a": h["a"]}, 2015) is None  # one series is not a pool
+
+
+def test_growth_prior_ignores_growth_over_a_short_span():
+    # two new series, two figures a year apart, grow 30 % a year: they do not make the prior
+    h = {
+        "a": (_years(100 * 1.05 ** np.arange(10)), "level"),
+        "b": (_years(100 * 1.10 ** np.arange(10)), "level"),
+        "new1": (_years([100.0, 130.0], start=2014), "level"),
+        "new2": (_years([100.0, 130.0], start=2014), "level"),
+    }
+    g0, _ = ensemble.growth_prior(h, 2015)
+    assert g0 == pytest.approx((math.log(1.05) + math.log(1.10)) / 2)
+
+
+def test_mean_reversion_is_a_member_for_growth_rates_only():
+    rate = _years([10.3, 8.0, 6.1, 9.8, 7.8, 8.0, 8.1, 8.1, 7.4])
+    _, fits, _, _ = ensemble.fit_members(rate, "growth_rate", 3)
+    assert "mean_reversion" in fits
+    _, fits, _, _ = ensemble.fit_members(100 * 1.1 ** np.arange(9) + rate, "level", 3)
+    assert "mean_reversion" not in fits
+
+
+def test_prior_on_the_forecasting_scale():
+    from dgm.transforms import Scale
+
+    assert ensemble.prior_on_scale((0.1, 0.02), Scale("log"), "count", 50.0) == (0.1, 0.02)
+    assert ensemble.prior_on_scale((0.1, 0.02), Scale("identity"), "level", 50.0) == (5.0, 1.0)
+    assert ensemble.prior_on_scale((0.1, 0.02), Scale("logit"), "share", 50.0) == (0.0, math.inf)
+    rate = ensemble.prior_on_scale(None, Scale("growth"), "growth_rate", 8.0)
+    assert rate == (0.0, ensemble.TAU_FLOOR)  # a rate's trend shrinks toward none
+    assert ensemble.prior_on_scale(None, Scale("log"), "level", 50.0) is None
+
+
+def test_conformal_quantile_of_a_known_pool():
+    n = 99
+    frame = pd.DataFrame({"indicator": "o", "h": 1, "e": np.arange(1, n + 1, dtype=float)})
+    pool = ensemble.ErrorPool(frame)
+    # central 80 %: the ceil((n + 1) 0.8) = 80th smallest |e|, i.e. 80 (interpolated)
+    assert pool.quantile(0.9, 1) == pytest.approx(np.quantile(np.arange(1, 100), 0.8 * 100 / 99))
+    assert pool.quantile(0.1, 1) == pytest.approx(-pool.quantile(0.9, 1))
+    assert pool.quantile(0.5, 1) == 0.0
+    assert pool.quantile(0.9999, 1) == 99.0  # capped at the largest error
