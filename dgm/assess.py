@@ -66,7 +66,15 @@ FIELDS = (
     "crossing_year_median",
     "notes",
 )
-EVIDENCE = ("basis", "n_points", "first_year", "last_year", "min_reliability", "robustness")
+EVIDENCE = (
+    "basis",
+    "n_points",
+    "first_year",
+    "last_year",
+    "min_reliability",
+    "robustness",
+    "proxy",
+)
 
 
 def _plural(n: int, word: str = "point") -> str:
@@ -283,12 +291,16 @@ def _latest_point(j: Judged) -> tuple[int, float] | None:
 
 
 def current_status(j: Judged) -> str | None:
-    """A current-status reading for goals with one or two figures: latest vs goal, way covered."""
+    """A current-status reading for goals with one or two figures (chained goals: index points):
+    latest vs goal, way covered."""
     last = _latest_point(j)
-    if last is None or j.goal.kind in CHAINED or len(j.hist) > 2:
+    if last is None or len(j.hist) > 2:
         return None
+    if j.yearly is not None and len(j.yearly) and last[0] < j.yearly.index.max():
+        return None  # a later yearly figure is off the index: the index is not the current status
     (ly, lv), gv, T = last, j.goal_value, j.goal.target_year
-    text = f"current status: {lv:g} in {ly} against the goal {j.cmp} {gv:g} by {T}"
+    what = "index " if j.goal.kind in CHAINED else ""
+    text = f"current status: {what}{lv:g} in {ly} against the goal {j.cmp} {gv:g} by {T}"
     if j.base is not None and j.base[0] < ly and gv != j.base[1]:
         way = (lv - j.base[1]) / (gv - j.base[1])
         return (
@@ -397,7 +409,8 @@ def verdict(j: Judged, today_year: int, half_life: float = ESCAP_HALF_LIFE) -> d
 
 def robustness(j: Judged, frame, extra: dict, today_year: int) -> dict:
     """The status under other baselines (2014, 2015, the first figure) and ESCAP's category under
-    half-lives 2, 5, 10 years; `fragile` when either set disagrees (unavailable ones skipped)."""
+    half-lives 2, 5, 10 years; `fragile` when either set disagrees (unavailable ones skipped) or
+    the verdict rests on a proxy; `reasons` says which."""
     by_base = {}
     for b in ROBUST_BASELINES:
         jb = goals.rebased(j, b, frame, **extra)
@@ -406,8 +419,19 @@ def robustness(j: Judged, frame, extra: dict, today_year: int) -> dict:
     for hl in ROBUST_HALF_LIVES:
         gap = verdict(j, today_year, hl)["escap_gap"]
         by_hl[f"{hl:g}"] = rates.escap_category(_nan(gap))
-    fragile = any(len({v for v in d.values() if v is not None}) > 1 for d in (by_base, by_hl))
-    return {"baseline": by_base, "escap_half_life": by_hl, "fragile": fragile}
+    reasons = [
+        f"the {what} disagree"
+        for what, d in (("baselines", by_base), ("ESCAP half-lives", by_hl))
+        if len({v for v in d.values() if v is not None}) > 1
+    ]
+    if j.proxy:
+        reasons.append(f"judged on a proxy ({j.proxy}), not on the goal's own indicator")
+    return {
+        "baseline": by_base,
+        "escap_half_life": by_hl,
+        "fragile": bool(reasons),
+        "reasons": reasons,
+    }
 
 
 # ---------------------------------------------------------------- one goal, one object
@@ -459,16 +483,18 @@ def evaluate(
     cumulative: pd.Series | None = None,
     today_year: int | None = None,
     levels: pd.Series | None = None,
+    proxy: goals.Proxy | None = None,
 ) -> Assessment:
     """Assess one goal (registry row, dict or Goal) against its dgm.series frame -> Assessment.
 
     `today_year`: the year the verdict is read in (deadlines before it have passed; default: the
     current year); `cumulative`: five-year cumulative changes that bridge a chained goal;
-    `levels`: the level whose endpoints can give a growth goal's rate.
+    `levels`: the level whose endpoints can give a growth goal's rate; `proxy`: the registry's
+    proxy series, judged while the goal's own indicator has no figure (the record's `proxy`).
     """
     g = Goal.from_row(goal)
     today_year = dt.date.today().year if today_year is None else today_year
-    extra = {"cumulative": cumulative, "levels": levels}
+    extra = {"cumulative": cumulative, "levels": levels, "proxy": proxy}
     j = goals.restate(g, frame, **extra)
     rec = {f: None for f in FIELDS}
     rec.update(
@@ -483,8 +509,9 @@ def evaluate(
         baseline_year=j.base[0] if j.base else None,
         baseline_value=j.base[1] if j.base else None,
         baseline_rule=j.baseline_rule,
+        proxy=j.proxy,
     )
-    lat = latest_stage(frame, j)
+    lat = latest_stage(proxy.frame if j.proxy else frame, j)
     notes = list(j.notes) + lat.pop("notes")
     rec.update(lat)
     v = verdict(j, today_year)
@@ -517,7 +544,7 @@ def evaluate(
         rec["crossing_year_median"] = min(met) if met else None
         if v["ex_post"] is None:
             notes.append(
-                f"{g.indicator}: {_plural(len(j.hist))}"
+                f"{j.proxy or g.indicator}: {_plural(len(j.hist))}"
                 f"{' in the chained index' if g.kind in CHAINED else ''}; "
                 f"P(goal met) needs at least {MIN_FORECAST_POINTS}"
             )
