@@ -182,7 +182,7 @@ def rates_stage(j: Judged) -> tuple[dict | None, list]:
     """
     g, T = j.goal, j.goal.target_year
     if j.base is None:
-        return None, [f"{g.indicator}: 0 points; no figure to serve as a baseline"]
+        return None, [f"{j.proxy or g.indicator}: 0 points; no figure to serve as a baseline"]
     by, bv = j.base
     if g.kind in CHAINED:
         req = g.target_value / 100 if g.kind == "growth_rate" else None
@@ -214,7 +214,7 @@ def rates_stage(j: Judged) -> tuple[dict | None, list]:
             n = len(after) if len(after) else len(before)
             yrs = f" ({', '.join(str(int(y)) for y in (after if len(after) else before).index)})"
             return None, [
-                f"{g.indicator}: {_plural(n, 'yearly figure')}{yrs if n else ''}"
+                f"{j.proxy or g.indicator}: {_plural(n, 'yearly figure')}{yrs if n else ''}"
                 f"{' after ' + str(by) if len(after) else ''}; a rate needs at least {MIN_YEARLY} "
                 "including the latest, "
                 + ("level endpoints " if g.kind == "growth_rate" else "")
@@ -234,7 +234,7 @@ def rates_stage(j: Judged) -> tuple[dict | None, list]:
     else:
         upto = j.hist[j.hist.index < by]
         if not len(upto):
-            return None, [f"{g.indicator}: one figure ({by}); no rate can be measured"]
+            return None, [f"{j.proxy or g.indicator}: one figure ({by}); no rate can be measured"]
         fy, fv = int(upto.index[0]), float(upto.iloc[0])
         prog = rates.progress(fv, bv, j.goal_value, fy, by, T)
         # the required rate still runs from the baseline to the goal
@@ -410,7 +410,7 @@ def verdict(j: Judged, today_year: int, half_life: float = ESCAP_HALF_LIFE) -> d
 def robustness(j: Judged, frame, extra: dict, today_year: int) -> dict:
     """The status under other baselines (2014, 2015, the first figure) and ESCAP's category under
     half-lives 2, 5, 10 years; `fragile` when either set disagrees (unavailable ones skipped) or
-    the verdict rests on a proxy; `reasons` says which."""
+    a verdict (not insufficient_data) rests on a proxy; `reasons` says which."""
     by_base = {}
     for b in ROBUST_BASELINES:
         jb = goals.rebased(j, b, frame, **extra)
@@ -424,7 +424,7 @@ def robustness(j: Judged, frame, extra: dict, today_year: int) -> dict:
         for what, d in (("baselines", by_base), ("ESCAP half-lives", by_hl))
         if len({v for v in d.values() if v is not None}) > 1
     ]
-    if j.proxy:
+    if j.proxy and verdict(j, today_year)["status"] != "insufficient_data":
         reasons.append(f"judged on a proxy ({j.proxy}), not on the goal's own indicator")
     return {
         "baseline": by_base,
