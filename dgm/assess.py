@@ -66,7 +66,15 @@ FIELDS = (
     "crossing_year_median",
     "notes",
 )
-EVIDENCE = ("basis", "n_points", "first_year", "last_year", "min_reliability", "robustness")
+EVIDENCE = (
+    "basis",
+    "n_points",
+    "first_year",
+    "last_year",
+    "min_reliability",
+    "robustness",
+    "proxy",
+)
 
 
 def _plural(n: int, word: str = "point") -> str:
@@ -174,7 +182,7 @@ def rates_stage(j: Judged) -> tuple[dict | None, list]:
     """
     g, T = j.goal, j.goal.target_year
     if j.base is None:
-        return None, [f"{g.indicator}: 0 points; no figure to serve as a baseline"]
+        return None, [f"{j.proxy or g.indicator}: 0 points; no figure to serve as a baseline"]
     by, bv = j.base
     if g.kind in CHAINED:
         req = g.target_value / 100 if g.kind == "growth_rate" else None
@@ -206,7 +214,7 @@ def rates_stage(j: Judged) -> tuple[dict | None, list]:
             n = len(after) if len(after) else len(before)
             yrs = f" ({', '.join(str(int(y)) for y in (after if len(after) else before).index)})"
             return None, [
-                f"{g.indicator}: {_plural(n, 'yearly figure')}{yrs if n else ''}"
+                f"{j.proxy or g.indicator}: {_plural(n, 'yearly figure')}{yrs if n else ''}"
                 f"{' after ' + str(by) if len(after) else ''}; a rate needs at least {MIN_YEARLY} "
                 "including the latest, "
                 + ("level endpoints " if g.kind == "growth_rate" else "")
@@ -226,7 +234,7 @@ def rates_stage(j: Judged) -> tuple[dict | None, list]:
     else:
         upto = j.hist[j.hist.index < by]
         if not len(upto):
-            return None, [f"{g.indicator}: one figure ({by}); no rate can be measured"]
+            return None, [f"{j.proxy or g.indicator}: one figure ({by}); no rate can be measured"]
         fy, fv = int(upto.index[0]), float(upto.iloc[0])
         prog = rates.progress(fv, bv, j.goal_value, fy, by, T)
         # the required rate still runs from the baseline to the goal
@@ -283,12 +291,16 @@ def _latest_point(j: Judged) -> tuple[int, float] | None:
 
 
 def current_status(j: Judged) -> str | None:
-    """A current-status reading for goals with one or two figures: latest vs goal, way covered."""
+    """A current-status reading for goals with one or two figures (chained goals: index points):
+    latest vs goal, way covered."""
     last = _latest_point(j)
-    if last is None or j.goal.kind in CHAINED or len(j.hist) > 2:
+    if last is None or len(j.hist) > 2:
         return None
+    if j.yearly is not None and len(j.yearly) and last[0] < j.yearly.index.max():
+        return None  # a later yearly figure is off the index: the index is not the current status
     (ly, lv), gv, T = last, j.goal_value, j.goal.target_year
-    text = f"current status: {lv:g} in {ly} against the goal {j.cmp} {gv:g} by {T}"
+    what = "index " if j.goal.kind in CHAINED else ""
+    text = f"current status: {what}{lv:g} in {ly} against the goal {j.cmp} {gv:g} by {T}"
     if j.base is not None and j.base[0] < ly and gv != j.base[1]:
         way = (lv - j.base[1]) / (gv - j.base[1])
         return (
@@ -397,7 +409,8 @@ def verdict(j: Judged, today_year: int, half_life: float = ESCAP_HALF_LIFE) -> d
 
 def robustness(j: Judged, frame, extra: dict, today_year: int) -> dict:
     """The status under other baselines (2014, 2015, the first figure) and ESCAP's category under
-    half-lives 2, 5, 10 years; `fragile` when either set disagrees (unavailable ones skipped)."""
+    half-lives 2, 5, 10 years; `fragile` when either set disagrees (unavailable ones skipped) or
+    a verdict (not insufficient_data) rests on a proxy; `reasons` says which."""
     by_base = {}
     for b in ROBUST_BASELINES:
         jb = goals.rebased(j, b, frame, **extra)
@@ -406,8 +419,19 @@ def robustness(j: Judged, frame, extra: dict, today_year: int) -> dict:
     for hl in ROBUST_HALF_LIVES:
         gap = verdict(j, today_year, hl)["escap_gap"]
         by_hl[f"{hl:g}"] = rates.escap_category(_nan(gap))
-    fragile = any(len({v for v in d.values() if v is not None}) > 1 for d in (by_base, by_hl))
-    return {"baseline": by_base, "escap_half_life": by_hl, "fragile": fragile}
+    reasons = [
+        f"the {what} disagree"
+        for what, d in (("baselines", by_base), ("ESCAP half-lives", by_hl))
+        if len({v for v in d.values() if v is not None}) > 1
+    ]
+    if j.proxy and verdict(j, today_year)["status"] != "insufficient_data":
+        reasons.append(f"judged on a proxy ({j.proxy}), not on the goal's own indicator")
+    return {
+        "baseline": by_base,
+        "escap_half_life": by_hl,
+        "fragile": bool(reasons),
+        "reasons": reasons,
+    }
 
 
 # ---------------------------------------------------------------- one goal, one object
@@ -466,16 +490,18 @@ def evaluate(
     levels: pd.Series | None = None,
     as_of=None,
     data_to: int | None = None,
+    proxy: goals.Proxy | None = None,
 ) -> Assessment:
     """Assess one goal (registry row, dict or Goal) against its dgm.series frame -> Assessment.
 
     `today_year`: the year the verdict is read in (deadlines before it have passed; default: the
     current year); `cumulative`: five-year cumulative changes that bridge a chained goal;
-    `levels`: the level whose endpoints can give a growth goal's rate.
+    `levels`: the level whose endpoints can give a growth goal's rate; `proxy`: the registry's
+    proxy series, judged while the goal's own indicator has no figure (the record's `proxy`).
     """
     g = Goal.from_row(goal)
     today_year = dt.date.today().year if today_year is None else today_year
-    extra = {"cumulative": cumulative, "levels": levels}
+    extra = {"cumulative": cumulative, "levels": levels, "proxy": proxy}
     j = goals.restate(g, frame, **extra)
     rec = {f: None for f in FIELDS}
     rec.update(
@@ -490,8 +516,9 @@ def evaluate(
         baseline_year=j.base[0] if j.base else None,
         baseline_value=j.base[1] if j.base else None,
         baseline_rule=j.baseline_rule,
+        proxy=j.proxy,
     )
-    lat = latest_stage(frame, j)
+    lat = latest_stage(proxy.frame if j.proxy else frame, j)
     notes = list(j.notes) + lat.pop("notes")
     rec.update(lat)
     v = verdict(j, today_year)
@@ -524,7 +551,7 @@ def evaluate(
         rec["crossing_year_median"] = min(met) if met else None
         if v["ex_post"] is None:
             notes.append(
-                f"{g.indicator}: {_plural(len(j.hist))}"
+                f"{j.proxy or g.indicator}: {_plural(len(j.hist))}"
                 f"{' in the chained index' if g.kind in CHAINED else ''}; "
                 f"P(goal met) needs at least {MIN_FORECAST_POINTS}"
             )

@@ -614,6 +614,13 @@ def path_to_goal(
             lang,
             " ",
         ) + (" " + note if note else "")
+    if attrs.get("proxy"):
+        note = pick(
+            f"以代理指标判断：{attrs['proxy']}（目标本身的指标未见公布）。",
+            f"Judged on a proxy: {attrs['proxy']} (the goal's own indicator is not published).",
+            lang,
+            " ",
+        ) + (" " + note if note else "")
     foot = source_note(_source_ids(obs), sources, lang, goal=target, extra=note)
     fig, gs = _canvas(size, foot)
     ax = fig.add_subplot(gs[0])

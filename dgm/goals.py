@@ -43,6 +43,27 @@ def _num(x) -> float | None:
     return v if math.isfinite(v) else None
 
 
+def _present(x) -> bool:
+    """A non-blank registry cell (not None, NA, NaN or empty)."""
+    return (
+        x is not None
+        and x is not pd.NA
+        and not (isinstance(x, float) and math.isnan(x))
+        and bool(str(x).strip())
+    )
+
+
+@dataclass(frozen=True)
+class Proxy:
+    """The series a goal is judged on while its own indicator has no figure (registry `proxy`)."""
+
+    indicator: str
+    frame: pd.DataFrame  # dgm.series(proxy) output
+    cumulative: pd.Series | None = None  # its five-year cumulative companion, when published
+    words: str = ""  # what it measures, for the note ("whole-city energy use per unit of GDP")
+    own_words: str = ""  # what the goal's own indicator measures
+
+
 @dataclass(frozen=True)
 class Goal:
     """One goal of the registry (data/raw/targets.csv); values in the catalogue unit."""
@@ -58,6 +79,7 @@ class Goal:
     unit: str = ""
     label_en: str = ""
     label_zh: str = ""
+    proxy: str | None = None  # indicator judged instead while `indicator` has no figure
 
     @classmethod
     def from_row(cls, row) -> Goal:
@@ -78,6 +100,7 @@ class Goal:
             unit="" if row.get("unit") is None else str(row.get("unit")),
             label_en=str(row.get("label_en") or ""),
             label_zh=str(row.get("label_zh") or ""),
+            proxy=str(row["proxy"]) if _present(row.get("proxy")) else None,
         )
 
 
@@ -115,6 +138,7 @@ class Judged:
     levels: pd.Series | None = None  # growth goals: the level the rate is of, when published
     used: pd.DataFrame = field(default_factory=pd.DataFrame)  # the figures used: year, kind, rel.
     notes: tuple[str, ...] = ()
+    proxy: str | None = None  # the proxy indicator judged, when the goal's own has no figure
 
     @property
     def direction(self) -> str:
@@ -139,7 +163,12 @@ class Judged:
             ]
             out = used[cols].copy()
         out.index = pd.Index([int(y) for y in out.index], name="year")
-        out.attrs.update(indicator=self.goal.indicator, unit=self.unit, direction=self.direction)
+        out.attrs.update(
+            indicator=self.goal.indicator,
+            unit=self.unit,
+            direction=self.direction,
+            proxy=self.proxy,
+        )
         return out
 
 
@@ -156,6 +185,12 @@ def split_series(frame: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
     pts = pd.Series(values[point], index=years[point], dtype=float)
     b = pd.DataFrame({"value": values[bound], "kind": kinds[bound]}, index=years[bound])
     return pts.sort_index(), b.sort_index()
+
+
+def has_figure(frame: pd.DataFrame | None, cumulative: pd.Series | None = None) -> bool:
+    """Whether a series has any point or bound figure (plan targets do not count)."""
+    pts, bounds = split_series(frame)
+    return bool(len(pts) or len(bounds) or (cumulative is not None and len(cumulative.dropna())))
 
 
 def nearest_year(years, to: int = POLICY_YEAR) -> int | None:
@@ -219,6 +254,7 @@ def restate(
     cumulative: pd.Series | None = None,
     baseline=None,
     levels: pd.Series | None = None,
+    proxy: Proxy | None = None,
 ):
     """Restate a goal on the series it is judged on -> Judged.
 
@@ -227,8 +263,17 @@ def restate(
     yearly changes; `levels`: for a growth goal, the level series whose endpoints can give the
     rate; `baseline`: None for the rule (registry year and value; else the registry
     year's figure; else the published year nearest to 2014), a year, or "first" (first figure).
+    `proxy`: the registry's proxy series, judged instead only while the goal's own indicator has
+    no figure at all (no point, bound or cumulative change); the Judged then names it.
     """
     g = Goal.from_row(goal_row)
+    if proxy is not None and not has_figure(frame, cumulative) and has_figure(proxy.frame):
+        j = restate(g, proxy.frame, proxy.cumulative, baseline)
+        note = (
+            f"judged on a proxy: {proxy.words} ({proxy.indicator}); the goal's own figure "
+            f"({proxy.own_words}) is not published in the sources found"
+        )
+        return dataclasses.replace(j, proxy=proxy.indicator, notes=(note, *j.notes))
     tv, cmp = g.target_value, g.comparison
     sign = rates.direction(cmp, (getattr(frame, "attrs", {}) or {}).get("direction"))
     pts, bounds = split_series(frame)
@@ -275,11 +320,16 @@ def _restate_chained(g: Goal, frame, pts, cumulative, baseline, sign) -> Judged:
     else:
         by, rule = POLICY_YEAR, "policy year"
         notes.append(f"no baseline year in the registry; {by}, the year before the policy, used")
-    cum = cumulative.dropna() if cumulative is not None else pd.Series(dtype=float)
-    cum = cum[(cum.index > by) & (cum.index <= T)] if len(cum) else cum
-    idx = chain_index_with_cumulative(pts, by, cum if len(cum) else None, span=CUMULATIVE_SPAN)
-    plain = chain_index_with_cumulative(pts, by)
-    bridged = tuple(int(y) for y in idx.index if y not in plain.index and y in cum.index)
+    idx, cum, bridged = _chain(pts, by, cumulative, T)
+    if baseline is None and len(idx) <= 1:
+        start = _nearest_start(pts, by, cumulative, T)
+        if start is not None:
+            notes.append(
+                f"baseline {start} ({_year_words(start)}): no published change runs from {by}; "
+                f"{start} is the year nearest to {by} from which the index can be chained"
+            )
+            by, rule = start, f"nearest to {by}"
+            idx, cum, bridged = _chain(pts, by, cumulative, T)
     if bridged:
         notes.append(
             f"five-year cumulative change(s) bridge the chain to {', '.join(map(str, bridged))} "
@@ -295,6 +345,8 @@ def _restate_chained(g: Goal, frame, pts, cumulative, baseline, sign) -> Judged:
             cmp_i = cmp
         goal_value, sign_i = 100 * (1 + r) ** (T - by), sign
     after = pts[(pts.index > by) & (pts.index <= T)]
+    inside = {y for b in bridged for y in range(b - CUMULATIVE_SPAN + 1, b)}  # within a bridge
+    after = after[[y not in inside for y in after.index]]
     reached = [y for y in after.index if y in idx.index]
     if len(reached) < len(after):
         notes.append(
@@ -321,6 +373,24 @@ def _restate_chained(g: Goal, frame, pts, cumulative, baseline, sign) -> Judged:
         used=used,
         notes=tuple(notes),
     )
+
+
+def _chain(pts: pd.Series, by: int, cumulative, T: int):
+    """(index from `by` = 100, the cumulative changes usable, years reached only through them)."""
+    cum = cumulative.dropna() if cumulative is not None else pd.Series(dtype=float)
+    cum = cum[(cum.index > by) & (cum.index <= T)] if len(cum) else cum
+    idx = chain_index_with_cumulative(pts, by, cum if len(cum) else None, span=CUMULATIVE_SPAN)
+    plain = chain_index_with_cumulative(pts, by)
+    bridged = tuple(int(y) for y in idx.index if y not in plain.index and y in cum.index)
+    return idx, cum, bridged
+
+
+def _nearest_start(pts: pd.Series, by: int, cumulative, T: int) -> int | None:
+    """The start year nearest to `by` from which the index reaches a year after `by` (by <= T)."""
+    cum = cumulative.dropna() if cumulative is not None else pd.Series(dtype=float)
+    starts = {int(y) - 1 for y in pts.index} | {int(y) - CUMULATIVE_SPAN for y in cum.index}
+    ok = [s for s in starts if s != by and (_chain(pts, s, cumulative, T)[0].index > by).any()]
+    return nearest_year(ok, by)
 
 
 def rebased(j: Judged, baseline, frame: pd.DataFrame, **extra) -> Judged:
@@ -357,11 +427,35 @@ def levels_for(indicator: str, as_of=None, data_to=None) -> pd.Series | None:
     return pts if len(pts) else None
 
 
+def _measures(row) -> str:
+    """What an indicator measures, from its catalogue row: 'whole-city energy use per unit of GDP'."""
+    label = str(row["label_en"]).removeprefix("Change in ")
+    scope = str(row.get("scope") or "")
+    return f"{scope.replace(' ', '-')} {label}" if scope == "whole city" else label
+
+
+def proxy_for(g: Goal, as_of=None, data_to=None) -> Proxy | None:
+    """The registry's proxy series for a goal (None when the registry names none)."""
+    import dgm
+
+    if g.proxy is None:
+        return None
+    cat = dgm.load_indicators().set_index("id")
+    return Proxy(
+        indicator=g.proxy,
+        frame=dgm.series(g.proxy, as_of=as_of, data_to=data_to),
+        cumulative=cumulative_for(g.proxy, as_of, data_to) if g.kind in CHAINED else None,
+        words=_measures(cat.loc[g.proxy]),
+        own_words=_measures(cat.loc[g.indicator]),
+    )
+
+
 def companions(g: Goal, as_of=None, data_to=None) -> dict:
-    """restate()'s extra series for a goal: cumulative changes and levels, where they exist."""
+    """restate()'s extra series for a goal: cumulative changes, levels and the registry's proxy."""
+    out = {"proxy": proxy_for(g, as_of, data_to)} if g.proxy else {}
     if g.kind not in CHAINED:
-        return {}
-    out = {"cumulative": cumulative_for(g.indicator, as_of, data_to)}
+        return out
+    out["cumulative"] = cumulative_for(g.indicator, as_of, data_to)
     if g.kind == "growth_rate":
         out["levels"] = levels_for(g.indicator, as_of, data_to)
     return out
@@ -384,4 +478,4 @@ def min_reliability(used: pd.DataFrame) -> str | None:
     return max(letters, key=RELIABILITY_ORDER.index) if letters else None
 
 
-__all__ = ["Goal", "Judged", "goal", "judged", "load_goals", "restate", "split_series"]
+__all__ = ["Goal", "Judged", "Proxy", "goal", "judged", "load_goals", "restate", "split_series"]

@@ -139,6 +139,9 @@ def reading(row: dict, lang: str = "en") -> str:
     if cross and status not in ("met", "not_met"):
         zh_parts.append(f"中位达成年份 {cross}")
         en_parts.append(f"median crossing year {cross}")
+    if row.get("proxy"):
+        zh_parts.append(f"以代理指标 {row['proxy']} 判断")
+        en_parts.append(f"judged on a proxy, {row['proxy']}")
     zh, en = "；".join(zh_parts), "; ".join(en_parts)
     return f"{head}: {in_lang(zh, en, lang)}"
 

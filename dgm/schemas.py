@@ -139,6 +139,8 @@ TABLES = {
             "clause": Col(),
             "quote": Col(),
             "note": Col(required=False),
+            # the indicator judged instead while `indicator` has no figure (the note says why)
+            "proxy": Col(required=False, may_omit=True),
         },
         key=("id",),
     ),

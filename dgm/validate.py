@@ -372,6 +372,17 @@ def check_target_rows(frame: pd.DataFrame, name: str, units: dict) -> list[Probl
                     f"wrong unit for {ind} (expected '{units[ind]}', got '{row['unit']}')",
                 )
             )
+        proxy = row.get("proxy")
+        if pd.notna(proxy) and units.get(proxy) != units.get(ind):
+            problems.append(
+                Problem(
+                    name,
+                    int(line),
+                    "proxy",
+                    f"proxy must be an indicator of indicators.csv in {ind}'s unit "
+                    f"'{units.get(ind)}' (got '{proxy}')",
+                )
+            )
     return problems
 
 

@@ -376,6 +376,39 @@ def test_cumulative_five_year_change_bridges_the_energy_chain():
     assert r["observed_rate"] == pytest.approx((76 * 0.97**2 / 100) ** (1 / 8) - 1)
 
 
+def test_a_proxy_verdict_says_so_and_is_fragile():
+    # own indicator empty; proxy = the shipped whole-city figures: index 2016 = 100 -> 2021 = 77.5
+    goal = _goal(kind="reduction_vs_baseline", unit="%", target_value=30.0, baseline_value=None)
+    goal["proxy"] = "gdp"
+    proxy = goals.Proxy(
+        indicator="gdp",
+        frame=_frame({2014: -5.9, 2020: -2.0}, direction="lower_is_better"),
+        cumulative=pd.Series({2015: -25.23, 2021: -22.5}),
+        words="whole-city energy use per unit of GDP",
+        own_words="energy use per unit of industrial value added",
+    )
+    empty = _frame({}, direction="lower_is_better")
+    r = assess.assess_goal(goal, empty, n_paths=200, proxy=proxy, today_year=2026)
+    assert r["proxy"] == "gdp" and r["baseline_year"] == 2016 and r["bridged_years"] == [2021]
+    assert r["observed_rate"] == pytest.approx(0.775 ** (1 / 5) - 1)
+    assert r["required_rate"] == pytest.approx(0.7 ** (1 / 9) - 1)
+    assert r["status"] == "on_track" and r["basis"] == "projected" and r["basis_year"] == 2021
+    assert (r["latest_year"], r["latest_value"]) == (2021, pytest.approx(22.5))
+    assert r["notes"].startswith("judged on a proxy: whole-city energy use per unit of GDP")
+    assert "current status: index 77.5 in 2021 against the goal <= 70 by 2025" in r["notes"]
+    assert r["robustness"]["fragile"] is True
+    assert r["robustness"]["reasons"] == [
+        "judged on a proxy (gdp), not on the goal's own indicator"
+    ]
+    from dgm import notebook_tools as nbt
+
+    assert nbt.reading(r, "en").endswith("; judged on a proxy, gdp")
+    own = _frame({y: -4.0 for y in range(2015, 2021)}, direction="lower_is_better")
+    r = assess.assess_goal(goal, own, n_paths=200, proxy=proxy, today_year=2026)
+    assert r["proxy"] is None and r["observed_rate"] == pytest.approx(-0.04)
+    assert "proxy" not in r["notes"] and r["robustness"]["reasons"] == []
+
+
 def test_robustness_lists_baselines_and_half_lives():
     f = _frame({2014: 10000.0, 2015: 10500.0, 2017: 12000.0, 2019: 14000.0})
     rob = assess.assess_goal(_goal(), f, n_paths=200, today_year=2026)["robustness"]
@@ -416,6 +449,15 @@ def shipped():
 )
 def test_the_issues_named_cases(shipped, target_id, check):
     assert check(shipped[target_id]), shipped[target_id]
+
+
+def test_the_energy_goal_is_judged_on_its_proxy(shipped):
+    # issue 12: energy use per unit of industrial VA is unpublished; whole-city per GDP stands in
+    r = shipped["energy_intensity_industry_reduction_2025"]
+    assert r["status"] != "insufficient_data" and r["basis"] in assess.BASES
+    assert r["proxy"] == "energy_intensity_gdp_change" and r["robustness"]["fragile"]
+    assert "judged on a proxy: whole-city energy use per unit of GDP" in r["notes"]
+    assert f"baseline {r['baseline_year']}" in r["notes"]  # the note names the baseline it took
 
 
 def test_every_record_has_the_evidence_fields(shipped):

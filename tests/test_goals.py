@@ -107,3 +107,66 @@ def test_views_side_by_side_counts_what_was_not_yet_published():
     t = nbt.views_side_by_side({"then": then, "pseudo": pseudo})
     row = t.iloc[0]
     assert row["status (pseudo)"] == "on_track †" and row["not_yet_published"] == 2
+
+
+# ---- the registry's proxy: judged only while the goal's own indicator has no figure ------------
+
+ENERGY = dict(
+    ROW,
+    kind="reduction_vs_baseline",
+    comparison=">=",
+    target_value=30.0,
+    baseline_year=2014,
+    proxy="p",
+)
+
+
+def _proxy(values: dict, cumulative: dict | None = None) -> goals.Proxy:
+    return goals.Proxy(
+        indicator="p",
+        frame=_frame(values, direction="lower_is_better"),
+        cumulative=None if cumulative is None else pd.Series(cumulative, dtype=float),
+        words="whole-city energy use per unit of GDP",
+        own_words="energy use per unit of industrial value added",
+    )
+
+
+def test_a_goal_without_any_own_figure_is_judged_on_its_proxy():
+    empty = _frame({}, direction="lower_is_better")
+    j = goals.restate(ENERGY, empty, proxy=_proxy({2015: -5.0, 2016: -5.0, 2017: -5.0}))
+    assert j.proxy == "p" and j.hist.loc[2017] == pytest.approx(100 * 0.95**3)
+    assert j.notes[0].startswith("judged on a proxy: whole-city energy use per unit of GDP (p)")
+    assert "(energy use per unit of industrial value added) is not published" in j.notes[0]
+    assert j.frame().attrs["proxy"] == "p"
+
+
+def test_one_own_figure_and_the_proxy_is_ignored():
+    own = _frame({2015: -1.0}, direction="lower_is_better")
+    j = goals.restate(ENERGY, own, proxy=_proxy({2015: -5.0, 2016: -5.0}))
+    assert j.proxy is None and j.hist.loc[2015] == pytest.approx(99.0)
+    assert not any("proxy" in n for n in j.notes) and j.frame().attrs["proxy"] is None
+
+
+def test_a_chain_that_cannot_leave_the_registry_year_starts_from_the_nearest_year_it_can():
+    # the shipped energy figures: yearly 2014, 2020; five-year changes to 2015 (from 2010) and
+    # to 2021 (from 2016). From 2014 no change runs; 2016 (2 years away) reaches 2021, 2010 (4
+    # years) only 2015, 2013 only 2014 (not after the registry year).
+    yearly = _frame({2014: -5.9, 2020: -2.0}, direction="lower_is_better")
+    cum = pd.Series({2015: -25.23, 2021: -22.5})
+    j = goals.restate(ENERGY, yearly, cum)
+    assert j.base == (2016, 100.0) and j.baseline_rule == "nearest to 2014"
+    assert j.hist.to_dict() == {2016: 100.0, 2021: pytest.approx(77.5)} and j.bridged == (2021,)
+    assert any(n.startswith("baseline 2016 (after the policy began") for n in j.notes)
+    assert not any("breaks after" in n for n in j.notes)  # 2020 lies inside the bridged period
+    chosen = goals.restate(ENERGY, yearly, cum, baseline=2014)  # a chosen year is never moved
+    assert chosen.base == (2014, 100.0) and not len(chosen.hist)
+
+
+def test_the_check_refuses_a_proxy_in_another_unit():
+    from dgm import validate
+
+    rows = pd.DataFrame([{"indicator": "a", "unit": "%", "proxy": "b"}], index=[17])
+    (p,) = validate.check_target_rows(rows, "targets.csv", {"a": "%", "b": "亿元"})
+    assert (p.row, p.column) == (17, "proxy") and "in a's unit '%' (got 'b')" in p.message
+    rows["proxy"] = "c"
+    assert validate.check_target_rows(rows, "targets.csv", {"a": "%", "c": "%"}) == []

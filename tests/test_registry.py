@@ -30,6 +30,7 @@ COLUMNS = [
     "clause",
     "quote",
     "note",
+    "proxy",
 ]
 MEASURE_COLUMNS = [
     "number",
