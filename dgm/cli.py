@@ -44,6 +44,12 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:
     if name == "report":
         p.add_argument("--out", default=None, help="output directory (default: reports/)")
         p.add_argument("--lang", choices=["zh", "en", "both"], default="both")
+        p.add_argument(
+            "--edition",
+            choices=["reader", "reviewer", "both"],
+            default="both",
+            help="reader: pages without code; reviewer: full notebooks (default: both)",
+        )
         p.add_argument("--jobs", type=int, default=2, help="notebooks run at once")
         p.add_argument("--only", nargs="+", metavar="NAME", help="run only these notebooks")
 
