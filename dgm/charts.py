@@ -134,9 +134,29 @@ def _styled(func):
         if lang not in ("zh", "en", "both"):
             raise ValueError(f"lang must be 'zh', 'en' or 'both', got {lang!r}")
         with house_style():
-            return func(*args, **kwargs)
+            return _simplified_texts(func(*args, **kwargs))
 
     return wrapper
+
+
+def _simplified_texts(fig):
+    """Every text of `fig` in simplified characters (labels come from the traditional policy
+    copy): titles, legends, annotations, footnotes and fixed tick labels."""
+    from matplotlib.text import Text
+    from matplotlib.ticker import FixedFormatter, FuncFormatter
+
+    from dgm.zh import simplified
+
+    for text in fig.findobj(Text):
+        text.set_text(simplified(text.get_text()))
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):  # tick labels are made again at each draw
+            fmt = axis.get_major_formatter()
+            if isinstance(fmt, FixedFormatter):
+                fmt.seq = [simplified(x) for x in fmt.seq]
+            elif isinstance(fmt, FuncFormatter):
+                fmt.func = lambda x, pos=None, f=fmt.func: simplified(f(x, pos))
+    return fig
 
 
 def _foot_cols(width_in: float) -> int:

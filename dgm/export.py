@@ -350,11 +350,13 @@ def write_workbook(path, *, scorecard, targets, observations, sources, forecasts
         forecasts=forecasts,
         backtests=backtests,
     )
+    from dgm.zh import simplified, simplify_columns
+
     wb = Workbook()
     ws = wb.active
     ws.title = "README"
     for row in README_ROWS:
-        ws.append(list(row))
+        ws.append([simplified(x) for x in row])
     ws["A1"].font = Font(bold=True, size=13)
     ws["A2"].font = Font(bold=True, size=12)
     for cell in ws[4]:
@@ -365,7 +367,8 @@ def write_workbook(path, *, scorecard, targets, observations, sources, forecasts
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     for name, (frame, formats, row_formats) in tables.items():
-        _write_sheet(wb, name, frame, formats, row_formats)
+        # Simplified characters in every cell but the verbatim ones (dgm.zh.VERBATIM).
+        _write_sheet(wb, name, simplify_columns(frame), formats, row_formats)
     wb["forecasts"].sheet_properties.tabColor = "E69F00"  # projections stand out
     _atomic_write(path, wb.save)
     return path

@@ -38,8 +38,10 @@ def targets_records(df: pd.DataFrame | None = None) -> list[dict]:
 
 
 def targets_table(df: pd.DataFrame | None = None) -> str:
-    """A readable left-aligned table of the registry (one line per target)."""
-    df = load_targets() if df is None else df
+    """A readable left-aligned table of the registry (one line per target), Chinese simplified."""
+    from dgm.zh import simplify_columns
+
+    df = simplify_columns(load_targets() if df is None else df, ["clause"])
     cells = [list(TABLE_COLUMNS)] + [
         [
             "" if pd.isna(row[c]) else f"{row[c]:g}" if c == "target_value" else str(row[c])

@@ -331,7 +331,8 @@ def test_workbook_round_trip_numbers(book, book_inputs):
     assert [r["mase"] for r in bt] == book_inputs["backtests"]["mase"].tolist()
 
     _, goals = _rows(wb["goals"])
-    assert goals[0]["clause"] == "二——規模結構領先" and goals[0]["quote"].startswith("工業總產值")
+    # labels in simplified characters, the policy text's quote as written (dgm.zh.VERBATIM)
+    assert goals[0]["clause"] == "二——规模结构领先" and goals[0]["quote"].startswith("工業總產值")
     assert goals[1]["note"] == "=not a formula"  # text, not a formula
     assert "file" not in goals[0]
 
