@@ -200,13 +200,15 @@ def _goal_pages(records: dict[str, dict]) -> dict[str, str]:
 
 
 def _goal_figures(goal_id: str, page: str | None, single: bool, figures: list[dict]) -> list:
-    """The figures of a goal: stems naming the goal, or every figure of a one-goal page."""
+    """The figures of a goal (stems naming the goal, or every figure of a one-goal page), each
+    with a short name: the stem without its number and the goal id ("path to goal")."""
     number = page.split("_", 1)[0] + "_" if page else None
-    return [
-        f
-        for f in figures
-        if goal_id in f["stem"] or (single and number and f["stem"].startswith(number))
-    ]
+    out = []
+    for f in figures:
+        if goal_id in f["stem"] or (single and number and f["stem"].startswith(number)):
+            short = f["stem"].split("_", 1)[-1].replace(goal_id, "").replace("_", " ").strip()
+            out.append(f | {"short": short or f["stem"]})
+    return out
 
 
 def _fmt_value(value, unit: str | None) -> str:

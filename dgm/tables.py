@@ -75,7 +75,15 @@ HEADERS = {  # column → (zh, en)
     "programme_en": ("Programme", "Programme"),
     "growth_pct": ("年增长 %", "Growth %/yr"),
 }
-VALUE_COLUMNS = ("status", "ex_post", "eurostat_category", "escap_category", "unsd_category")
+VALUE_COLUMNS = (  # codes shown in words (on_track → on track / 按计划推进)
+    "status",
+    "ex_post",
+    "eurostat_category",
+    "escap_category",
+    "unsd_category",
+    "kind",
+    "latest_kind",
+)
 _SUFFIX = re.compile(r"^(?P<base>.+?) \((?P<tag>[^)]*)\)$")  # "status (2014)" → status + tag
 
 
@@ -91,14 +99,15 @@ def _missing(v) -> bool:
         return False
 
 
-def format_number(v, unit: str | None = None) -> str:
-    """A number for a table cell: by unit's decimals, else whole numbers without decimals and
-    others with two (three significant digits below 1); thousands separated."""
+def format_number(v, unit: str | None = None, decimals: int | None = None) -> str:
+    """A number for a table cell: with `decimals` or the unit's, else whole numbers without
+    decimals and others with two (three significant digits below 1); thousands separated."""
     if _missing(v):
         return MISSING
     x = float(v)
-    if unit in DECIMALS:
-        return f"{x:,.{DECIMALS[unit]}f}"
+    decimals = DECIMALS.get(unit) if decimals is None else decimals
+    if decimals is not None:
+        return f"{x:,.{decimals}f}"
     if x.is_integer():
         return f"{x:,.0f}"
     if abs(x) < 1:
@@ -169,8 +178,11 @@ def formatted(frame, lang: str = "en"):
                 format_number(v, u if isinstance(u, str) else None)
                 for v, u in zip(s, units, strict=True)
             ]
-        elif is_num:
-            cells = [format_number(v) for v in s]
+        elif is_num:  # one number of decimals down a column: 46.00 beside 37.20
+            whole = all(_missing(v) or float(v).is_integer() for v in s)
+            small = all(_missing(v) or abs(float(v)) < 1 for v in s)
+            decimals = None if whole or small else 2
+            cells = [format_number(v, decimals=decimals) for v in s]
         elif base in VALUE_COLUMNS:
             cells = [_value_text(v, lang) for v in s]
         else:
@@ -199,8 +211,7 @@ def format_table(frame, lang: str = "en"):
             styles.append(
                 {
                     "selector": f"td.col{i}, th.col_heading.col{i}",
-                    "props": "text-align: right; font-variant-numeric: tabular-nums;"
-                    " white-space: nowrap;",
+                    "props": "text-align: right; font-variant-numeric: tabular-nums;",
                 }
             )
     styler = text.style.hide(axis="index").set_table_styles(styles)

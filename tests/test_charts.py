@@ -385,3 +385,23 @@ def test_saved_files_keep_title_and_footnote(tmp_path):
         w, h = im.size
     fw, fh = fig.get_size_inches() * export.PNG_DPI
     assert h >= 0.93 * fh and w >= 0.93 * fw, ((w, h), (fw, fh))
+
+
+def test_goal_label_moves_off_lines_that_cross_it():
+    """A scenario path through the goal label's first place (above the goal at its year): the
+    label moves along the goal line to a place no line crosses; at its first place it would."""
+    years = list(range(2016, 2031))
+    history = pd.DataFrame({"value": [2.4, 2.7, 3.0, 3.3, 3.5]}, index=years[:5])
+    history.index.name = "year"
+    goal = {**TARGET2, "target_value": 4.0, "baseline_year": 2014}
+    paths = {  # one path runs through the label's first place, just above (2025, 4)
+        "steep": pd.Series([3.5 + 0.3 * i for i in range(11)], index=years[4:]),
+        "flat": pd.Series([3.5 + 0.02 * i for i in range(11)], index=years[4:]),
+    }
+    fig = charts.scenario_chart(paths, history, goal, lang="both")
+    assert charts.label_collisions(fig) == []
+    label = next(a for ax in fig.axes for a in ax.texts if a.get_gid() == charts.GOAL_LABEL)
+    label.xy, label.xyann = (2025, 4.0), (-4, 4)
+    label.set_ha("right")
+    label.set_va("bottom")
+    assert charts.label_collisions(fig) == [label.get_text()]

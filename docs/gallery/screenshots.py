@@ -40,6 +40,9 @@ def main(report: Path) -> int:
                 continue
             page = browser.new_page(viewport={"width": w, "height": h})
             page.goto(src.resolve().as_uri(), wait_until="load")
+            # lazy images below the fold load for a full-page shot too
+            page.evaluate("document.querySelectorAll('img').forEach(i => i.loading = 'eager')")
+            page.wait_for_function("[...document.images].every(i => i.complete)")
             page.screenshot(path=str(HERE / out), full_page=full)
             page.close()
             print(f"wrote {(HERE / out).relative_to(HERE.parent.parent)}")
