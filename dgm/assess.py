@@ -436,7 +436,7 @@ def _jsonable(x):
     return x
 
 
-def _table(recs: list[dict]) -> str:
+def _table(recs, wide: bool = False) -> str:
     """A fixed-width table of the main fields."""
 
     def pct(v):
@@ -462,7 +462,10 @@ def _table(recs: list[dict]) -> str:
         }
         for r in recs
     ]
-    return pd.DataFrame(rows).to_string(index=False)
+    from dgm.termtable import render
+
+    numbers = {"required", "observed", "ratio", "escap_gap", "unsd_q", "p_attain", "crossing"}
+    return render(rows, right=numbers, wide=wide)
 
 
 def main_assess(args) -> int:
@@ -476,7 +479,7 @@ def main_assess(args) -> int:
     if getattr(args, "json", False):
         print(json.dumps(_jsonable(recs), ensure_ascii=False, indent=1))
     else:
-        print(_table(recs))
+        print(_table(recs, wide=getattr(args, "wide", False)))
         as_of = getattr(args, "as_of", None)
         print(
             f"\n{len(recs)} goals; figures published by {as_of}-12-31"

@@ -196,7 +196,9 @@ def main_backtest(args) -> int:
             f"(needs more than {MIN_FORECAST_POINTS})"
         )
         return 0
-    print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    from dgm.termtable import render_frame
+
+    print(render_frame(table, wide=getattr(args, "wide", False)))
     if head["mase_ratio"] is not None:
         print(
             f"\nensemble / naive_drift MASE = {head['mase_ratio']:.3f} on {head['n_forecasts']} "

@@ -1,4 +1,7 @@
-"""Command line: `dgm COMMAND …` (also `python -m dgm`). Each command lives in its own module."""
+"""dgm: the goals of Dongguan Manufacturing 2025 with sourced data, projections and verdicts.
+
+Usage `dgm COMMAND …` (also `python -m dgm`); each command lives in its own module (COMMANDS).
+"""
 
 import argparse
 import importlib
@@ -22,6 +25,10 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:
     """Declare each command's flags (the flags are a contract: keep them)."""
     if name in ("targets", "coverage", "assess", "backtest", "bench"):
         p.add_argument("--json", action="store_true", help="emit JSON instead of a table")
+    if name in ("targets", "coverage", "assess", "backtest"):
+        p.add_argument(
+            "--wide", action="store_true", help="all columns in full, however wide the terminal"
+        )
     if name == "check":
         p.add_argument("paths", nargs="*", help="files or directories (default: data/raw)")
     if name == "coverage":
