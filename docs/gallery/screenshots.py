@@ -28,6 +28,15 @@ SHOTS = [  # (page in the report, viewport (w, h), output file, full page?)
 ]
 
 
+def _shrink(png: Path, colours: int = 128) -> None:
+    """Rewrite a screenshot as a 128-colour PNG (the gallery's convention: small files in git)."""
+    from PIL import Image
+
+    with Image.open(png) as im:
+        small = im.convert("RGB").quantize(colors=colours, method=Image.Quantize.MEDIANCUT)
+    small.save(png, optimize=True)
+
+
 def main(report: Path) -> int:
     from playwright.sync_api import sync_playwright
 
@@ -45,6 +54,7 @@ def main(report: Path) -> int:
             page.wait_for_function("[...document.images].every(i => i.complete)")
             page.screenshot(path=str(HERE / out), full_page=full)
             page.close()
+            _shrink(HERE / out)
             print(f"wrote {(HERE / out).relative_to(HERE.parent.parent)}")
         browser.close()
     return 0
