@@ -8,6 +8,7 @@ right-aligned. Values are only formatted for display: records (`notebook_tools.r
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 MISSING = "—"  # the one mark for a missing value
@@ -214,7 +215,9 @@ def format_table(frame, lang: str = "en"):
                     "props": "text-align: right; font-variant-numeric: tabular-nums;",
                 }
             )
-    styler = text.style.hide(axis="index").set_table_styles(styles)
+    # A table id from its content: two runs give the same page, two tables never share styles.
+    uid = hashlib.sha1(text.to_csv().encode("utf-8")).hexdigest()[:10]
+    styler = text.style.set_uuid(uid).hide(axis="index").set_table_styles(styles)
     return styler.format(escape="html").format_index(escape="html", axis=1)
 
 

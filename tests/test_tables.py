@@ -62,3 +62,10 @@ def test_text_left_numbers_right_and_status_in_words():
     assert "按计划推进" in html and "on_track" not in html
     assert "text-align: left" in html and "text-align: right" in html
     assert '<th class="blank' not in html  # no index column
+
+
+def test_same_table_same_html():
+    """No random ids: re-running a notebook gives the same page."""
+    frame = pd.DataFrame({"year": [2020], "value": [1.5]})
+    assert tables.to_html(frame) == tables.to_html(frame.copy())
+    assert tables.to_html(frame) != tables.to_html(frame.assign(value=2.5))
