@@ -150,7 +150,7 @@ def formatted(frame, lang: str = "en"):
     """(text frame, numeric-column flags): every cell as display text, headers in words."""
     import pandas as pd
 
-    from dgm.zh import simplified
+    from dgm.zh import VERBATIM, simplified
 
     df = frame.copy()
     if not isinstance(df.index, pd.RangeIndex) or df.index.name is not None:
@@ -188,7 +188,7 @@ def formatted(frame, lang: str = "en"):
             cells = [_value_text(v, lang) for v in s]
         else:
             cells = [MISSING if _missing(v) or v == "" else str(v) for v in s]
-        if lang in ("zh", "both") and not is_num:
+        if lang in ("zh", "both") and not is_num and base not in VERBATIM:  # quotes as written
             cells = [simplified(c) for c in cells]
         out[header(col, lang)] = cells
         numeric.append(is_num)

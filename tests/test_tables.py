@@ -69,3 +69,9 @@ def test_same_table_same_html():
     frame = pd.DataFrame({"year": [2020], "value": [1.5]})
     assert tables.to_html(frame) == tables.to_html(frame.copy())
     assert tables.to_html(frame) != tables.to_html(frame.assign(value=2.5))
+
+
+def test_quotes_stay_as_written_in_zh_tables():
+    frame = pd.DataFrame({"clause": ["二——規模結構領先"], "quote": ["工業總產值翻一番"]})
+    text, _ = tables.formatted(frame, "zh")
+    assert text.iloc[0].tolist() == ["二——规模结构领先", "工業總產值翻一番"]
