@@ -685,7 +685,7 @@ def _jsonable(x):
     return x
 
 
-def _table(recs: list[dict]) -> str:
+def _table(recs, wide: bool = False) -> str:
     """A fixed-width table of the main fields."""
 
     def pct(v):
@@ -712,7 +712,10 @@ def _table(recs: list[dict]) -> str:
         }
         for r in recs
     ]
-    return pd.DataFrame(rows).to_string(index=False)
+    from dgm.termtable import render
+
+    numbers = {"required", "observed", "ratio", "escap_gap", "unsd_q", "p_attain", "crossing"}
+    return render(rows, right=numbers, wide=wide)
 
 
 def view_label(as_of=None, data_to: int | None = None) -> str:
@@ -738,7 +741,7 @@ def main_assess(args) -> int:
     if getattr(args, "json", False):
         print(json.dumps(_jsonable(recs), ensure_ascii=False, indent=1))
     else:
-        print(_table(recs))
+        print(_table(recs, wide=getattr(args, "wide", False)))
         print(
             f"\n{len(recs)} goals; {view_label(as_of, data_to)}; P(goal met) from {n_paths} "
             f"simulated paths (projections); {time.perf_counter() - t0:.2f} s"

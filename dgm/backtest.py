@@ -379,11 +379,9 @@ def main_backtest(args) -> int:
             f"(needs more than {MIN_FORECAST_POINTS})"
         )
         return 0
-    print(
-        table.drop(columns="coverage80_by_h").to_string(
-            index=False, float_format=lambda v: f"{v:.3f}"
-        )
-    )
+    from dgm.termtable import render_frame
+
+    print(render_frame(table.drop(columns="coverage80_by_h"), wide=getattr(args, "wide", False)))
     if head["mase_ratio"] is not None:
         by_h = table[(table["indicator"] == POOLED) & (table["method"] == "ensemble")]
         by_h = by_h["coverage80_by_h"].iloc[0]

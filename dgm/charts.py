@@ -96,6 +96,7 @@ DEPARTMENTS_EN = {
     "市政府督查室": "Government Inspection Office",
     "市政府新聞辦": "Government Information Office",
 }
+GOAL_LABEL, GOAL_LINE = "goal-label", "goal-line"  # gids: the label is placed off the lines
 FOOT_LINE_PT = style.FOOTNOTE_PT * 1.35
 MAX_SOURCES = 8  # footnote names at most this many documents, then "and N more"
 LEGEND_LABEL_CHARS = 34  # a legend label longer than this wraps onto further lines
@@ -134,9 +135,94 @@ def _styled(func):
         if lang not in ("zh", "en", "both"):
             raise ValueError(f"lang must be 'zh', 'en' or 'both', got {lang!r}")
         with house_style():
-            return func(*args, **kwargs)
+            return _place_goal_labels(_simplified_texts(func(*args, **kwargs)))
 
     return wrapper
+
+
+def label_collisions(fig) -> list[str]:
+    """Texts of goal labels whose box crosses a drawn line (empty when none does)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if fig.canvas is None or not hasattr(fig.canvas, "get_renderer"):
+        FigureCanvasAgg(fig)
+    renderer = fig.canvas.get_renderer()
+    fig.draw_without_rendering()
+    return [
+        a.get_text()
+        for ax in fig.axes
+        for a in ax.texts
+        if a.get_gid() == GOAL_LABEL and _crosses_lines(a, ax, renderer)
+    ]
+
+
+def _crosses_lines(label, ax, renderer) -> bool:
+    """Whether a text's box (padded by 1 pt) crosses any line of its axes, or leaves the axes."""
+    box = label.get_window_extent(renderer).padded(renderer.points_to_pixels(1.0))
+    area = ax.get_window_extent(renderer)
+    if not (area.contains(box.x0, box.y0) and area.contains(box.x1, box.y1)):
+        return True
+    for line in ax.lines:
+        if line.get_gid() == GOAL_LINE or len(line.get_xdata()) < 2:
+            continue
+        path = line.get_transform().transform_path(line.get_path())
+        if path.intersects_bbox(box, filled=False):
+            return True
+    return False
+
+
+def _place_goal_labels(fig):
+    """Move each goal label to the first place along its goal line (above, then below, from the
+    goal year back towards the start) where its box crosses no line; the chart keeps its
+    first place when no such spot exists."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    labels = [(ax, a) for ax in fig.axes for a in ax.texts if a.get_gid() == GOAL_LABEL]
+    if not labels:
+        return fig
+    FigureCanvasAgg(fig)
+    renderer = fig.canvas.get_renderer()
+    fig.draw_without_rendering()
+    for ax, label in labels:
+        end, v = label.xy
+        x0 = ax.get_xlim()[0]
+        first = (label.xy, label.xyann, label.get_ha(), label.get_va())
+        for frac in (1.0, 0.8, 0.6, 0.4, 0.2):
+            x = x0 + (end - x0) * frac
+            for dy, va in ((4, "bottom"), (-4, "top")):
+                label.xy, label.xyann = (x, v), (-4, dy)
+                label.set_ha("right")
+                label.set_va(va)
+                if not _crosses_lines(label, ax, renderer):
+                    break
+            else:
+                continue
+            break
+        else:
+            label.xy, label.xyann = first[0], first[1]
+            label.set_ha(first[2])
+            label.set_va(first[3])
+    return fig
+
+
+def _simplified_texts(fig):
+    """Every text of `fig` in simplified characters (labels come from the traditional policy
+    copy): titles, legends, annotations, footnotes and fixed tick labels."""
+    from matplotlib.text import Text
+    from matplotlib.ticker import FixedFormatter, FuncFormatter
+
+    from dgm.zh import simplified
+
+    for text in fig.findobj(Text):
+        text.set_text(simplified(text.get_text()))
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):  # tick labels are made again at each draw
+            fmt = axis.get_major_formatter()
+            if isinstance(fmt, FixedFormatter):
+                fmt.seq = [simplified(x) for x in fmt.seq]
+            elif isinstance(fmt, FuncFormatter):
+                fmt.func = lambda x, pos=None, f=fmt.func: simplified(f(x, pos))
+    return fig
 
 
 def _foot_cols(width_in: float) -> int:
@@ -547,7 +633,7 @@ def _draw_goal(ax, target, lang, value=None) -> list:
         return []
     x0, x1 = ax.get_xlim()
     end = float(year) if year is not None else x1
-    ax.plot([x0, end], [v, v], color=GOAL, lw=1.2, ls="-.", zorder=2)
+    ax.plot([x0, end], [v, v], color=GOAL, lw=1.2, ls="-.", zorder=2, gid=GOAL_LINE)
     if year is not None:
         ax.plot([end], [v], marker="*", ms=8, color=GOAL, zorder=5, ls="none")
     ax.annotate(
@@ -560,6 +646,7 @@ def _draw_goal(ax, target, lang, value=None) -> list:
         color=GOAL,
         fontsize=style.BASE_FONT_PT - 0.5,
         zorder=6,
+        gid=GOAL_LABEL,
     )
     ax.set_xlim(x0, x1)
     return [(Line2D([], [], color=GOAL, lw=1.2, ls="-.", marker="*", ms=7), t("goal", lang))]

@@ -1,4 +1,7 @@
-"""Command line: `dgm COMMAND …` (also `python -m dgm`). Each command lives in its own module."""
+"""dgm: the goals of Dongguan Manufacturing 2025 with sourced data, projections and verdicts.
+
+Usage `dgm COMMAND …` (also `python -m dgm`); each command lives in its own module (COMMANDS).
+"""
 
 import argparse
 import datetime as dt
@@ -72,6 +75,10 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:
     """Declare each command's flags (the flags are a contract: keep them)."""
     if name in ("targets", "coverage", "assess", "backtest", "bench"):
         p.add_argument("--json", action="store_true", help="emit JSON instead of a table")
+    if name in ("targets", "coverage", "assess", "backtest"):
+        p.add_argument(
+            "--wide", action="store_true", help="all columns in full, however wide the terminal"
+        )
     if name == "check":
         p.add_argument("paths", nargs="*", help="files or directories (default: data/raw)")
     if name == "coverage":
@@ -117,6 +124,12 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:
     if name == "report":
         p.add_argument("--out", default=None, help="output directory (default: reports/)")
         p.add_argument("--lang", choices=["zh", "en", "both"], default="both")
+        p.add_argument(
+            "--edition",
+            choices=["reader", "reviewer", "both"],
+            default="both",
+            help="reader: pages without code; reviewer: full notebooks (default: both)",
+        )
         p.add_argument("--jobs", type=at_least(1), default=2, help="notebooks run at once")
         p.add_argument("--only", nargs="+", metavar="NAME", help="run only these notebooks")
 

@@ -6,6 +6,7 @@ import pandas as pd
 
 from dgm import panel
 from dgm.data import load_indicators, load_observations, panel_long, published_by
+from dgm.termtable import render_frame
 
 YEARS = range(2010, 2026)
 # Cell code per chosen kind; a year with only a plan target is "plan"; nothing at all is "missing".
@@ -68,7 +69,7 @@ def main_coverage(args) -> int:
         elif table.empty:
             print("no conflicts")
         else:
-            print(table.to_string(index=False))
+            print(render_frame(table, wide=getattr(args, "wide", False)))
         return 0
     matrix = coverage_matrix()
     if args.json:
@@ -84,7 +85,9 @@ def main_coverage(args) -> int:
         )
         return 0
     width = max(len(i) for i in matrix.index)
-    print(" " * width + "  " + " ".join(str(y)[2:] for y in matrix.columns) + "  points")
+    for digit in range(4):  # four-digit years, written downwards above their columns
+        years = " ".join(f"{str(y)[digit]:>2}" for y in matrix.columns)
+        print(" " * width + "  " + years + ("  points" if digit == 3 else ""))
     summary = coverage_summary(matrix)
     for ind, row in matrix.iterrows():
         print(

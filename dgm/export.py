@@ -113,6 +113,21 @@ NUMBER_FORMATS = {  # catalogue unit → Excel number format (no locale-dependen
 RATE_FORMAT = "0.00%"  # fractions per year (assess: 0.065 = 6.5 % a year)
 PROB_FORMAT = "0%"
 MAX_WIDTH = 60  # characters
+WRAP_WIDTH = 28  # characters: longer text (quotes, notes, titles, URLs) wraps within this width
+HEADER_WIDTH = 12  # characters: a longer header wraps rather than widening its column
+LINE_PT = 15  # row height per line of 11-point text, in points
+PROSE_CHARS_PER_UNIT = 1.15  # prose fits more characters than the width unit (a digit's width)
+PRINT_MARGIN_IN = 0.4  # page margins in inches (header and footer sit in them)
+QUOTE_FLAG = "quote_check"  # observations column that flags quotes to re-read at the source
+FLATTENED_FLAG = (
+    "flattened table row: the numbers ran together when the source table was copied; "
+    "read the figure in the source / 表格行被压平，数字粘连：请核对原文"
+)
+FLAG_FILL = "FCE4C4"
+# A number with two or more decimal points (290.306.21317.25): table cells run together.
+# Dates written 2015.1.20 are not flagged.
+_RUN_TOGETHER = re.compile(r"(?<![\d.])\d+(?:\.\d+){2,}(?![\d.])")
+_DATE = re.compile(r"(19|20)\d\d\.\d{1,2}\.\d{1,2}")
 PROJECTION = "projection (model simulation, not an official figure) / 预测（模型模拟，非官方数据）"
 HEADER_FILL = "DDE6F0"
 
@@ -137,7 +152,10 @@ README_ROWS = [
         "Every published figure, one per row, with its kind (exact, approx, "
         "estimate, lower_bound, upper_bound, plan_target), reliability (A official, B official "
         "reposted, C news, D secondary), vintage, verbatim quote and source (title, publisher, "
-        "URL). 每个已公布数字一行：类型、可靠性、出处（标题、发布者、网址）及原文引文。",
+        "URL). quote_check flags (and shades) quotes that are flattened table rows, whose "
+        "numbers ran together when copied: read those figures in the source. "
+        "每个已公布数字一行：类型、可靠性、出处（标题、发布者、网址）及原文引文；"
+        "quote_check 标出表格行被压平、数字粘连的引文，请核对原文。",
     ),
     ("sources", "The documents behind the observations. 资料来源文件。"),
     (
@@ -164,6 +182,14 @@ README_ROWS = [
         "本工作簿不含公式。",
     ),
 ]
+
+
+def flattened_quote(text) -> bool:
+    """Whether a quote is a flattened table row: numbers of adjacent cells run together
+    (`- Secondary Industry (RMB billion)290.306.21317.25 7.21`)."""
+    if not isinstance(text, str):
+        return False
+    return any(not _DATE.fullmatch(m.group()) for m in _RUN_TOGETHER.finditer(text))
 
 
 def _cell_value(v):
@@ -211,13 +237,14 @@ def _write_sheet(wb, title: str, frame, formats: dict | None = None, row_formats
     from openpyxl.utils import get_column_letter
 
     ws = wb.create_sheet(title)
+    TOP = Alignment(vertical="top")  # noqa: N806 - one shared style object for every data cell
     cols = [str(c) for c in frame.columns]
     ws.append(cols)
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
         cell.alignment = Alignment(vertical="top", wrap_text=True)
-    widths = [_width(c) for c in cols]
+    widths = [min(_width(c), HEADER_WIDTH) for c in cols]  # longer headers wrap
     formats = formats or {}
     for rec in frame.to_dict("records"):
         values = [_cell_value(rec[c]) for c in frame.columns]
@@ -228,15 +255,71 @@ def _write_sheet(wb, title: str, frame, formats: dict | None = None, row_formats
             cell = ws.cell(row=r, column=j)
             if isinstance(v, str) and v.startswith("="):
                 cell.data_type = "s"  # text that looks like a formula stays text
+            cell.alignment = TOP
             fmt = per_row.get(c) or formats.get(c)
             if fmt and isinstance(v, int | float) and not isinstance(v, bool):
                 cell.number_format = fmt
             widths[j - 1] = max(widths[j - 1], _width(v))
     for j, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = min(MAX_WIDTH, max(8, w + 2))
+        width = min(MAX_WIDTH, max(8, w + 2))
+        if w > WRAP_WIDTH:  # long text wraps in a narrower column: the sheet prints legibly
+            width = WRAP_WIDTH
+            for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.column_dimensions[get_column_letter(j)].width = width
+    fit_row_heights(ws)
     ws.freeze_panes = "B2"
     if len(frame):
         ws.auto_filter.ref = ws.dimensions
+    if QUOTE_FLAG in cols:  # flagged rows stand out on screen and on paper
+        flag_col, quote_col = cols.index(QUOTE_FLAG) + 1, cols.index("quote") + 1
+        for r in range(2, ws.max_row + 1):
+            if ws.cell(row=r, column=flag_col).value:
+                for c in (flag_col, quote_col):
+                    ws.cell(row=r, column=c).fill = PatternFill("solid", fgColor=FLAG_FILL)
+    print_setup(ws, repeat_header=True)
+
+
+def fit_row_heights(ws, min_row: int = 1) -> None:
+    """Row heights that show every line of wrapped cells (spreadsheets do not recompute them
+    for a file written by openpyxl, so wrapped text would be cut on screen and on paper)."""
+    import math
+
+    from openpyxl.utils import get_column_letter
+
+    widths = {
+        j: ws.column_dimensions[get_column_letter(j)].width or 8
+        for j in range(1, ws.max_column + 1)
+    }
+    for row in ws.iter_rows(min_row=min_row):
+        lines = 1
+        for cell in row:
+            if not (cell.alignment and cell.alignment.wrap_text) or cell.value is None:
+                continue
+            room = max(1.0, (widths[cell.column] - 1) * PROSE_CHARS_PER_UNIT)
+            text = str(cell.value)
+            lines = max(lines, sum(math.ceil(max(1, _width(x)) / room) for x in text.split("\n")))
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = LINE_PT * lines
+
+
+def print_setup(ws, repeat_header: bool = True, one_page: bool = False) -> None:
+    """A4 landscape, fitted to the page width (or onto one page), header row repeated on every
+    page, sheet name and page number in the footer."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1 if one_page else 0  # 0: as many pages down as needed
+    m = PRINT_MARGIN_IN
+    ws.page_margins.left = ws.page_margins.right = m
+    ws.page_margins.top = ws.page_margins.bottom = m + 0.2
+    ws.page_margins.header = ws.page_margins.footer = 0.2
+    ws.oddFooter.left.text = "&A"  # sheet name
+    ws.oddFooter.right.text = "&P / &N"
+    ws.print_options.gridLines = True
+    if repeat_header:
+        ws.print_title_rows = "1:1"
 
 
 def _drop(frame, *cols):
@@ -290,6 +373,9 @@ def workbook_tables(*, scorecard, targets, observations, sources, forecasts, bac
 
     src = _drop(sources, "file") if sources is not None else pd.DataFrame()
     obs = _drop(observations, "file").copy() if observations is not None else pd.DataFrame()
+    if "quote" in obs:
+        flags = obs["quote"].map(lambda q: FLATTENED_FLAG if flattened_quote(q) else None)
+        obs.insert(obs.columns.get_loc("quote") + 1, QUOTE_FLAG, flags)
     if "source_id" in obs and len(src):
         meta = src.set_index("source_id")[["title", "publisher", "url"]].rename(
             columns={"title": "source_title", "publisher": "source_publisher", "url": "source_url"}
@@ -357,11 +443,13 @@ def write_workbook(path, *, scorecard, targets, observations, sources, forecasts
         forecasts=forecasts,
         backtests=backtests,
     )
+    from dgm.zh import simplified, simplify_columns
+
     wb = Workbook()
     ws = wb.active
     ws.title = "README"
     for row in README_ROWS:
-        ws.append(list(row))
+        ws.append([simplified(x) for x in row])
     ws["A1"].font = Font(bold=True, size=13)
     ws["A2"].font = Font(bold=True, size=12)
     for cell in ws[4]:
@@ -371,8 +459,11 @@ def write_workbook(path, *, scorecard, targets, observations, sources, forecasts
     for row in ws.iter_rows(min_row=5):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    fit_row_heights(ws, min_row=5)
+    print_setup(ws, repeat_header=False, one_page=True)
     for name, (frame, formats, row_formats) in tables.items():
-        _write_sheet(wb, name, frame, formats, row_formats)
+        # Simplified characters in every cell but the verbatim ones (dgm.zh.VERBATIM).
+        _write_sheet(wb, name, simplify_columns(frame), formats, row_formats)
     wb["forecasts"].sheet_properties.tabColor = "E69F00"  # projections stand out
     _atomic_write(path, lambda tmp: _fix_dates(tmp, wb.save))
     return path

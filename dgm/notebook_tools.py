@@ -37,17 +37,36 @@ def _jsonable(value):
     return value
 
 
-def record(name: str, value, show: bool = True) -> None:
-    """Display `value` (unless show=False) and attach it, as JSON, to the cell's output."""
+def _kernel_lang() -> str:
+    """The notebook's `lang` parameter (papermill injects it), "both" outside a notebook."""
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:  # pragma: no cover - IPython ships with Jupyter
+        shell = None
+    lang = shell.user_ns.get("lang") if shell is not None else None
+    return lang if lang in ("zh", "en", "both") else "both"
+
+
+def record(name: str, value, show: bool = True, lang: str | None = None) -> None:
+    """Display `value` (unless show=False) and attach it, as JSON, to the cell's output.
+
+    Tables are shown through `dgm.tables` (headers in words, numbers by unit) in `lang`, by
+    default the notebook's `lang` parameter; the JSON keeps the raw values.
+    """
     import pandas as pd
     from IPython.display import display
+
+    from dgm import tables
 
     bundle = {RECORD_MIME: {"name": name, "value": _jsonable(value)}}
     if isinstance(value, pd.DataFrame | pd.Series):
         frame = value.to_frame() if isinstance(value, pd.Series) else value
-        bundle["text/plain"] = frame.to_string() if show else f"[{name}]"
+        lang = lang or _kernel_lang()
+        bundle["text/plain"] = tables.to_text(frame, lang) if show else f"[{name}]"
         if show:
-            bundle["text/html"] = frame.to_html(na_rep="—")
+            bundle["text/html"] = tables.to_html(frame, lang)
     else:
         bundle["text/plain"] = repr(value) if show else f"[{name}]"
     display(bundle, raw=True)

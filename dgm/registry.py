@@ -7,6 +7,7 @@ import pandas as pd
 
 from dgm import paths
 from dgm.data import load_targets
+from dgm.termtable import render
 
 TARGETS_CSV = paths.RAW / "targets.csv"
 # Columns shown by `dgm targets` (the table); --json gives every column.
@@ -37,9 +38,11 @@ def targets_records(df: pd.DataFrame | None = None) -> list[dict]:
     return [{col: _plain(row[col]) for col in df.columns} for _, row in df.iterrows()]
 
 
-def targets_table(df: pd.DataFrame | None = None) -> str:
-    """A readable left-aligned table of the registry (one line per target)."""
-    df = load_targets() if df is None else df
+def targets_table(df: pd.DataFrame | None = None, wide: bool = True) -> str:
+    """A readable left-aligned table of the registry (one line per target), Chinese simplified."""
+    from dgm.zh import simplify_columns
+
+    df = simplify_columns(load_targets() if df is None else df, ["clause"])
     cells = [list(TABLE_COLUMNS)] + [
         [
             "" if pd.isna(row[c]) else f"{row[c]:g}" if c == "target_value" else str(row[c])
@@ -47,10 +50,7 @@ def targets_table(df: pd.DataFrame | None = None) -> str:
         ]
         for _, row in df.iterrows()
     ]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(TABLE_COLUMNS))]
-    return "\n".join(
-        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells
-    )
+    return render(cells[1:], cells[0], right={"target_value"}, wide=wide)
 
 
 def main_targets(args) -> int:
@@ -59,6 +59,6 @@ def main_targets(args) -> int:
         print(json.dumps(targets_records(), ensure_ascii=False, indent=1))
     else:
         df = load_targets()
-        print(targets_table(df))
+        print(targets_table(df, wide=getattr(args, "wide", False)))
         print(f"\n{len(df)} targets; quotes and notes: dgm targets --json, or {TARGETS_CSV.name}")
     return 0

@@ -11,6 +11,10 @@ of the files dgm wrote there. An `--out` that is a file, the project or data/, a
 without that list, or one holding files the list does not name is refused before any notebook
 runs, with nothing touched.
 
+Each notebook gets a page per edition (`--edition`): the reader edition `NN_name.html` without
+code, the reviewer edition `NN_name.reviewer.html` with it; `index.html` is the landing page
+(dgm.landing: scorecard, findings, figures, run record).
+
 `--only NAME …` reruns some notebooks (by number, `01`, or name, `01_output_two_trillion`) on top of
 a copy of the previous report; the workbook is then kept unless `workbook` is named too.
 """
@@ -51,6 +55,7 @@ LEGACY_FILES = (
     "notebooks/*",
     "figures/*",
 )
+EDITIONS = ("reader", "reviewer")  # reader: no code (NN_name.html); reviewer: full page
 
 
 @dataclass(frozen=True)
@@ -98,13 +103,34 @@ def _error_text(err: BaseException) -> str:
     return f"{type(err).__name__}: {err}".splitlines()[0]
 
 
-def write_html(executed: Path, html: Path) -> None:
-    """Convert an executed notebook to a standalone HTML page (images embedded)."""
+def page_name(stem: str, edition: str) -> str:
+    """File name of a notebook's page: NN_name.html (reader), NN_name.reviewer.html (reviewer)."""
+    return f"{stem}.html" if edition == "reader" else f"{stem}.{edition}.html"
+
+
+def editions(edition: str) -> tuple[str, ...]:
+    """The editions written for `--edition` (reader first: the landing page links it)."""
+    if edition not in EDITIONS + ("both",):
+        raise ValueError(f"--edition must be reader, reviewer or both, got {edition!r}")
+    return EDITIONS if edition == "both" else (edition,)
+
+
+def write_html(executed: Path, html: Path, edition: str = "reviewer") -> None:
+    """Convert an executed notebook to a standalone HTML page (images embedded).
+
+    The reviewer edition is the full notebook; the reader edition hides code cells and prompts
+    (nbconvert's no-input export), so a reader sees narrative, tables and charts.
+    """
     import nbformat
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(executed, as_version=4)
-    body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
+    exporter = HTMLExporter(template_name="lab")
+    if edition == "reader":
+        exporter.exclude_input = True
+        exporter.exclude_input_prompt = True
+        exporter.exclude_output_prompt = True
+    body, _ = exporter.from_notebook_node(nb)
     html.write_text(body, encoding="utf-8")
 
 
@@ -145,8 +171,11 @@ def _ipc_kernel_manager():
     return IPCKernelManager
 
 
-def run_notebook(src: Path, work: Path, parameters: dict) -> JobResult:
-    """Execute one notebook with papermill into work/notebooks/, then write work/NAME.html.
+def run_notebook(
+    src: Path, work: Path, parameters: dict, pages: tuple[str, ...] = EDITIONS
+) -> JobResult:
+    """Execute one notebook with papermill into work/notebooks/, then write its page in each
+    edition of `pages` (see page_name).
 
     The kernel's working directory is `work`, so `figures_dir="figures"` lands in work/figures/.
     """
@@ -172,7 +201,8 @@ def run_notebook(src: Path, work: Path, parameters: dict) -> JobResult:
     if executed.exists():
         _stable_ids(executed)
         try:
-            write_html(executed, work / f"{src.stem}.html")
+            for edition in pages:
+                write_html(executed, work / page_name(src.stem, edition), edition)
         except Exception as err:
             error = error or f"HTML conversion failed: {_error_text(err)}"
     return JobResult(src.stem, not error, time.perf_counter() - start, error)
@@ -221,25 +251,11 @@ def run_workbook(work: Path, n_paths: int, seed: int) -> JobResult:
     return JobResult(WORKBOOK, not error, time.perf_counter() - start, error)
 
 
-def write_index(work: Path, lang: str) -> None:
-    """DIR/index.html: links to each notebook page, the figures, the workbook (no timestamps)."""
-    pages = sorted(work.glob("[0-9][0-9]_*.html"))
-    figures = sorted((work / FIGURES).glob("*.png")) if (work / FIGURES).exists() else []
-    items = "\n".join(f'<li><a href="{p.name}">{p.stem}</a></li>' for p in pages)
-    figs = "\n".join(f'<li><a href="{FIGURES}/{p.name}">{p.stem}</a></li>' for p in figures)
-    book = (
-        f'<p><a href="{WORKBOOK_FILE}">{WORKBOOK_FILE}</a> (Excel workbook)</p>'
-        if (work / WORKBOOK_FILE).exists()
-        else ""
-    )
-    html = (
-        '<!doctype html><html lang="zh"><head><meta charset="utf-8">'
-        "<title>dgm report · 东莞制造2025</title></head><body>"
-        "<h1>dgm report · Dongguan Manufacturing 2025 (東府〔2015〕1號)</h1>"
-        f"<p>Language: {lang}</p><h2>Notebooks</h2><ul>{items}</ul>{book}"
-        f"<h2>Figures</h2><ul>{figs}</ul></body></html>\n"
-    )
-    (work / "index.html").write_text(html, encoding="utf-8")
+def write_index(work: Path, lang: str, pages: tuple[str, ...] = EDITIONS) -> None:
+    """DIR/index.html: the landing page (dgm.landing): scorecard, findings, pages, figures."""
+    from dgm import landing
+
+    landing.write_index(work, lang, pages)
 
 
 def warm_caches() -> None:
@@ -335,6 +351,7 @@ def _swap(work: Path, out: Path) -> None:
 def run_report(
     out: Path | str | None = None,
     lang: str = "both",
+    edition: str = "both",
     jobs: int = 2,
     only: list[str] | None = None,
     notebooks_dir: Path | None = None,
@@ -346,11 +363,13 @@ def run_report(
 ) -> list[JobResult]:
     """Run the collection into `out` (default reports/); returns one JobResult per job.
 
-    `parameters` adds to the injected ones (`lang`, `figures_dir`); `workbook=False` skips the
-    workbook (tests of the mechanics); `echo` prints progress lines.
+    `parameters` adds to the injected ones (`lang`, `figures_dir`); `edition` is reader,
+    reviewer or both (see write_html); `workbook=False` skips the workbook (tests of the
+    mechanics); `echo` prints progress lines.
     """
     if jobs < 1:
         raise ValueError(f"--jobs must be at least 1, got {jobs}")
+    pages = editions(edition)
     given = str(out or paths.REPORTS)
     out = Path(given).resolve()
     todo, want_workbook = select(notebooks(notebooks_dir), only)
@@ -378,7 +397,7 @@ def run_report(
         warm_caches()
     echo(f"dgm report: {total} jobs, {jobs} at a time → {out}")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-        futures = [pool.submit(run_notebook, src, work, params) for src in todo]
+        futures = [pool.submit(run_notebook, src, work, params, pages) for src in todo]
         if want_workbook:
             futures.append(pool.submit(run_workbook, work, n_paths, seed))
         for fut in as_completed(futures):
@@ -388,7 +407,7 @@ def run_report(
             echo(f"[{len(results)}/{total}] {res.name:<36} {res.seconds:6.1f} s  {state}")
 
     results.sort(key=lambda r: r.name)
-    write_index(work, lang)
+    write_index(work, lang, pages)
     write_sentinel(work)
     failed = [r for r in results if not r.ok]
     if failed:
@@ -406,11 +425,13 @@ def run_report(
 
 
 def main_report(args) -> int:
-    """`dgm report [--out DIR] [--lang zh|en|both] [--jobs N] [--only NAME ...]`; 0 when all ran."""
+    """`dgm report [--out DIR] [--lang zh|en|both] [--edition reader|reviewer|both] [--jobs N]
+    [--only NAME ...]`; 0 when all ran."""
     try:
         results = run_report(
             out=args.out,
             lang=args.lang,
+            edition=getattr(args, "edition", "both"),
             jobs=args.jobs,
             only=args.only,
             echo=lambda line: print(line, flush=True),

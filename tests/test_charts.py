@@ -269,9 +269,10 @@ def test_labels_follow_lang():
     zh = " ".join(_texts(charts.path_to_goal(_series(), TARGET, _fan(), lang="zh")))
     en = " ".join(_texts(charts.path_to_goal(_series(), TARGET, _fan(), lang="en")))
     both = " ".join(_texts(charts.path_to_goal(_series(), TARGET, _fan(), lang="both")))
-    assert "工業總產值達到2萬億元" in zh and "Gross industrial output" not in zh
-    assert "Gross industrial output" in en and "工業總產值" not in en
-    assert "工業總產值" in both and "Gross industrial output" in both
+    # the registry's traditional label, drawn in simplified characters (dgm.zh)
+    assert "工业总产值达到2万亿元" in zh and "Gross industrial output" not in zh
+    assert "Gross industrial output" in en and "工业总产值" not in en
+    assert "工业总产值" in both and "Gross industrial output" in both
     with pytest.raises(ValueError):
         charts.path_to_goal(_series(), TARGET, lang="fr")
 
@@ -420,3 +421,23 @@ def test_scorecard_marks_fragile_verdicts():
     text = " ".join(_texts(charts.scorecard_chart([rec], lang="en")))
     assert "Deterioration †" in text or "deterioration †" in text.lower()
     assert "† fragile" in text
+
+
+def test_goal_label_moves_off_lines_that_cross_it():
+    """A scenario path through the goal label's first place (above the goal at its year): the
+    label moves along the goal line to a place no line crosses; at its first place it would."""
+    years = list(range(2016, 2031))
+    history = pd.DataFrame({"value": [2.4, 2.7, 3.0, 3.3, 3.5]}, index=years[:5])
+    history.index.name = "year"
+    goal = {**TARGET2, "target_value": 4.0, "baseline_year": 2014}
+    paths = {  # one path runs through the label's first place, just above (2025, 4)
+        "steep": pd.Series([3.5 + 0.3 * i for i in range(11)], index=years[4:]),
+        "flat": pd.Series([3.5 + 0.02 * i for i in range(11)], index=years[4:]),
+    }
+    fig = charts.scenario_chart(paths, history, goal, lang="both")
+    assert charts.label_collisions(fig) == []
+    label = next(a for ax in fig.axes for a in ax.texts if a.get_gid() == charts.GOAL_LABEL)
+    label.xy, label.xyann = (2025, 4.0), (-4, 4)
+    label.set_ha("right")
+    label.set_va("bottom")
+    assert charts.label_collisions(fig) == [label.get_text()]

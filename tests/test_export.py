@@ -331,7 +331,8 @@ def test_workbook_round_trip_numbers(book, book_inputs):
     assert [r["mase"] for r in bt] == book_inputs["backtests"]["mase"].tolist()
 
     _, goals = _rows(wb["goals"])
-    assert goals[0]["clause"] == "二——規模結構領先" and goals[0]["quote"].startswith("工業總產值")
+    # labels in simplified characters, the policy text's quote as written (dgm.zh.VERBATIM)
+    assert goals[0]["clause"] == "二——规模结构领先" and goals[0]["quote"].startswith("工業總產值")
     assert goals[1]["note"] == "=not a formula"  # text, not a formula
     assert "file" not in goals[0]
 
@@ -390,3 +391,67 @@ def test_workbook_reruns_are_byte_identical(book, book_inputs, tmp_path):
         assert {i.date_time for i in z.infolist()} == {export.WORKBOOK_DATE}
         core = z.read("docProps/core.xml").decode()
     assert core.count(">2015-01-20T00:00:00Z<") == 2  # created and modified
+
+
+@pytest.mark.parametrize(
+    ("quote", "flagged"),
+    [
+        ("- Secondary Industry (RMB billion)290.306.21317.25 7.21", True),
+        ("Value-added Industrial Output2 (RMB billion)271.11 5.31287.83 7.01", True),
+        ("Gross Domestic Product (RMB billion)627.518.01682.778.11", True),
+        ("2021年东莞实现地区生产总值(初步核算数)10855.35亿元,比上年增长8.2%。", False),
+        ("• Total | ¥ 501.014 billion (2012) |", False),
+        ("印发日期 2015.1.20", False),
+        (None, False),
+    ],
+)
+def test_flattened_quote(quote, flagged):
+    assert export.flattened_quote(quote) is flagged
+
+
+def test_flattened_quotes_flagged_in_the_workbook(tmp_path):
+    """The real quotes are clean (the HKTDC table rows were re-separated at the source row); a
+    flattened one, as those rows once read, gets a visible flag and a shaded quote."""
+    from openpyxl import load_workbook
+
+    import dgm
+
+    obs = dgm.load_observations()
+    assert not any(export.flattened_quote(q) for q in obs["quote"])
+    garbled = "- Secondary Industry (RMB billion)290.306.21317.25 7.21"
+    obs.loc[obs.index[0], "quote"] = garbled
+    path = export.write_workbook(
+        tmp_path / "w.xlsx",
+        scorecard=None,
+        targets=dgm.load_targets(),
+        observations=obs,
+        sources=dgm.load_sources(),
+        forecasts=None,
+        backtests=None,
+    )
+    ws = load_workbook(path)["observations"]
+    head = [c.value for c in ws[1]]
+    flag, quote = head.index(export.QUOTE_FLAG), head.index("quote")
+    assert flag == quote + 1
+    flagged = {r[0].row: r[quote].value for r in ws.iter_rows(min_row=2) if r[flag].value}
+    assert list(flagged.values()) == [garbled]
+    row = next(iter(flagged))
+    assert ws.cell(row=row, column=quote + 1).fill.fgColor.rgb.endswith(export.FLAG_FILL)
+
+
+def test_workbook_prints_landscape_fitted_to_width_with_header_rows(book):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(book)
+    readme = wb["README"]
+    assert readme.page_setup.fitToHeight == 1 and readme.page_setup.fitToWidth == 1
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
+        if ws.title != "README":
+            assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+            assert ws.print_title_rows == "$1:$1", ws.title
+            assert all(
+                ws.column_dimensions[k].width <= export.MAX_WIDTH for k in ws.column_dimensions
+            )

@@ -117,7 +117,7 @@ def test_cli_help_lists_the_contract_flags():
         text=True,
         check=True,
     ).stdout
-    for flag in ("--out", "--lang", "--jobs", "--only"):
+    for flag in ("--out", "--lang", "--edition", "--jobs", "--only"):
         assert flag in out
 
 
@@ -239,6 +239,7 @@ def test_report_dir_with_foreign_files_is_refused(collection, tmp_path):
     assert (out / ".dgm-report").read_text().splitlines()[1:] == [
         ".gitignore",
         "01_first.html",
+        "01_first.reviewer.html",
         "figures/first.png",
         "index.html",
         "notebooks/01_first.ipynb",
@@ -260,3 +261,19 @@ def test_a_report_written_before_the_sentinel_is_known_by_its_gitignore(tmp_path
     (out / "notes.txt").write_text("mine")
     with pytest.raises(report.DgmError, match=r"holds files dgm did not write \(notes.txt\)"):
         report.check_out(out, "reports")
+
+
+def test_reader_edition_hides_code_reviewer_edition_shows_it(collection, tmp_path):
+    out = tmp_path / "r"
+    report.run_report(
+        out, only=["01"], notebooks_dir=collection, workbook=False, echo=print, edition="both"
+    )
+    reader = (out / "01_first.html").read_text(encoding="utf-8")
+    reviewer = (out / "01_first.reviewer.html").read_text(encoding="utf-8")
+    assert "lang is both" in reader and "lang is both" in reviewer  # outputs in both
+    assert "write_bytes" not in reader and "write_bytes" in reviewer  # code only for reviewers
+    assert 'figures_dir = "figures"' not in reader  # nor the injected parameters
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="01_first.html"' in index and 'href="01_first.reviewer.html"' in index
+    with pytest.raises(ValueError, match="--edition must be reader, reviewer or both"):
+        report.editions("print")

@@ -1,0 +1,155 @@
+"""The report's landing page: scorecard table, findings, every figure format linked, data escaped."""
+
+from html.parser import HTMLParser
+
+import nbformat
+import pytest
+
+from dgm import landing, report
+from dgm.notebook_tools import RECORD_MIME
+
+
+class _Links(HTMLParser):
+    """Collects href and src attributes and the page's text."""
+
+    def __init__(self):
+        super().__init__()
+        self.hrefs, self.srcs, self.text = set(), set(), []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "href" in a:
+            self.hrefs.add(a["href"])
+        if "src" in a:
+            self.srcs.add(a["src"])
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _executed(path, records: dict) -> None:
+    """An executed notebook whose outputs carry dgm records."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "x",
+            outputs=[
+                nbformat.v4.new_output(
+                    "display_data", data={RECORD_MIME: {"name": k, "value": v}, "text/plain": k}
+                )
+                for k, v in records.items()
+            ],
+        )
+    ]
+    nbformat.write(nb, path)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A report directory as `dgm report` leaves it: pages, executed notebooks, figures."""
+    from PIL import Image
+
+    work = tmp_path_factory.mktemp("report")
+    figs = work / "figures"
+    (work / "notebooks").mkdir()
+    figs.mkdir()
+    stems = {
+        "05_scorecard": ("png", "svg", "pdf"),
+        "01_output_path_to_goal": ("png", "svg", "pdf"),
+        "04_hightech_mfg_share_2025_path_to_goal": ("png", "svg", "pdf"),
+        "06_scenarios_rd_intensity_2025": ("png", "pdf"),  # a figure without its SVG
+    }
+    for stem, fmts in stems.items():
+        for fmt in fmts:
+            if fmt == "png":
+                Image.new("RGB", (900, 600), "white").save(figs / f"{stem}.png")
+            else:
+                (figs / f"{stem}.{fmt}").write_bytes(b"x")
+    scorecard = [
+        {
+            "target_id": "industrial_output_2025",
+            "status": "met",
+            "latest_year": 2025.0,
+            "latest_value": 26000.0,
+            "p_attain": 1.0,
+            "reading": "已达成 · met: <b>latest</b> ≥ 26000 (2025)",
+            "basis": "lower bound above the goal",
+        },
+        {
+            "target_id": "hightech_mfg_share_2025",
+            "status": "limited_progress",
+            "latest_year": 2022.0,
+            "latest_value": 37.2,
+            "p_attain": 0.02,
+            "reading": "limited progress",
+        },
+    ]
+    _executed(work / "notebooks" / "05_scorecard.ipynb", {"scorecard": scorecard})
+    _executed(
+        work / "notebooks" / "01_output_two_trillion.ipynb",
+        {"assessment": [{"target_id": "industrial_output_2025"}]},
+    )
+    _executed(
+        work / "notebooks" / "04_structure_and_innovation.ipynb",
+        {"assessment": [{"target_id": "hightech_mfg_share_2025"}, {"target_id": "x_2025"}]},
+    )
+    for stem in ("01_output_two_trillion", "04_structure_and_innovation", "05_scorecard"):
+        for edition in report.EDITIONS:
+            (work / report.page_name(stem, edition)).write_text("<html></html>")
+    (work / report.WORKBOOK_FILE).write_bytes(b"xlsx")
+    landing.write_index(work, "both")
+    html = (work / "index.html").read_text(encoding="utf-8")
+    parser = _Links()
+    parser.feed(html)
+    return work, html, parser
+
+
+def test_landing_page_links_every_format_of_every_figure(built):
+    work, _, links = built
+    files = sorted(p for p in (work / "figures").iterdir() if p.is_file())
+    assert len(files) == 11
+    for f in files:
+        assert f"figures/{f.name}" in links.hrefs, f.name
+    assert "figures/06_scenarios_rd_intensity_2025.svg" not in links.hrefs  # never a dead link
+    for f in files:
+        if f.suffix == ".png":  # a thumbnail of each figure, a fraction of the full size
+            thumb = work / landing.THUMBS / f.name
+            assert f"{landing.THUMBS}/{f.name}" in links.srcs
+            assert thumb.stat().st_size < f.stat().st_size or thumb.stat().st_size < 20_000
+
+
+def test_landing_page_opens_with_the_scorecard_and_links_goal_pages(built):
+    _, html, links = built
+    assert html.index('id="scorecard"') < html.index('id="figures"')
+    assert 'src="figures/05_scorecard.png"' in html
+    assert "<caption>" in html and 'scope="row"' in html  # an accessible table
+    row = html[html.index('id="goal-industrial_output_2025"') :]
+    row = row[: row.index("</tr>")]
+    assert 'href="01_output_two_trillion.html"' in row  # the reader page of the goal
+    assert "已达成 · met" in row and "100 %" in row and "26,000.00 亿元 (2025)" in row
+    assert "lower bound above the goal" in row  # the assessment's basis, when it gives one
+    assert 'href="figures/01_output_path_to_goal.pdf"' in row  # a one-goal page's figures
+    hightech = html[html.index('id="goal-hightech_mfg_share_2025"') :]
+    hightech = hightech[: hightech.index("</tr>")]
+    assert "04_hightech_mfg_share_2025_path_to_goal.svg" in hightech
+    assert "01_output_path_to_goal" not in hightech
+    assert {"04_structure_and_innovation.reviewer.html", report.WORKBOOK_FILE} <= links.hrefs
+
+
+def test_landing_page_escapes_data_and_keeps_a_run_record(built):
+    _, html, links = built
+    assert "<b>latest</b>" not in html and "&lt;b&gt;latest&lt;/b&gt;" in html
+    text = "".join(links.text)
+    for key in ("run_date", "commit", "checksum", "vintage"):
+        assert landing.TEXT[key][1] in text
+    record = landing.run_record()
+    assert record["checksum"] in text and len(record["checksum"]) == 16
+    assert record["vintage"][:4].isdigit() and record["vintage"] in text
+    assert dict(record["versions"])["dgm"] in text
+
+
+def test_data_checksum_changes_with_the_raw_files(tmp_path):
+    (tmp_path / "a.csv").write_text("x\n1\n")
+    first = landing.data_checksum(tmp_path)
+    (tmp_path / "a.csv").write_text("x\n2\n")
+    assert landing.data_checksum(tmp_path) != first
