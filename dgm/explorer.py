@@ -101,7 +101,7 @@ class ExplorerFigure:
         with style.house_style():
             self.fig = Figure(figsize=SIZE, dpi=DPI)
             FigureCanvasAgg(self.fig)
-            top = 0.86 if lang == "both" else 0.9
+            top = 0.87 if lang == "both" else 0.9
             self.fig.subplots_adjust(left=0.1, right=0.97, top=top, bottom=0.2)
             ax = self.ax = self.fig.add_subplot()
             (self.l_path,) = ax.plot(
@@ -461,12 +461,12 @@ class ExplorerWidgets:
         """The required-path calculator and the sources, as HTML under the chart."""
         lang = self.ex.lang
         g = v.goal
-        target = charts._goal_text(_target(g), lang).replace("\n", " / ")
+        zh, en = (charts._goal_text(_target(g), la) for la in ("zh", "en"))
         text = style.pick(
             f"所需路径：从{v.latest_year}年的 {charts.fmt_value(v.latest_value, g.unit)} "
-            f"到{target}，每年需 {_pct(v.required_rate, 'zh')}",
+            f"到{zh}，每年需 {_pct(v.required_rate, 'zh')}",
             f"Required path: from {charts.fmt_value(v.latest_value, g.unit)} in {v.latest_year}, "
-            f"{target} needs {_pct(v.required_rate, 'en')}",
+            f"{en[0].lower()}{en[1:]} needs {_pct(v.required_rate, 'en')}",
             lang,
             "<br>",
         )
@@ -505,3 +505,120 @@ def app(lang: str = "both", as_of: int | None = None):
     ids = scenario.explorable(as_of)
     explorer = Explorer(ids, {}, lang=lang, as_of=as_of)
     return explorer.widgets(scenario.vintage_years())
+
+
+# ---- `dgm explore`: the same widgets as a Voilà web app ------------------------------------
+
+APP_TITLE = {
+    "zh": "# 东莞制造2025 · 情景模拟\n选择目标，拖动滑块：图表显示情景路径、目标和达标所需的年均变化。",
+    "en": "# Dongguan Manufacturing 2025 · scenario explorer\n"
+    "Pick a goal and move the sliders: the chart shows the scenario path, the goal and the "
+    "yearly change the goal requires.",
+}
+APP_CODE = "from dgm import explorer\n\nexplorer.app(lang={lang!r})"
+STARTUP_S = 180  # how long `dgm explore` waits for Voilà to listen (a loaded machine is slow)
+
+
+def app_notebook(lang: str = "both"):
+    """The notebook Voilà serves: a title and one cell that displays `app(lang)`."""
+    import nbformat
+
+    title = "\n\n".join(APP_TITLE[la] for la in _langs(lang))
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(title),
+        nbformat.v4.new_code_cell(APP_CODE.format(lang=lang)),
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    return nb
+
+
+def _listening(port: int) -> bool:
+    """Whether something accepts TCP connections on 127.0.0.1:port."""
+    import socket
+
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def serve(port: int, lang: str = "both"):
+    """Start Voilà on 127.0.0.1:port serving the explorer; returns (process, url, tmp dir).
+
+    The caller stops it (`stop`). Raises RuntimeError when the port is taken or Voilà does not
+    listen within STARTUP_S seconds.
+    """
+    import subprocess
+    import sys
+    import tempfile
+    import time
+    from pathlib import Path
+
+    import nbformat
+
+    if _listening(port):
+        raise RuntimeError(
+            f"port {port} on 127.0.0.1 is already in use; choose another with --port"
+        )
+    tmp = tempfile.TemporaryDirectory(prefix="dgm-explore-")
+    path = Path(tmp.name) / "scenario_explorer.ipynb"
+    nbformat.write(app_notebook(lang), path)
+    cmd = [
+        sys.executable,
+        "-m",
+        "voila",
+        str(path),
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+        "--Voila.port_retries=0",
+        "--no-browser",
+        "--show_tracebacks=False",
+    ]
+    proc = subprocess.Popen(cmd, cwd=tmp.name, stdin=subprocess.DEVNULL)
+    deadline = time.monotonic() + STARTUP_S
+    while not _listening(port):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            stop(proc, tmp)
+            raise RuntimeError(f"Voilà did not start on 127.0.0.1:{port} (exit {proc.returncode})")
+        time.sleep(0.3)
+    return proc, f"http://127.0.0.1:{port}/", tmp
+
+
+def stop(proc, tmp=None) -> None:
+    """Stop a Voilà process started by `serve` (terminate, then kill) and remove its notebook."""
+    import subprocess
+
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    if tmp is not None:
+        tmp.cleanup()
+
+
+def main_explore(args) -> int:
+    """`dgm explore [--port N] [--lang zh|en|both]`: serve the explorer until Ctrl-C."""
+    import signal
+    import sys
+
+    # `kill` (SIGTERM) unwinds like Ctrl-C, so Voilà and its kernel never outlive the command
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        proc, url, tmp = serve(args.port, args.lang)
+    except RuntimeError as err:
+        print(f"dgm explore: {err}", file=sys.stderr)
+        return 2
+    print(f"dgm explore: the scenario explorer is at {url}  (Ctrl-C stops it)", flush=True)
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stop(proc, tmp)
