@@ -91,8 +91,8 @@ def project(start_year: int, start_value: float, growth: float, to_year: int) ->
     """Compound path start_value·(1+growth)^(year−start_year), start_year … to_year (unit kept)."""
     if growth <= -1:
         raise ValueError(f"growth must be above -100 % a year, got {100 * growth:.1f} %")
-    years = range(int(start_year), int(to_year) + 1)
-    values = [start_value * (1.0 + growth) ** (y - start_year) for y in years]
+    years = np.arange(int(start_year), int(to_year) + 1)
+    values = start_value * (1.0 + growth) ** (years - int(start_year)).astype(float)
     return pd.Series(values, index=pd.Index(years, name="year"), name="scenario", dtype=float)
 
 
@@ -152,11 +152,8 @@ def _as_history(history: pd.DataFrame | pd.Series) -> tuple[pd.Series, pd.Series
     """
     if isinstance(history, pd.DataFrame):
         values = history["value"].to_numpy(dtype=float)
-        kinds = (
-            history["kind"].fillna("exact").astype(str).to_numpy()
-            if "kind" in history
-            else np.full(len(values), "exact", dtype=object)
-        )
+        raw = history["kind"].to_numpy(dtype=object) if "kind" in history else [None] * len(values)
+        kinds = np.array([k if isinstance(k, str) else "exact" for k in raw], dtype=object)
     else:
         values = history.to_numpy(dtype=float)
         kinds = np.full(len(values), "exact", dtype=object)
@@ -206,8 +203,8 @@ def update(
     start_kind = str(kinds.loc[start_year])
     last = max(int(to_year or HORIZON), goal.target_year)
     path = project(start_year, start_value, growth, last)
-    if goal.kind == "share":
-        path = path.clip(upper=100.0)
+    if goal.kind == "share":  # a share cannot pass 100 %
+        path[:] = np.minimum(path.to_numpy(), 100.0)
     notes = []
     if start_kind in ("lower_bound", "upper_bound"):
         notes.append(f"starts from a {start_kind.replace('_', ' ')}: the path is a bound too")
