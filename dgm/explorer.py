@@ -462,14 +462,24 @@ class ExplorerWidgets:
         lang = self.ex.lang
         g = v.goal
         zh, en = (charts._goal_text(_target(g), la) for la in ("zh", "en"))
-        text = style.pick(
-            f"所需路径：从{v.latest_year}年的 {charts.fmt_value(v.latest_value, g.unit)} "
-            f"到{zh}，每年需 {_pct(v.required_rate, 'zh')}",
-            f"Required path: from {charts.fmt_value(v.latest_value, g.unit)} in {v.latest_year}, "
-            f"{en[0].lower()}{en[1:]} needs {_pct(v.required_rate, 'en')}",
-            lang,
-            "<br>",
-        )
+        latest = charts.fmt_value(v.latest_value, g.unit)
+        if v.latest_year >= g.target_year:
+            text = style.pick(
+                f"所需路径：无，最新数据（{v.latest_year}年，{latest}）已在目标年份；{zh}",
+                f"Required path: none, the latest figure ({latest} in {v.latest_year}) is "
+                f"already in the goal's year; {en[0].lower()}{en[1:]}",
+                lang,
+                "<br>",
+            )
+        else:
+            text = style.pick(
+                f"所需路径：从{v.latest_year}年的 {latest} 到{zh}，"
+                f"每年需 {_pct(v.required_rate, 'zh')}",
+                f"Required path: from {latest} in {v.latest_year}, {en[0].lower()}{en[1:]} "
+                f"needs {_pct(v.required_rate, 'en')}",
+                lang,
+                "<br>",
+            )
         notes = "".join(f"<br><i>{_escape(n)}</i>" for n in v.notes)
         return (
             f"<div style='font-size:90%;line-height:1.35'>{_escape(text, keep_br=True)}{notes}"
