@@ -219,3 +219,27 @@ def test_png_is_a_valid_image_of_the_canvas():
     assert img.size == (int(explorer.SIZE[0] * explorer.DPI), int(explorer.SIZE[1] * explorer.DPI))
     canvas = np.asarray(fig.fig.canvas.buffer_rgba())[:, :, :3]
     assert (np.asarray(img.convert("RGB")) == canvas).all()
+
+
+def test_dgm_explore_refuses_a_taken_port_with_one_line(capsys):
+    import socket
+
+    from dgm import cli
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        assert cli.main(["explore", "--port", str(port), "--lang", "en"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err
+        == f"dgm explore: port {port} on 127.0.0.1 is already in use; choose another with --port\n"
+    )
+
+
+def test_the_app_notebook_is_a_title_and_one_call():
+    nb = explorer.app_notebook("zh")
+    assert [c.cell_type for c in nb.cells] == ["markdown", "code"]
+    assert nb.cells[0].source.startswith("# 东莞制造2025")
+    assert nb.cells[1].source == "from dgm import explorer\n\nexplorer.app(lang='zh')"
