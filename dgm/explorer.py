@@ -102,7 +102,8 @@ class ExplorerFigure:
             self.fig = Figure(figsize=SIZE, dpi=DPI)
             FigureCanvasAgg(self.fig)
             top = 0.87 if lang == "both" else 0.9
-            self.fig.subplots_adjust(left=0.1, right=0.97, top=top, bottom=0.2)
+            bottom = 0.25 if lang == "both" else 0.2  # room for the (wrapped) legend below
+            self.fig.subplots_adjust(left=0.1, right=0.97, top=top, bottom=bottom)
             ax = self.ax = self.fig.add_subplot()
             (self.l_path,) = ax.plot(
                 [], [], color=style.OKABE_ITO["orange"], lw=1.8, ls=(0, (4, 2)), zorder=3
