@@ -358,7 +358,9 @@ class ExplorerWidgets:
             continuous_update=False,
             layout=w.Layout(width="48%"),
         )
-        self.image = w.Image(format="png", layout=w.Layout(max_width="100%"))
+        # a fixed size: a new image never re-lays out the page (a step is one repaint)
+        width, height = int(SIZE[0] * DPI), int(SIZE[1] * DPI)
+        self.image = w.Image(format="png", width=width, height=height)
         self.message = w.HTML()
         self.readout = w.HTML()
         self.calc = w.HTML()
