@@ -5,7 +5,7 @@
   number of notebooks that only start a kernel and import the stack (STACK_IMPORTS). The kinds are
   interleaved (real, bare, …) so machine load hits both alike. Goal: ≤ 1.25. The detailed result
   adds the stricter ratio against kernels importing only the common imports (STACK_LIGHT).
-- `explorer_update_ms()`: one slider change of notebook 06 (dgm.scenario.Explorer.on_change:
+- `explorer_update_ms()`: one slider change of notebook 06 (dgm.explorer.Explorer.on_change:
   recompute, redraw in place, render the PNG the widget shows), median over many changes.
   Goal: ≤ 100 ms.
 
@@ -100,10 +100,10 @@ def explorer_update_ms(target_ids: list[str] | None = None, detail: bool = False
     slider's 0.2-point steps (continuous update), then a switch to the next goal. detail=True
     returns median, 95th percentile, maximum and the count of full redraws as a dict.
     """
-    from dgm import scenario
+    from dgm import explorer, scenario
 
-    ids = target_ids or _explorer_targets()
-    ex = scenario.Explorer(ids, growth_pct={t: 5.0 for t in ids}, lang="both")
+    ids = target_ids or scenario.explorable()
+    ex = explorer.Explorer(ids, growth_pct={t: 5.0 for t in ids}, lang="both")
     ex.on_change(target_id=ids[0])  # first draw builds caches and fonts; not a slider change
     times = []
     for t in ids:
@@ -123,23 +123,6 @@ def explorer_update_ms(target_ids: list[str] | None = None, detail: bool = False
         "explorer_full_redraws": ex.figure.full_redraws,
         "goal_ms": EXPLORER_GOAL_MS,
     }
-
-
-def _explorer_targets() -> list[str]:
-    """The goals the explorer offers by default (those with a drawable history)."""
-    import dgm
-    from dgm import scenario
-
-    out = []
-    for row in dgm.load_targets().sort_values("id").itertuples():
-        if row.kind not in scenario.PATH_KINDS:
-            continue
-        try:
-            if len(scenario.history_for(row.id, None)):
-                out.append(row.id)
-        except (KeyError, ValueError):
-            continue
-    return out
 
 
 def main(argv: list[str]) -> int:

@@ -23,6 +23,7 @@ COMMANDS = {
     "backtest": ("dgm.backtest", "main_backtest", "rolling-origin backtests of the forecasters"),
     "bench": ("dgm.bench", "main_bench", "timings measured in one run"),
     "report": ("dgm.report", "main_report", "execute the notebooks, write HTML, figures, Excel"),
+    "explore": ("dgm.explorer", "main_explore", "serve the scenario explorer as a web app (Voilà)"),
 }
 
 
@@ -132,6 +133,9 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:
         )
         p.add_argument("--jobs", type=at_least(1), default=2, help="notebooks run at once")
         p.add_argument("--only", nargs="+", metavar="NAME", help="run only these notebooks")
+    if name == "explore":
+        p.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866)")
+        p.add_argument("--lang", choices=["zh", "en", "both"], default="both")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,9 +1,9 @@
-"""Scenario explorer logic: (history, goal, growth, start year) → path, required rate, verdict.
+"""Scenario maths: (history, goal, growth, start year) → path, required rate, verdict.
 
-Everything here except `history_for` and `ExplorerFigure` is pure: the sliders of notebook 06 call
-`update`, the figure redraws what it returns. Growth rates are fractions per year
-(0.065 = 6.5 %/yr), values are in the indicator's catalogue unit; for a reduction goal the
-values are an index (baseline year = 100).
+Everything above the "edges" line is pure: the explorer (dgm.explorer) calls `update` on every
+slider step and draws what it returns. Growth rates are fractions per year (0.065 = 6.5 %/yr),
+values are in the indicator's catalogue unit; a reduction goal and a yearly-growth goal are
+restated on an index (baseline year = 100) chained from the published yearly % changes.
 """
 
 from __future__ import annotations
@@ -12,12 +12,15 @@ import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 # Slider range for growth, as fractions per year.
 GROWTH_MIN, GROWTH_MAX = -0.30, 0.40
-# Goals the explorer can draw as a path of levels (a growth-rate goal is a rate, not a path).
+# Goal kinds `update` draws as a path of levels (a growth-rate goal is a rate, not a path).
 PATH_KINDS = ("level", "share", "count", "index", "reduction_vs_baseline")
+# Registry kinds restated on an index chained from yearly % changes (baseline year = 100).
+CHAINED = ("growth_rate", "reduction_vs_baseline")
 # Default last year drawn.
 HORIZON = 2030
 # Names of the preset scenarios (zh, en), for charts and tables.
@@ -88,8 +91,8 @@ def project(start_year: int, start_value: float, growth: float, to_year: int) ->
     """Compound path start_value·(1+growth)^(year−start_year), start_year … to_year (unit kept)."""
     if growth <= -1:
         raise ValueError(f"growth must be above -100 % a year, got {100 * growth:.1f} %")
-    years = range(int(start_year), int(to_year) + 1)
-    values = [start_value * (1.0 + growth) ** (y - start_year) for y in years]
+    years = np.arange(int(start_year), int(to_year) + 1)
+    values = start_value * (1.0 + growth) ** (years - int(start_year)).astype(float)
     return pd.Series(values, index=pd.Index(years, name="year"), name="scenario", dtype=float)
 
 
@@ -142,17 +145,26 @@ def crossing_year(path: pd.Series, goal_value: float, comparison: str) -> int | 
 
 
 def _as_history(history: pd.DataFrame | pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(values, kinds) indexed by int year, sorted, from a dgm.series frame or a plain Series."""
+    """(values, kinds) by int year, sorted, one per year (a point wins over a bound that year).
+
+    From a dgm.series frame (`value`, `kind`) or a plain Series. numpy inside: every slider step
+    calls it.
+    """
     if isinstance(history, pd.DataFrame):
-        values = history["value"].astype(float)
-        kinds = history["kind"] if "kind" in history else pd.Series("exact", index=history.index)
+        values = history["value"].to_numpy(dtype=float)
+        raw = history["kind"].to_numpy(dtype=object) if "kind" in history else [None] * len(values)
+        kinds = np.array([k if isinstance(k, str) else "exact" for k in raw], dtype=object)
     else:
-        values = history.astype(float)
-        kinds = pd.Series("exact", index=history.index)
-    values = values.dropna().sort_index()
-    values.index = values.index.astype(int)
-    kinds = kinds.reindex(values.index).fillna("exact").astype(str)
-    return values, kinds
+        values = history.to_numpy(dtype=float)
+        kinds = np.full(len(values), "exact", dtype=object)
+    years = np.asarray(history.index, dtype=int)
+    keep = ~np.isnan(values)
+    years, values, kinds = years[keep], values[keep], kinds[keep]
+    order = np.lexsort((np.isin(kinds, ("lower_bound", "upper_bound")), years))
+    years, values, kinds = years[order], values[order], kinds[order]
+    first = np.r_[True, years[1:] != years[:-1]] if len(years) else np.zeros(0, bool)
+    index = pd.Index(years[first], name="year")
+    return pd.Series(values[first], index=index), pd.Series(kinds[first], index=index)
 
 
 def update(
@@ -191,8 +203,8 @@ def update(
     start_kind = str(kinds.loc[start_year])
     last = max(int(to_year or HORIZON), goal.target_year)
     path = project(start_year, start_value, growth, last)
-    if goal.kind == "share":
-        path = path.clip(upper=100.0)
+    if goal.kind == "share":  # a share cannot pass 100 %
+        path[:] = np.minimum(path.to_numpy(), 100.0)
     notes = []
     if start_kind in ("lower_bound", "upper_bound"):
         notes.append(f"starts from a {start_kind.replace('_', ' ')}: the path is a bound too")
@@ -272,18 +284,23 @@ def preset_table(history: pd.DataFrame | pd.Series, goal: Goal, extra: dict | No
 
 
 def goal_from_target(row, lang: str = "en") -> Goal:
-    """A Goal from a row of dgm.load_targets().
+    """A Goal from a row of dgm.load_targets(), on the scale the goal is judged on.
 
-    A reduction (kind reduction_vs_baseline, "down at least 30 %") becomes an index goal: the
-    index (baseline year = 100) must end at or below 100 − 30 = 70.
+    A reduction ("down at least 30 %") becomes an index goal: the index (baseline year = 100) must
+    end at or below 100 − 30 = 70. A yearly-growth goal ("at least 10 % a year from 2014") becomes
+    an index goal too: 100·1.10^(2025 − 2014) = 285.3 in the target year.
     """
     kind = str(row["kind"])
     value = float(row["target_value"])
     comparison = str(row["comparison"])
+    baseline = row.get("baseline_year")
+    baseline = None if pd.isna(baseline) else int(baseline)
     if kind == "reduction_vs_baseline":
         value = 100.0 - value
         comparison = {">=": "<=", ">": "<", "<=": ">=", "<": ">"}.get(comparison, comparison)
-    baseline = row.get("baseline_year")
+    elif kind == "growth_rate":
+        value = 100.0 * (1 + value / 100) ** (int(row["target_year"]) - _chain_base(row))
+        kind = "index"
     label = {"zh": row.get("label_zh"), "en": row.get("label_en")}.get(lang)
     if label is None:  # both
         label = f"{row.get('label_zh', '')} · {row.get('label_en', '')}"
@@ -294,22 +311,39 @@ def goal_from_target(row, lang: str = "en") -> Goal:
         target_year=int(row["target_year"]),
         comparison=comparison,
         kind=kind,
-        baseline_year=None if pd.isna(baseline) else int(baseline),
+        baseline_year=baseline,
         label=str(label),
-        unit="index" if kind == "reduction_vs_baseline" else str(row.get("unit", "")),
+        unit="index" if str(row["kind"]) in CHAINED else str(row.get("unit", "")),
     )
+
+
+def _chain_base(row) -> int:
+    """Baseline year of a chained goal: the registry's, else the year before the target's decade."""
+    base = row.get("baseline_year")
+    return int(row["target_year"]) - 11 if pd.isna(base) else int(base)
 
 
 @lru_cache(maxsize=256)
 def history_for(target_id: str, as_of: int | None = None) -> pd.DataFrame:
-    """The observed history of a goal's indicator on the goal's scale, as known at the end of as_of.
+    """The observed history of a goal on the scale it is judged on, as known at the end of as_of.
 
     Cached: the as-of slider moves between a handful of vintages, each read once.
     """
     import dgm
 
+    return goal_history(dgm.load_targets().set_index("id").loc[target_id], as_of)
+
+
+@lru_cache(maxsize=1024)
+def judged(target_id: str, as_of: int | None = None, lang: str = "en") -> tuple[Goal, pd.DataFrame]:
+    """(goal, history) restated on the series the goal is judged on: the explorer's one data access.
+
+    Cached like history_for (a slider step must not re-read the registry).
+    """
+    import dgm
+
     row = dgm.load_targets().set_index("id").loc[target_id]
-    return goal_history(row, as_of)
+    return goal_from_target(row, lang), history_for(target_id, as_of)
 
 
 def goal_history(row, as_of: int | None = None) -> pd.DataFrame:
@@ -324,11 +358,11 @@ def goal_history(row, as_of: int | None = None) -> pd.DataFrame:
 
 
 def has_history(target_id: str, as_of: int | None = None) -> bool:
-    """Whether the explorer can draw a goal: a path kind and at least one observed figure."""
+    """Whether the explorer can draw a goal: a path or chained kind and at least one figure."""
     import dgm
 
     targets = dgm.load_targets().set_index("id")
-    if target_id not in targets.index or targets.at[target_id, "kind"] not in PATH_KINDS:
+    if target_id not in targets.index or targets.at[target_id, "kind"] not in PATH_KINDS + CHAINED:
         return False
     try:
         return len(history_for(target_id, as_of)) > 0
@@ -365,256 +399,16 @@ def preset_paths(target_id: str, growth_pct: dict, as_of: int | None = None) -> 
     return {name: update(history, goal, g).path for name, g in sorted(rates_.items())}
 
 
+def explorable(as_of: int | None = None) -> list[str]:
+    """Ids of every goal the explorer can draw (a judged series with a figure), registry order."""
+    import dgm
+
+    return [t for t in dgm.load_targets()["id"] if has_history(t, as_of)]
+
+
 def vintage_years() -> list[int]:
     """Years in which the observations were published (the as-of slider's positions)."""
     import dgm
 
     vintages = dgm.load_observations()["vintage"].dropna().astype(str).str[:4]
     return sorted({int(v) for v in vintages if v.isdigit()})
-
-
-def _font_family() -> list[str]:
-    """font.family for the explorer: the project's CJK font (dgm.fonts) first, DejaVu Sans after."""
-    try:
-        from dgm import fonts
-    except ImportError:  # pragma: no cover - dgm.fonts ships with the package
-        return ["DejaVu Sans"]
-    return fonts.font_families()
-
-
-def _text(lang: str, zh: str, en: str) -> str:
-    """A label in lang = zh, en or both."""
-    return {"zh": zh, "en": en}.get(lang, f"{zh} {en}")
-
-
-class ExplorerFigure:
-    """The explorer's chart, redrawn in place: a growth change only re-blits the scenario line.
-
-    The observed history, the goal, the required path and the axes change only with the goal, the
-    start year or the vintage; they are rendered once into a cached background. A growth change
-    restores that background and draws the (animated) scenario line and its caption, unless the
-    new path leaves the axes, which triggers a full redraw with new limits.
-    """
-
-    SIZE = (8.0, 4.5)  # inches
-    DPI = 90
-    MARGIN = 0.08  # share of the data range added above and below on a full redraw
-    SLACK = 0.05  # growth (fraction/yr) either side of the current one the axes make room for
-
-    def __init__(self, lang: str = "both"):
-        import matplotlib
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-
-        self.lang = lang
-        rc = {"font.family": _font_family(), "axes.unicode_minus": True}
-        with matplotlib.rc_context(rc):
-            self.fig = Figure(figsize=self.SIZE, dpi=self.DPI)
-            FigureCanvasAgg(self.fig)
-            self.fig.subplots_adjust(left=0.09, right=0.97, top=0.88, bottom=0.1)
-            ax = self.ax = self.fig.add_subplot()
-            t = lambda zh, en: _text(lang, zh, en)  # noqa: E731
-            (self.l_hist,) = ax.plot(
-                [], [], "o-", color="#0072B2", lw=2, label=t("实际", "observed")
-            )
-            (self.l_path,) = ax.plot(
-                [],
-                [],
-                "--",
-                color="#D55E00",
-                lw=2,
-                label=t("情景（预测）", "scenario (projection)"),
-            )
-            (self.l_req,) = ax.plot(
-                [], [], ":", color="#555555", lw=1.5, label=t("所需路径", "required path")
-            )
-            self.l_goal = ax.axhline(math.nan, color="#009E73", lw=1.2)
-            self.t_goal = ax.text(0, 0, "", color="#009E73", va="bottom", ha="right", fontsize=9)
-            self.t_info = ax.text(0.01, 0.98, "", transform=ax.transAxes, va="top", fontsize=9)
-            self.title = self.fig.suptitle("", fontsize=11)
-            ax.legend(loc="lower right", fontsize=8, frameon=False)
-            ax.grid(alpha=0.3)
-        self._dynamic = (self.l_path, self.t_info)
-        self._key = None
-        self._background = None
-        self.full_redraws = 0
-
-    def export_figure(self):
-        """The figure for dgm.export.save: every artist static again (savefig skips animated)."""
-        for artist in self._dynamic:
-            artist.set_animated(False)
-        self._key = None
-        return self.fig
-
-    def _caption(self, view: ScenarioView) -> str:
-        """The line above the plot: scenario, verdict, required rate."""
-        req = "—" if view.required_rate is None else f"{100 * view.required_rate:+.2f} %/yr"
-        cross = view.crossing_year or f"> {view.path.index[-1]}"
-        t = lambda zh, en: _text(self.lang, zh, en)  # noqa: E731
-        met = t("是", "yes") if view.meets_goal else t("否", "no")
-        return (
-            f"{t('情景', 'scenario')} {100 * view.growth:+.1f} %/yr ({view.start_year}→); "
-            f"{t('达成', 'goal met')}: {met} ({t('首次', 'first year')} {cross})\n"
-            f"{t('所需增速', 'required')} ({view.latest_year}→{view.goal.target_year}): {req}"
-        )
-
-    def draw(self, view: ScenarioView, history: pd.DataFrame | pd.Series) -> None:
-        """Draw the view into the canvas buffer (fast path when only the growth changed)."""
-        values, _ = _as_history(history)
-        g = view.goal
-        key = (g, view.start_year, tuple(values.index), tuple(values.values), view.latest_year)
-        path = view.path.to_numpy()
-        ylo, yhi = self.ax.get_ylim()
-        fits = path.min() >= ylo and path.max() <= yhi
-        self.l_path.set_data(view.path.index, path)
-        self.t_info.set_text(self._caption(view))
-        if key == self._key and self._background is not None and fits:
-            self.fig.canvas.restore_region(self._background)
-        else:
-            self._full(view, values)
-            self._key = key
-        for artist in self._dynamic:
-            self.ax.draw_artist(artist)
-
-    def _full(self, view: ScenarioView, values: pd.Series) -> None:
-        """Redraw the static layer with new limits and cache it as the background."""
-        g = view.goal
-        self.full_redraws += 1
-        self.l_hist.set_data(values.index, values.values)
-        self.l_req.set_data(view.required_path.index, view.required_path.values)
-        self.l_goal.set_ydata([g.goal_value, g.goal_value])
-        self.t_goal.set_position((g.target_year, g.goal_value))
-        self.t_goal.set_text(
-            f"{_text(self.lang, '目标', 'goal')} {g.comparison} {g.goal_value:g} ({g.target_year})"
-        )
-        self.title.set_text(g.label or g.target_id)
-        self.ax.set_ylabel(g.unit)
-        # room for the path at ± SLACK growth, so dragging the slider mostly blits
-        n = view.path.index[-1] - view.start_year
-        reach = [view.start_value * (1 + view.growth + d) ** n for d in (-self.SLACK, self.SLACK)]
-        if g.kind == "share":
-            reach = [min(r, 100.0) for r in reach]
-        data = [
-            values.to_numpy(),
-            view.path.to_numpy(),
-            view.required_path.to_numpy(),
-            [g.goal_value],
-            reach,
-        ]
-        lo = min(float(min(d)) for d in data if len(d))
-        hi = max(float(max(d)) for d in data if len(d))
-        pad = self.MARGIN * (hi - lo or abs(hi) or 1.0)
-        self.ax.set_ylim(lo - pad, hi + pad)
-        self.ax.set_xlim(min(values.index.min(), view.start_year) - 0.5, view.path.index[-1] + 0.5)
-        for artist in self._dynamic:
-            artist.set_animated(True)
-        self.fig.canvas.draw()
-        self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
-
-    def png(self) -> bytes:
-        """The canvas buffer as PNG bytes (what an ipywidgets.Image shows); fast compression."""
-        import io
-
-        from PIL import Image
-
-        w, h = self.fig.canvas.get_width_height()
-        img = Image.frombuffer("RGBA", (w, h), self.fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        buf = io.BytesIO()
-        img.convert("RGB").save(buf, format="png", compress_level=1)
-        return buf.getvalue()
-
-
-class Explorer:
-    """The state and the slider callback behind notebook 06 (the benchmark times `on_change`).
-
-    One growth value is remembered per goal ("growth per indicator"); the start year and the as-of
-    year are shared. Data come from `history_for` (cached per goal and vintage year).
-    """
-
-    def __init__(self, target_ids, growth_pct: dict, lang: str = "both", as_of=None, start=None):
-        import dgm
-
-        targets = dgm.load_targets().set_index("id")
-        self.rows = {t: targets.loc[t] for t in target_ids}
-        self.lang = lang
-        self.growth_pct = {t: float(growth_pct.get(t, 0.0)) for t in target_ids}
-        self.target_id = next(iter(self.rows))
-        self.as_of, self.start_year = as_of, start
-        self.figure = ExplorerFigure(lang)
-
-    def goal(self, target_id: str) -> Goal:
-        """The Goal of one of the explorer's targets, labelled in the explorer's language."""
-        return goal_from_target(self.rows[target_id], self.lang)
-
-    def view(self, target_id=None, growth_pct=None, start_year=None, as_of=None) -> ScenarioView:
-        """Update the state with whatever is given and return the view (no drawing)."""
-        self.target_id = target_id or self.target_id
-        if growth_pct is not None:
-            self.growth_pct[self.target_id] = float(growth_pct)
-        self.start_year = start_year if start_year is not None else self.start_year
-        self.as_of = as_of if as_of is not None else self.as_of
-        history = history_for(self.target_id, self.as_of)
-        return update(
-            history,
-            self.goal(self.target_id),
-            self.growth_pct[self.target_id] / 100,
-            self.start_year,
-        )
-
-    def on_change(self, **state) -> bytes:
-        """The slider callback: recompute, redraw in place, return the PNG the widget shows."""
-        v = self.view(**state)
-        self.figure.draw(v, history_for(self.target_id, self.as_of))
-        return self.figure.png()
-
-    def widgets(self, as_of_years: list[int]):
-        """ipywidgets UI: goal, growth (%/yr, per goal), start year, as-of year, and the chart."""
-        import ipywidgets as w
-
-        goal = w.Dropdown(options=list(self.rows), value=self.target_id, description="goal")
-        growth = w.FloatSlider(
-            value=self.growth_pct[self.target_id],
-            min=100 * GROWTH_MIN,
-            max=100 * GROWTH_MAX,
-            step=0.1,
-            description="growth %/yr",
-            continuous_update=True,
-        )
-        as_of = w.SelectionSlider(
-            options=as_of_years, value=self.as_of or as_of_years[-1], description="as of"
-        )
-        start = w.IntSlider(description="start year")
-        image = w.Image(format="png")
-        calc = w.HTML()
-
-        def _years():
-            h = history_for(goal.value, as_of.value)
-            start.min, start.max = int(h.index.min()), int(h.index.max())
-            start.value = start.max if self.start_year is None else self.start_year
-
-        def redraw(_=None):
-            image.value = self.on_change(
-                target_id=goal.value,
-                growth_pct=growth.value,
-                start_year=start.value,
-                as_of=as_of.value,
-            )
-            v = self.view()
-            req = "—" if v.required_rate is None else f"{100 * v.required_rate:+.2f} %/yr"
-            calc.value = (
-                f"<b>Required path</b>: from {v.latest_year} ({v.latest_value:g}) the goal "
-                f"{v.goal.comparison} {v.goal.goal_value:g} in {v.goal.target_year} needs {req}"
-            )
-
-        def on_goal(_):
-            growth.value = self.growth_pct[goal.value]
-            _years()
-            redraw()
-
-        goal.observe(on_goal, "value")
-        as_of.observe(lambda _: (_years(), redraw()), "value")
-        for s in (growth, start):
-            s.observe(redraw, "value")
-        _years()
-        redraw()
-        return w.VBox([w.HBox([goal, as_of]), w.HBox([growth, start]), calc, image])

@@ -175,15 +175,6 @@ def test_observed_rate_needs_two_points():
     assert math.isclose(sc.observed_rate(pd.Series({2010: 1.0, 2020: 2.0})), 2**0.1 - 1)
 
 
-def test_explorer_figure_redraws_in_place():
-    fig = sc.ExplorerFigure()
-    fig.draw(sc.update(HIST, OUTPUT, 0.05), HIST)
-    n_lines = len(fig.ax.lines)
-    fig.draw(sc.update(HIST, OUTPUT, 0.09, start_year=2014), HIST)
-    assert len(fig.ax.lines) == n_lines
-    assert fig.png().startswith(b"\x89PNG")
-
-
 def test_goal_from_target_turns_a_reduction_into_an_index_goal():
     row = pd.Series(
         {
@@ -204,13 +195,33 @@ def test_goal_from_target_turns_a_reduction_into_an_index_goal():
     assert g.baseline_year == 2014
 
 
-def test_explorer_figure_blits_growth_changes_and_redraws_on_a_new_goal():
-    fig = sc.ExplorerFigure(lang="en")
-    fig.draw(sc.update(HIST, OUTPUT, 0.05), HIST)
-    assert fig.full_redraws == 1
-    fig.draw(sc.update(HIST, OUTPUT, 0.055), HIST)  # a slider step: only the path moves
-    assert fig.full_redraws == 1
-    fig.draw(sc.update(HIST, SHARE, 0.05), HIST)  # another goal: axes change
-    assert fig.full_redraws == 2
-    exported = fig.export_figure()
-    assert not any(a.get_animated() for a in exported.axes[0].get_children())
+def test_goal_from_target_turns_a_growth_goal_into_an_index_goal():
+    row = pd.Series(
+        {
+            "id": "prod",
+            "indicator": "industrial_labour_productivity_growth",
+            "kind": "growth_rate",
+            "target_value": 10.0,
+            "target_year": 2025,
+            "comparison": ">=",
+            "baseline_year": 2014,
+            "label_en": "Productivity +10 %/yr",
+            "unit": "%",
+        }
+    )
+    g = sc.goal_from_target(row)
+    assert (g.kind, g.comparison, g.unit) == ("index", ">=", "index")
+    assert g.goal_value == pytest.approx(100 * 1.1**11)  # 285.31
+    hist = _history({2014: 100.0})
+    v = sc.update(hist, g, 0.10)
+    assert v.meets_goal and v.crossing_year == 2025
+    assert v.required_rate == pytest.approx(0.10)
+
+
+def test_update_keeps_one_figure_per_year_a_point_before_a_bound():
+    hist = pd.DataFrame(
+        {"value": [47.9, 50.0, 50.5], "kind": ["exact", "lower_bound", "derived"]},
+        index=pd.Index([2015, 2017, 2017], name="year"),
+    )
+    v = sc.update(hist, SHARE, 0.0, start_year=2017)
+    assert (v.start_value, v.start_kind) == (50.5, "derived")
