@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 export MPLBACKEND := Agg
 
 .DEFAULT_GOAL := help
-.PHONY: help report test lint check build bench clean
+.PHONY: help report test test-fast lint check build bench clean
 
 ## help: list the targets
 help:
@@ -29,9 +29,13 @@ report: $(VENV)/.installed
 	$(BIN)/dgm build
 	$(BIN)/dgm report
 
-## test: set up with the test extra and run the whole test suite
+## test: set up with the test extra and run the whole test suite (CI)
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+## test-fast: every test except notebook execution, the report, benchmarks and browsers (~1 min)
+test-fast: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not slow"
 
 ## lint: ruff check and format check
 lint: $(VENV)/.installed-test
