@@ -27,7 +27,7 @@ EXPLORER_GOAL_MS = 100.0
 # dgm). STACK_LIGHT is the stricter baseline: only what every notebook's cell 3 has in common,
 # so statsmodels and scipy (imported when the engine first fits a model) count as notebook work.
 STACK_IMPORTS = (
-    "import numpy, pandas, scipy, statsmodels.api, matplotlib, matplotlib.figure, ipywidgets\n"
+    "import numpy, pandas, scipy, statsmodels.api, matplotlib, matplotlib.figure\n"
     "import dgm, dgm.charts, dgm.notebook_tools, dgm.data, dgm.assess, dgm.scenario"
 )
 STACK_LIGHT = (
