@@ -36,3 +36,14 @@ def test_quick_json_has_every_timing_as_a_positive_number():
         results["import_dgm_s"] / results["import_pandas_s"]
     )
     assert results["goals"] == {k: v for k, v in bench.GOALS.items() if k in QUICK_KEYS}
+
+
+@pytest.mark.slow  # a benchmark: 71 explorer redraws
+def test_explorer_benchmark_times_every_slider_step_of_a_goal():
+    from dgm import bench_notebooks
+
+    goal = bench_notebooks._explorer_targets()[0]
+    result = bench_notebooks.explorer_update_ms([goal], detail=True)
+    assert result["explorer_changes"] == 71  # -2 to +12 %/yr in 0.2-point steps
+    assert 0 < result["explorer_update_ms"] <= result["explorer_update_p95_ms"]
+    assert result["explorer_update_p95_ms"] <= result["explorer_update_max_ms"]
