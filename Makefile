@@ -70,7 +70,7 @@ bench: $(VENV)/.installed
 lab: $(VENV)/.installed-lab
 	$(BIN)/jupyter lab notebooks/
 
-## lock: re-resolve requirements/*.lock after pyproject.toml changed (UPGRADE=1: newest versions)
+## lock: re-resolve requirements/*.lock after pyproject.toml changed (UPGRADE=1 for the newest)
 lock: $(VENV)/.installed
 	@echo "make: resolving $(LAB_LOCK) (every extra), then $(LOCK) within it"
 	$(COMPILE) $(if $(UPGRADE),--upgrade) --extra test --extra dev --extra lab -o $(LAB_LOCK)
