@@ -45,7 +45,7 @@ report: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
-## test-fast: every test except notebook execution, the report, benchmarks and browsers (~1 min)
+## test-fast: every test except notebook execution, the report, benchmarks, browsers and LibreOffice (~1 min)
 test-fast: $(VENV)/.installed
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not slow"
 
