@@ -1,7 +1,8 @@
 """Shared test set-up: the CJK font cache is warmed once per session, before any test draws.
 
 Test lanes: tests that execute notebooks, run `dgm report` or a benchmark, or drive a browser or
-LibreOffice carry `@pytest.mark.slow`; `make test-fast` deselects them (`-m "not slow"`), `make test` runs all.
+LibreOffice carry `@pytest.mark.slow`; `make test-fast` deselects them (`-m "not slow"`) and
+`make test` runs them all.
 """
 
 import pytest
