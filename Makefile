@@ -6,7 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 LOCK     := requirements/dev.lock
 LAB_LOCK := requirements/lab.lock
-# One resolution for every platform, Python 3.11 (pyproject's [tool.uv] environments).
+# One resolution for every platform, Python 3.11 (pyproject's [tool.uv] environments); the files
+# are written with -o (uv would also print them: sent to /dev/null, its progress on stderr stays).
 COMPILE := $(BIN)/uv pip compile pyproject.toml requirements/build.in --universal \
 	--python-version 3.11 --generate-hashes --custom-compile-command "make lock"
 export MPLBACKEND := Agg
@@ -73,8 +74,9 @@ lab: $(VENV)/.installed-lab
 ## lock: re-resolve requirements/*.lock after pyproject.toml changed (UPGRADE=1 for the newest)
 lock: $(VENV)/.installed
 	@echo "make: resolving $(LAB_LOCK) (every extra), then $(LOCK) within it"
-	$(COMPILE) $(if $(UPGRADE),--upgrade) --extra test --extra dev --extra lab -o $(LAB_LOCK)
-	$(COMPILE) --extra test --extra dev -c $(LAB_LOCK) -o $(LOCK)
+	$(COMPILE) $(if $(UPGRADE),--upgrade) --extra test --extra dev --extra lab -o $(LAB_LOCK) >/dev/null
+	$(COMPILE) --extra test --extra dev -c $(LAB_LOCK) -o $(LOCK) >/dev/null
+	@git diff --stat -- requirements/ 2>/dev/null || true
 
 ## clean: remove reports/, caches and the virtual environment
 clean:
