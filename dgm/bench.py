@@ -5,14 +5,11 @@ REPEATS); simulate_all_targets_10k_s ≤ 1 s; backtest_s ≤ 30 s; notebook_over
 explorer_update_ms ≤ 100. Benchmarks report; they never fail a test.
 """
 
-import importlib.util
 import json
 import statistics
 import subprocess
 import sys
 import time
-
-from dgm import paths
 
 REPEATS = 7
 GOALS = {
@@ -67,15 +64,12 @@ def engine_timings() -> dict:
 
 
 def notebook_timings() -> dict:
-    """The notebook collection against bare kernels, and one explorer redraw (benchmarks/bench_notebooks.py)."""
-    spec = importlib.util.spec_from_file_location(
-        "bench_notebooks", paths.ROOT / "benchmarks" / "bench_notebooks.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    """The notebook collection against bare kernels, and one explorer redraw (dgm.bench_notebooks)."""
+    from dgm import bench_notebooks
+
     return {
-        "notebook_overhead_ratio": module.notebook_overhead_ratio(),
-        "explorer_update_ms": module.explorer_update_ms(),
+        "notebook_overhead_ratio": bench_notebooks.notebook_overhead_ratio(),
+        "explorer_update_ms": bench_notebooks.explorer_update_ms(),
     }
 
 

@@ -360,6 +360,7 @@ def test_workbook_formatting(book):
     assert score.cell(row=3, column=head.index("required_rate") + 1).number_format == "0.00%"
 
 
+@pytest.mark.slow  # drives LibreOffice, the workbook's real client (as browsers are for HTML)
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
 def test_workbook_converts_with_libreoffice(book, tmp_path):
     res = subprocess.run(

@@ -4,9 +4,10 @@ Conventions: cell 1 is a markdown H1 title, a one-line subtitle and what the not
 cell 2 is tagged `parameters` and holds plain literals; cell 3 holds the imports (and only it);
 outputs are stripped; the kernel is `python3`; no path or URL is hard-coded.
 
-Execution: every notebook runs headless with nbclient in a fresh kernel, two at a time, each with
-a measured wall time checked against NOTEBOOK_BUDGET_S; the tests then read key results back from
-what the notebooks recorded (dgm.notebook_tools.record) and compare them with the package.
+Execution (marked slow): every notebook runs headless with nbclient in a fresh kernel, two at a
+time, with a per-cell timeout that only guards against a hang (speed is measured by `dgm bench`,
+not here); the tests then read key results back from what the notebooks recorded
+(dgm.notebook_tools.record) and compare them with the package.
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ COLLECTION = [
 ]
 REQUIRED_PARAMETERS = {"as_of", "lang", "n_paths", "seed", "figures_dir"}
 CELL_TIMEOUT_S = 300  # nbclient's per-cell timeout: far above any cell, catches a hang
-NOTEBOOK_BUDGET_S = 90  # measured wall time allowed per notebook (kernel start included)
 FORBIDDEN = [
     (re.compile(r"https?://"), "a URL (nothing reaches the network)"),
     (re.compile(r"""["'](/|\.\./|data/|reports/)"""), "a hard-coded path (use dgm.paths)"),
@@ -145,10 +145,9 @@ def _execute(name: str, workdir: str) -> tuple[str, float, str, object]:
 
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory):
-    """Every notebook executed once, two at a time, from fresh kernels; timings printed."""
-    from dgm.report import warm_caches
+    """Every notebook executed once, two at a time, from fresh kernels; timings printed.
 
-    warm_caches()  # the one-time font conversion, not inside two kernels at once
+    The one-time font conversion already ran in conftest's session fixture, not in two kernels."""
     workdir = str(tmp_path_factory.mktemp("run"))
     with ProcessPoolExecutor(max_workers=2, mp_context=get_context("spawn")) as pool:
         runs = list(pool.map(_execute, COLLECTION, [workdir] * len(COLLECTION)))
@@ -158,11 +157,11 @@ def executed(tmp_path_factory):
     return {name: (seconds, error, nb) for name, seconds, error, nb in runs}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", COLLECTION)
-def test_notebook_runs_headless_within_budget(executed, name):
-    seconds, error, _ = executed[name]
+def test_notebook_runs_headless(executed, name):
+    _, error, _ = executed[name]
     assert not error, error
-    assert seconds <= NOTEBOOK_BUDGET_S, f"{name} took {seconds:.1f} s"
 
 
 def _records(executed, name):
@@ -173,6 +172,7 @@ def _records(executed, name):
     return read_records(nb)
 
 
+@pytest.mark.slow
 def test_overview_lists_every_goal_and_the_coverage(executed):
     import dgm
 
@@ -181,6 +181,7 @@ def test_overview_lists_every_goal_and_the_coverage(executed):
     assert rec["coverage_indicators"] > 0
 
 
+@pytest.mark.slow
 def test_scorecard_lists_every_goal_of_the_registry(executed):
     import dgm
 
@@ -190,6 +191,7 @@ def test_scorecard_lists_every_goal_of_the_registry(executed):
     assert all(r["reading"] for r in rec["scorecard"]), "a one-line reading for every goal"
 
 
+@pytest.mark.slow
 def test_scorecard_matches_the_engine(executed):
     from dgm.assess import assess_all
 
@@ -198,6 +200,7 @@ def test_scorecard_matches_the_engine(executed):
         assert rec[row["target_id"]]["status"] == row["status"]
 
 
+@pytest.mark.slow
 def test_explorer_headless_preset_reproduces_the_engine(executed):
     import dgm
     from dgm import rates, scenario
@@ -220,11 +223,13 @@ def test_explorer_headless_preset_reproduces_the_engine(executed):
             assert row["required_rate_pct"] == pytest.approx(100 * required, abs=1e-6)
 
 
+@pytest.mark.slow
 def test_measures_notebook_covers_all_43(executed):
     rec = _records(executed, "07_policy_measures")
     assert rec["n_measures"] == 43
 
 
+@pytest.mark.slow
 def test_outputs_carry_no_warnings_or_clock_text(executed):
     """Report pages stay clean and reproducible: no stderr (warnings) and no wall-clock times."""
     clock = re.compile(r"\b\d{1,2}:\d{2}:\d{2}\b|\b20\d\d-\d\d-\d\dT\d\d:")
@@ -242,6 +247,7 @@ def test_outputs_carry_no_warnings_or_clock_text(executed):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.slow
 def test_two_runs_give_identical_outputs(executed, tmp_path):
     """Same seed, same numbers: the scorecard re-executed in a new kernel matches output for output."""
     import json

@@ -226,7 +226,8 @@ def test_cli_targets_json(capsys, targets):
     assert rows[1]["baseline_value"] is None and rows[1]["baseline_year"] is None
 
 
-def test_cli_targets_table(capsys, targets):
+def test_cli_targets_table(capsys, targets, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # a wide terminal, whatever runs the tests
     assert main(["targets"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0].split()[:3] == ["id", "indicator", "comparison"]

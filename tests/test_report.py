@@ -57,6 +57,7 @@ def test_select_by_number_or_name(collection):
         report.select(available, ["99_nothing"])
 
 
+@pytest.mark.slow
 def test_good_run_then_failing_run_keeps_the_good_report(collection, tmp_path):
     out = tmp_path / "reports"
     lines = []
@@ -95,6 +96,7 @@ def test_good_run_then_failing_run_keeps_the_good_report(collection, tmp_path):
     assert "boom" in (failed / "02_broken.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_only_reruns_on_top_of_the_previous_report(collection, tmp_path):
     out = tmp_path / "r"
     report.run_report(out, only=["01"], notebooks_dir=collection, workbook=False, echo=print)
@@ -126,6 +128,7 @@ def test_job_result_is_json_ready():
     assert json.loads(json.dumps(r.__dict__))["error"] == "ValueError: boom"
 
 
+@pytest.mark.slow
 def test_papermill_run_of_real_notebooks_in_english(tmp_path, capfd):
     """The scorecard and the explorer through dgm report with lang="en" (papermill-injected),
     their kernels on local IPC sockets (no "running over TCP without encryption" warning)."""
@@ -146,10 +149,9 @@ def test_papermill_run_of_real_notebooks_in_english(tmp_path, capfd):
     assert readings and not any("·" in r for r in readings), "English only, no bilingual text"
 
 
+@pytest.mark.slow
 def test_workbook_job(tmp_path):
-    export = pytest.importorskip("dgm.export")
-    if not hasattr(export, "write_workbook"):
-        pytest.skip("dgm.export.write_workbook not there yet")
+    """The report's workbook job end to end (a renamed or missing writer fails here, never skips)."""
     result = report.run_workbook(tmp_path, n_paths=1000, seed=2015)
     assert result.ok, result.error
     assert (tmp_path / report.WORKBOOK_FILE).exists()
