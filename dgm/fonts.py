@@ -116,11 +116,23 @@ def report_text_files() -> list[Path]:
     )
 
 
+def _text(path: Path) -> str:
+    """A file's text; of a notebook, its cells' sources only (saved outputs would change the
+    character set, hence the cache key, whenever someone saves a run notebook)."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix != ".ipynb":
+        return text
+    import json
+
+    cells = json.loads(text).get("cells", [])
+    return "".join("".join(c.get("source", "")) for c in cells)
+
+
 def report_text() -> str:
     """All characters of ``report_text_files``, each file also in simplified characters."""
     from dgm import zh
 
-    texts = [p.read_text(encoding="utf-8", errors="replace") for p in report_text_files()]
+    texts = [_text(p) for p in report_text_files()]
     return "".join(texts + [zh.simplified(t) for t in texts])
 
 
