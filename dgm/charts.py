@@ -22,6 +22,12 @@ BANDS = {  # (lower, upper) quantile pairs, outermost first
     "deciles": ((0.1, 0.9), (0.2, 0.8), (0.3, 0.7), (0.4, 0.6)),
     "50/80/95": ((0.025, 0.975), (0.1, 0.9), (0.25, 0.75)),
 }
+# A fan whose upper quantiles explode would flatten the history: the y-axis then stops at the
+# FAN_CAP_QUANTILE of the paths (its highest yearly value, or the data/goal if higher) and the
+# legend says how many paths lie above. Only when the full fan needs > FAN_CAP_RATIO × that range.
+FAN_CAP_QUANTILE = 0.75
+FAN_CAP_RATIO = 2.0
+FAN_CAP_NOTE = "fan_cap_note"  # gid of the arrow marking the cut
 COMPARISON = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "~": "≈", "==": "="}
 # Marker per kind of figure: filled = a published point, open = a point with a caveat.
 MARKERS = {
@@ -623,6 +629,78 @@ def _draw_fan(ax, fan, obs, lang, bands="deciles", colour=None) -> list:
     return handles
 
 
+def _fan_quantile(fan, q: float):
+    """Per-year ``q`` quantile of the paths, interpolated between the fan's quantile columns."""
+    import numpy as np
+
+    levels = sorted((float(c), c) for c in fan.columns)
+    xs = [lv for lv, _ in levels]
+    vals = fan[[c for _, c in levels]].to_numpy(float)
+    return np.array([np.interp(q, xs, row) for row in vals])
+
+
+def _share_above(fan, year, value: float) -> str:
+    """Share of the paths above ``value`` in ``year`` as text ('23%'), interpolated between the
+    quantile columns; beyond the outermost column only a bound is known ('≤10%')."""
+    import numpy as np
+
+    levels = sorted((float(c), c) for c in fan.columns)
+    row = fan.loc[year, [c for _, c in levels]].to_numpy(float)
+    if value >= row[-1]:
+        return f"≤{(1 - levels[-1][0]) * 100:.3g}%"
+    share = 1 - float(np.interp(value, row, [lv for lv, _ in levels]))
+    return f"{share * 100:.0f}%" if share >= 0.005 else "<1%"
+
+
+def _fan_cut(fan, obs, level, bands) -> float | None:
+    """The y-axis top for a fan that would flatten the history (FAN_CAP_QUANTILE of the paths, or
+    the data/goal if higher), or None when the whole fan fits in FAN_CAP_RATIO × that range."""
+    import numpy as np
+
+    values = list(obs["value"]) if obs is not None and "value" in obs else []
+    values += [level] if level is not None else []
+    values = [float(v) for v in values if v is not None and np.isfinite(float(v))]
+    pairs = BANDS[bands] if isinstance(bands, str) else tuple(bands)
+    drawn = [float(v) for pair in pairs for q in pair for v in _qcol(fan, q) if np.isfinite(v)]
+    cut = max([float(np.nanmax(_fan_quantile(fan, FAN_CAP_QUANTILE))), *values])
+    low, top = min(drawn + values), max(drawn + values)
+    return cut if top - low > FAN_CAP_RATIO * (cut - low) else None
+
+
+def _cut_note(fan, cut: float, lang) -> str:
+    """Footnote sentence stating where the fan is cut and the share of paths above."""
+    year = int(fan.index.max())
+    pct = _share_above(fan, year, cut)
+    q = f"{FAN_CAP_QUANTILE * 100:g}"
+    return pick(
+        f"↑ 纵轴截于路径的第{q}百分位（{_cut_text(cut)}）；{year}年{pct}的路径高于此值，未画出。",
+        f"↑ The axis stops at the {q}th percentile of the paths ({_cut_text(cut)}); "
+        f"{pct} of paths lie above it in {year} and are not shown.",
+        lang,
+        " ",
+    )
+
+
+def _cut_text(cut: float) -> str:
+    return fmt_value(cut, digits=0 if abs(cut) >= 100 else None)
+
+
+def _mark_cut(ax, fan, obs, cut: float, lang) -> list:
+    """Set the y-axis to end at ``cut``, mark it with an arrow on the top edge; legend handles."""
+    import numpy as np
+    from matplotlib.lines import Line2D
+
+    values = list(obs["value"]) if obs is not None and "value" in obs else []
+    low = np.nanmin([*fan.to_numpy(float).ravel(), *np.asarray(values, float)])
+    ymin, _ = ax.get_ylim()
+    ax.set_ylim(max(ymin, low - 0.05 * (cut - low)), cut + 0.05 * (cut - low))
+    arrow = dict(color=GREY, marker="^", ms=6, ls="none")
+    ax.plot([int(fan.index.max())], [1.0], transform=ax.get_xaxis_transform(), clip_on=False,
+            zorder=6, gid=FAN_CAP_NOTE, **arrow)  # fmt: skip
+    label = pick(f"高于{_cut_text(cut)}未画出", f"above {_cut_text(cut)}: not shown", lang, "\n")
+    return [(Line2D([], [], **arrow), label)]
+
+
 def _draw_goal(ax, target, lang, value=None) -> list:
     """The goal as a labelled dash-dot line up to its year, with a marker at the year."""
     from matplotlib.lines import Line2D
@@ -701,6 +779,10 @@ def path_to_goal(
             lang,
             " ",
         ) + (" " + note if note else "")
+    level = _goal_level(target, obs, goal_value)
+    cut = _fan_cut(fan, obs, level, bands) if fan is not None and len(fan) else None
+    if cut is not None:
+        note = (note + " " if note else "") + _cut_note(fan, cut, lang)
     if attrs.get("proxy"):
         note = pick(
             f"以代理指标判断：{attrs['proxy']}（目标本身的指标未见公布）。",
@@ -730,6 +812,8 @@ def path_to_goal(
     if fan is not None and len(fan):
         years += list(fan.index)
     handles += _goal_axes(ax, obs, target, years, unit, lang, goal_value)
+    if cut is not None:
+        handles += _mark_cut(ax, fan, obs, cut, lang)
     ymin, ymax = ax.get_ylim()
     ax.set_ylim(ymin, ymax + (ymax - ymin) * 0.08)
     _legend(ax, handles, ncol=3 if lang != "both" else 2, below=True)

@@ -3,6 +3,8 @@
 import os
 from pathlib import Path
 
+import platformdirs
+
 ROOT = Path(os.environ.get("DGM_ROOT", Path(__file__).resolve().parent.parent))
 DATA = ROOT / "data"
 RAW = DATA / "raw"
@@ -10,5 +12,8 @@ PROCESSED = DATA / "processed"
 TEMPLATES = DATA / "templates"
 NOTEBOOKS = ROOT / "notebooks"
 REPORTS = ROOT / "reports"
-CACHE = ROOT / ".cache"
+CACHE = ROOT / ".cache"  # per work tree: benchmark figures
+# Per user, outside any work tree, so every clone on the machine shares it (the converted CJK font).
+# DGM_CACHE overrides it (tests, CI).
+USER_CACHE = Path(os.environ.get("DGM_CACHE") or platformdirs.user_cache_dir("dgm"))
 POLICY_TEXT = RAW / "policy" / "dongguan-manufacturing-2025.txt"

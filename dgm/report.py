@@ -264,7 +264,7 @@ def warm_caches() -> None:
         from dgm import fonts
     except ImportError:  # pragma: no cover - dgm.fonts ships with the package
         return
-    fonts.cjk_font_path(verbose=True)
+    fonts.cjk_font_path()
 
 
 def _files(directory: Path) -> list[str]:

@@ -10,8 +10,8 @@ import pytest
 
 @pytest.fixture(scope="session", autouse=True)
 def cjk_font_cache():
-    """The converted CJK TrueType font, built once (~1 min on a fresh machine; a file lock keeps
+    """The converted CJK TrueType font, built once (~20 s on a fresh machine; a file lock keeps
     parallel xdist workers from converting it twice)."""
     from dgm import fonts
 
-    return fonts.cjk_font_path(verbose=True)
+    return fonts.cjk_font_path()

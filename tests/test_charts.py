@@ -296,6 +296,50 @@ def test_path_chart_furniture():
     assert all(f"central {c}% probability band" in text95 for c in (50, 80, 95))
 
 
+def _exploding_fan(start=2024, end=2030, level=11200.0):
+    """Log-normal quantiles whose spread grows to σ = 2.2 by 2030: the 90 % path ends ~20× the
+    median, as the high-tech-firms fan once did (10,200 in 2024, ~250,000 in 2030)."""
+    from statistics import NormalDist
+
+    z = {q: NormalDist().inv_cdf(q) for q in QS}
+    years = range(start, end + 1)
+    vals = {
+        q: [
+            level * 1.06 ** (y - start + 1) * np.exp(z[q] * 0.83 * (y - start + 1) ** 0.5)
+            for y in years
+        ]
+        for q in QS
+    }
+    return pd.DataFrame(vals, index=pd.Index(list(years), name="year"))
+
+
+@pytest.mark.parametrize("bands", ["deciles", "50/80/95"])
+def test_exploding_fan_is_cut_at_the_stated_quantile_and_says_so(bands):
+    fan, obs = _exploding_fan(), _series()
+    fig = charts.path_to_goal(obs, TARGET, fan, sources=SOURCES, lang="en", bands=bands)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    cut = fan[charts.FAN_CAP_QUANTILE].max()  # the 75th percentile, highest in 2030
+    bottom, top = ax.get_ylim()
+    assert cut <= top < fan[0.9].max() / 3  # the outer band no longer sets the scale
+    assert (obs["value"].max() - bottom) / (top - bottom) > 0.12  # history keeps height
+    text = " ".join(" ".join(_texts(fig)).split())  # footnotes wrap
+    assert f"above {cut:,.0f}: not shown" in text  # legend line
+    assert f"75th percentile of the paths ({cut:,.0f}); 25% of paths lie above it in 2030" in text
+    assert [ln for ln in ax.get_lines() if ln.get_gid() == charts.FAN_CAP_NOTE]  # the arrow
+    zh = "".join("".join(_texts(charts.path_to_goal(obs, TARGET, fan, lang="zh"))).split())
+    assert f"纵轴截于路径的第75百分位（{cut:,.0f}）；2030年25%的路径高于此值" in zh
+
+
+def test_moderate_fan_is_drawn_whole():
+    fan = _fan()
+    fig = charts.path_to_goal(_series(), TARGET, fan, sources=SOURCES, lang="en")
+    ax = fig.axes[0]
+    assert ax.get_ylim()[1] >= fan[0.9].max()
+    assert not [ln for ln in ax.get_lines() if ln.get_gid() == charts.FAN_CAP_NOTE]
+    assert "not shown" not in " ".join(_texts(fig))
+
+
 def test_minus_sign_on_axes():
     obs = _series()
     obs["value"] = np.linspace(-8, 6, len(obs))

@@ -1,17 +1,20 @@
 """The CJK font: converted once to TrueType, covers every registry/catalogue text, no warnings."""
 
+import os
 import subprocess
 import sys
 import warnings
+from pathlib import Path
 
+import platformdirs
 import pytest
 
-from dgm import fonts
+from dgm import fonts, paths
 
 
 @pytest.fixture(scope="module")
 def ttf():
-    """The converted font (converts on first use: ~45 s on a fresh machine)."""
+    """The converted font (converts on first use: ~20 s on a fresh machine)."""
     from fontTools.ttLib import TTFont
 
     path = fonts.cjk_font_path()
@@ -47,7 +50,7 @@ def test_source_is_the_ofl_noto_font_from_mplfonts():
 
 def test_converted_font_is_truetype_and_renamed(ttf):
     path, font = ttf
-    assert path.parent.name == "fonts" and path.suffix == ".ttf"
+    assert path.parent == paths.USER_CACHE / "fonts" and path.suffix == ".ttf"
     assert "glyf" in font and "CFF " not in font
     assert font.sfntVersion == "\x00\x01\x00\x00"
     assert font["name"].getDebugName(1) == fonts.FAMILY
@@ -57,8 +60,7 @@ def test_converted_font_is_truetype_and_renamed(ttf):
 @pytest.mark.parametrize(
     "label, chars",
     [
-        ("GB2312 (6763 hanzi + symbols)", sorted(fonts.gb2312_chars())),
-        ("CJK Unified Ideographs", range(0x4E00, 0x9FA6)),  # the block as of Unicode 4.1
+        ("GB2312 symbols + 3755 level-1 hanzi", sorted(fonts.gb2312_chars())),
         ("printable ASCII", range(0x20, 0x7F)),
         ("report punctuation", [ord(c) for c in "−–—‘’“”…‰±≥≤≈×÷℃·、。，：；（）《》〔〕「」％"]),
     ],
@@ -70,8 +72,47 @@ def test_coverage(ttf, label, chars):
     assert not missing, f"{label}: {len(missing)} missing, e.g. {''.join(missing[:20])}"
 
 
+def test_font_is_subset_to_what_the_report_can_draw(ttf):
+    _, font = ttf
+    cmap = font.getBestCmap()
+    kept = fonts.kept_codepoints()
+    assert set(cmap) <= kept
+    assert 6_000 < len(cmap) < 12_000  # not the 65k-glyph source, not an empty subset
+    rare = [cp for cp in fonts.gb2312_chars(range(0xD8, 0xF8)) if cp not in kept]
+    assert rare and not any(cp in cmap for cp in rare)  # level-2 hanzi the report never uses
+
+
+def test_cache_lives_outside_the_work_tree_and_follows_dgm_cache(tmp_path):
+    code = "from dgm import paths; print(paths.USER_CACHE)"
+    env = {**os.environ, "DGM_CACHE": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == str(tmp_path)
+    env.pop("DGM_CACHE")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == platformdirs.user_cache_dir("dgm")
+    assert not Path(out.stdout.strip()).is_relative_to(paths.ROOT)
+
+
+def test_a_new_character_in_the_data_gives_a_new_cache_file():
+    kept = fonts.kept_codepoints()
+    assert fonts.cached_font_path(codepoints=kept) == fonts.cached_font_path()
+    assert fonts.cached_font_path(codepoints=kept | {0x9F98}) != fonts.cached_font_path()
+
+
+def test_every_chart_label_and_translation_has_glyphs():
+    from dgm import charts, zh
+
+    tables = (charts.STATUS, charts.COVERAGE, charts.METHODS, charts.DEPARTMENTS_EN)
+    texts = [str(v) for t in tables for k, row in t.items() for v in (k, *row) if v]
+    texts.append(fonts.report_text())  # data/raw, dgm's strings, notebooks, in both scripts
+    text = "".join(texts)
+    missing = fonts.missing_glyphs(text + zh.simplified(text))
+    assert not missing, f"characters no font can draw: {''.join(missing)}"
+
+
 def test_every_registry_and_catalogue_text_has_glyphs():
     import dgm
+    from dgm import zh
 
     texts = []
     for frame in (
@@ -83,7 +124,8 @@ def test_every_registry_and_catalogue_text_has_glyphs():
         for col in frame.columns:
             if frame[col].dtype == object or str(frame[col].dtype).startswith("str"):
                 texts += [str(v) for v in frame[col].dropna()]
-    missing = fonts.missing_glyphs("".join(texts))
+    text = "".join(texts)
+    missing = fonts.missing_glyphs(text + zh.simplified(text))
     assert not missing, f"characters no font can draw: {''.join(missing)}"
 
 
