@@ -22,34 +22,23 @@ import numpy as np
 import pandas as pd
 
 from dgm import goals, rates
+from dgm.constants import BOUND_KINDS, HORIZON, N_PATHS, SEED, STATUSES
 from dgm.goals import CHAINED, Goal, Judged, _num
 from dgm.models import ESCAP_HALF_LIFE, ESCAP_HALF_LIVES, InsufficientData, escap_weights, observed
 from dgm.simulate import (
     MIN_FORECAST_POINTS,
-    N_PATHS,
-    SEED,
     Forecast,
     forecast_history,
     median_crossing_year,
 )
 from dgm.transforms import scale_for
 
-HORIZON = 2035  # the one forecast horizon: paths, fan charts and the workbook run to this year
 NEAR_TOL = 1e-9  # a ratio, gap or Q within this of 0 or 1 is read as exactly 0 or 1 (float noise)
 MIN_YEARLY = 3  # yearly figures (including the latest) a growth or reduction rate needs
 PUBLICATION_LAG = 1  # year T's figure appears in year T + 1's bulletin; after that T has passed
 ROBUST_BASELINES = (2014, 2015, "first")
 ROBUST_HALF_LIVES = (2.0, 5.0, 10.0)
 BASES = ("observed", "bound", "projected")
-STATUSES = (
-    "met",
-    "not_met",
-    "on_track",
-    "acceleration_needed",
-    "limited_progress",
-    "deterioration",
-    "insufficient_data",
-)
 FIELDS = (
     "target_id",
     "indicator",
@@ -558,7 +547,7 @@ def evaluate(
     cs = current_status(j)
     if cs:
         notes.append(cs)
-    pts = j.used[~j.used["kind"].astype(str).isin(goals.BOUND_KINDS)] if len(j.used) else j.used
+    pts = j.used[~j.used["kind"].astype(str).isin(BOUND_KINDS)] if len(j.used) else j.used
     rec.update(
         status=v["status"],
         basis=v["basis"],

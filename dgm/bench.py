@@ -13,6 +13,7 @@ import sys
 import time
 
 from dgm import paths
+from dgm.constants import N_PATHS
 
 REPEATS = 7
 GOALS = {
@@ -61,7 +62,7 @@ def engine_timings() -> dict:
 
     assess_all(n_paths=1000)  # warm: file reads and lazy imports are not the simulation
     return {
-        "simulate_all_targets_10k_s": _seconds(assess_all, n_paths=10_000),
+        "simulate_all_targets_10k_s": _seconds(assess_all, n_paths=N_PATHS),
         "backtest_s": _seconds(backtest_all),
     }
 

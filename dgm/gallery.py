@@ -13,11 +13,10 @@ import json
 from pathlib import Path
 
 from dgm import paths
+from dgm.constants import N_PATHS, SEED
 
 GALLERY = paths.ROOT / "docs" / "gallery"
 INPUTS = "scorecard_inputs.json"
-N_PATHS = 10_000
-SEED = 2015
 # field -> decimals kept (None: as is); rounding keeps float noise out of the comparison
 SHOWN = {
     "target_id": None,

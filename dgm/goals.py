@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from dgm import rates
+from dgm.constants import BOUND_KINDS
 from dgm.transforms import SHARE_EPS, chain_index_with_cumulative
 
 # The policy was issued on 20 January 2015; 2014 is the last year its authors could see and the
@@ -27,8 +28,7 @@ FLIP = {">=": "<=", ">": "<", "<=": ">=", "<": ">", "~": "~"}
 CUMULATIVE_SUFFIX = "_5y"  # energy_intensity_industry_change -> ..._change_5y (five-year change)
 CUMULATIVE_SPAN = 5
 GROWTH_SUFFIX = "_growth"  # technical_renovation_investment_growth -> ..._investment (its level)
-POINT_KINDS_EXCLUDED = ("lower_bound", "upper_bound", "plan_target")
-BOUND_KINDS = ("lower_bound", "upper_bound")
+POINT_KINDS_EXCLUDED = (*BOUND_KINDS, "plan_target")
 RELIABILITY_ORDER = "ABCD"  # A official ... D secondary; the worst letter grades a verdict
 
 

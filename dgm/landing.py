@@ -17,6 +17,8 @@ from importlib import metadata
 from pathlib import Path
 
 from dgm import paths
+from dgm.constants import STATUS_LABELS
+from dgm.lang import pick
 
 TEMPLATE = "index.html.j2"
 FIGURE_FORMATS = ("png", "svg", "pdf")
@@ -65,9 +67,7 @@ TEXT = {  # page furniture: key → (zh, en)
 
 def _text(lang: str) -> dict:
     """TEXT in one language ("both": 中文 · English)."""
-    from dgm.notebook_tools import in_lang
-
-    return {k: in_lang(zh, en, lang) if zh != en else zh for k, (zh, en) in TEXT.items()}
+    return {k: pick(zh, en, lang, " · ") for k, (zh, en) in TEXT.items()}
 
 
 def commit() -> str:
@@ -230,7 +230,7 @@ def _pct(p) -> str:
 def findings(work: Path, lang: str, figures: list[dict]) -> list[dict]:
     """One finding per goal of the registry: label, status, basis, latest, P(met), links."""
     import dgm
-    from dgm.notebook_tools import STATUS_TEXT, in_lang, label
+    from dgm.notebook_tools import label
     from dgm.zh import simplified
 
     targets = dgm.load_targets().sort_values("id")
@@ -255,8 +255,8 @@ def findings(work: Path, lang: str, figures: list[dict]) -> list[dict]:
                 "id": gid,
                 "label": simplified(labels[gid]),
                 "status": status or "",
-                "status_text": in_lang(*STATUS_TEXT[status], lang)
-                if status in STATUS_TEXT
+                "status_text": pick(*STATUS_LABELS[status], lang, " · ")
+                if status in STATUS_LABELS
                 else "—",
                 "basis": row.get("basis") or "",
                 "reading": simplified(row.get("reading") or ""),

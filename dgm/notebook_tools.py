@@ -14,6 +14,8 @@ import math
 from pathlib import Path
 
 from dgm.assess import FIELDS
+from dgm.constants import BOUND_KINDS, N_PATHS, SEED, STATUS_LABELS
+from dgm.lang import DEFAULT_LANG, LANGS, pick
 
 RECORD_MIME = "application/vnd.dgm.record+json"
 
@@ -46,7 +48,7 @@ def _kernel_lang() -> str:
     except ImportError:  # pragma: no cover - IPython ships with Jupyter
         shell = None
     lang = shell.user_ns.get("lang") if shell is not None else None
-    return lang if lang in ("zh", "en", "both") else "both"
+    return lang if lang in LANGS else DEFAULT_LANG
 
 
 def record(name: str, value, show: bool = True, lang: str | None = None) -> None:
@@ -101,22 +103,6 @@ def save_figure(fig, name: str, figures_dir: str | None) -> list[Path]:
     return list(saved) if saved else []
 
 
-STATUS_TEXT = {
-    "met": ("已达成", "met"),
-    "not_met": ("未达成", "not met"),
-    "on_track": ("按计划推进", "on track"),
-    "acceleration_needed": ("需要加速", "acceleration needed"),
-    "limited_progress": ("进展有限", "limited progress"),
-    "deterioration": ("倒退", "deterioration"),
-    "insufficient_data": ("数据不足", "insufficient data"),
-}
-
-
-def in_lang(zh: str, en: str, lang: str) -> str:
-    """Pick a text for lang = "zh", "en" or "both" ("中文 · English")."""
-    return {"zh": zh, "en": en}.get(lang, f"{zh} · {en}")
-
-
 def label(frame, lang: str, prefix: str = "label"):
     """The `label_zh`/`label_en` columns of a registry or catalogue frame, in language `lang`."""
     zh, en = frame[f"{prefix}_zh"].astype(str), frame[f"{prefix}_en"].astype(str)
@@ -133,10 +119,10 @@ def _pct(rate) -> str:
 def reading(row: dict, lang: str = "en") -> str:
     """One line that says what an assessment row (dgm.assess) means, in the chosen language."""
     status = row.get("status") or "insufficient_data"
-    head = in_lang(*STATUS_TEXT.get(status, (status, status)), lang)
+    head = pick(*STATUS_LABELS.get(status, (status, status)), lang, " · ")
     latest = ""
     if row.get("latest_year") is not None and row.get("latest_value") is not None:
-        mark = {"lower_bound": "≥ ", "upper_bound": "≤ "}.get(row.get("latest_kind"), "")
+        mark = dict(zip(BOUND_KINDS, ("≥ ", "≤ "), strict=True)).get(row.get("latest_kind"), "")
         latest = f"{mark}{row['latest_value']:g} ({row['latest_year']})"
     obs, req = _pct(row.get("observed_rate")), _pct(row.get("required_rate"))
     p = row.get("p_attain")
@@ -162,7 +148,7 @@ def reading(row: dict, lang: str = "en") -> str:
         zh_parts.append(f"以代理指标 {row['proxy']} 判断")
         en_parts.append(f"judged on a proxy, {row['proxy']}")
     zh, en = "；".join(zh_parts), "; ".join(en_parts)
-    return f"{head}: {in_lang(zh, en, lang)}"
+    return f"{head}: {pick(zh, en, lang, ' · ')}"
 
 
 # ---- goal notebooks (01–05, 08): one goal's row, its figures, its verdict, its forecast -----
@@ -209,7 +195,7 @@ def published(indicators, as_of: int | None = None):
 
 
 @functools.lru_cache(maxsize=32)
-def assessment(target_id: str, as_of=None, n_paths: int = 10_000, seed: int = 2015):
+def assessment(target_id: str, as_of=None, n_paths: int = N_PATHS, seed: int = SEED):
     """The one dgm.assess.Assessment of a goal in a notebook: its table, reading and fan chart all
     read this object (one simulation; the same numbers as dgm.assess.assess_all)."""
     from dgm import assess
@@ -217,7 +203,7 @@ def assessment(target_id: str, as_of=None, n_paths: int = 10_000, seed: int = 20
     return assess.assessment(target_id, as_of, n_paths, seed)
 
 
-def assess_one(target_id: str, as_of=None, n_paths: int = 10_000, seed: int = 2015) -> dict:
+def assess_one(target_id: str, as_of=None, n_paths: int = N_PATHS, seed: int = SEED) -> dict:
     """The record of a goal's assessment (a copy: the cached object stays as computed)."""
     return dict(assessment(target_id, as_of, n_paths, seed).record)
 
@@ -269,7 +255,7 @@ def views_side_by_side(views: dict):
     return table
 
 
-def forecast_or_reason(goal: dict, as_of=None, n_paths: int = 10_000, seed: int = 2015):
+def forecast_or_reason(goal: dict, as_of=None, n_paths: int = N_PATHS, seed: int = SEED):
     """The forecast of a goal's assessment, or None after printing why there is none."""
     a = assessment(goal["id"], as_of, n_paths, seed)
     if a.forecast is None:

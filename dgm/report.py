@@ -32,6 +32,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from dgm import paths
+from dgm.constants import N_PATHS, SEED
 from dgm.errors import DgmError
 
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
@@ -208,7 +209,7 @@ def run_notebook(
     return JobResult(src.stem, not error, time.perf_counter() - start, error)
 
 
-def build_workbook(path: Path, n_paths: int = 10_000, seed: int = 2015) -> None:
+def build_workbook(path: Path, n_paths: int = N_PATHS, seed: int = SEED) -> None:
     """The Excel workbook: scorecard, goals, observations, sources, forecasts, backtests."""
     import pandas as pd
 
@@ -356,8 +357,8 @@ def run_report(
     only: list[str] | None = None,
     notebooks_dir: Path | None = None,
     parameters: dict | None = None,
-    n_paths: int = 10_000,
-    seed: int = 2015,
+    n_paths: int = N_PATHS,
+    seed: int = SEED,
     workbook: bool = True,
     echo=print,
 ) -> list[JobResult]:

@@ -15,6 +15,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from dgm.constants import BOUND_KINDS, TO_YEAR
+
 # Slider range for growth, as fractions per year.
 GROWTH_MIN, GROWTH_MAX = -0.30, 0.40
 # Goal kinds `update` draws as a path of levels (a growth-rate goal is a rate, not a path).
@@ -22,7 +24,7 @@ PATH_KINDS = ("level", "share", "count", "index", "reduction_vs_baseline")
 # Registry kinds restated on an index chained from yearly % changes (baseline year = 100).
 CHAINED = ("growth_rate", "reduction_vs_baseline")
 # Default last year drawn.
-HORIZON = 2030
+HORIZON = TO_YEAR
 # Names of the preset scenarios (zh, en), for charts and tables.
 PRESET_LABELS = {
     "observed": ("按实际年均增速", "observed yearly rate"),
@@ -160,7 +162,7 @@ def _as_history(history: pd.DataFrame | pd.Series) -> tuple[pd.Series, pd.Series
     years = np.asarray(history.index, dtype=int)
     keep = ~np.isnan(values)
     years, values, kinds = years[keep], values[keep], kinds[keep]
-    order = np.lexsort((np.isin(kinds, ("lower_bound", "upper_bound")), years))
+    order = np.lexsort((np.isin(kinds, BOUND_KINDS), years))
     years, values, kinds = years[order], values[order], kinds[order]
     first = np.r_[True, years[1:] != years[:-1]] if len(years) else np.zeros(0, bool)
     index = pd.Index(years[first], name="year")
@@ -206,7 +208,7 @@ def update(
     if goal.kind == "share":  # a share cannot pass 100 %
         path[:] = np.minimum(path.to_numpy(), 100.0)
     notes = []
-    if start_kind in ("lower_bound", "upper_bound"):
+    if start_kind in BOUND_KINDS:
         notes.append(f"starts from a {start_kind.replace('_', ' ')}: the path is a bound too")
     try:
         req = required_rate(latest_year, latest_value, goal.goal_value, goal.target_year)

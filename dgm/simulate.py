@@ -23,12 +23,10 @@ import numpy as np
 import pandas as pd
 
 from dgm import ensemble, rates
+from dgm.constants import N_PATHS, SEED, TO_YEAR
 from dgm.goals import split_series
 from dgm.models import InsufficientData, ensemble_members, observed
 
-N_PATHS = 10_000
-SEED = 2015
-TO_YEAR = 2030
 # quantile levels: 5-95 % in 10 % bands (every 5 %), plus 2.5/97.5 (95 % band) and 10/90 (80 %)
 QUANTILES = tuple(sorted({0.025, 0.975, 0.1, 0.9} | {round(0.05 * k, 2) for k in range(1, 20)}))
 MIN_FORECAST_POINTS = 4  # fewer observed points: no forecast, a refusal naming the count

@@ -1,0 +1,15 @@
+"""Languages of every text dgm writes: "zh", "en" or "both", and the one picker between them."""
+
+LANGS = ("zh", "en", "both")
+DEFAULT_LANG = "both"
+
+
+def pick(zh: str, en: str, lang: str, sep: str = "\n") -> str:
+    """Text in lang = "zh", "en" or "both" (both: Chinese, then English after ``sep``)."""
+    if lang == "zh":
+        return zh
+    if lang == "en":
+        return en
+    if lang == "both":
+        return zh if zh == en else f"{zh}{sep}{en}"
+    raise ValueError(f"lang must be 'zh', 'en' or 'both', got {lang!r}")
