@@ -14,6 +14,7 @@ import pandas as pd
 
 from dgm import charts, scenario, style
 from dgm.constants import BOUND_KINDS
+from dgm.data import load_sources, load_targets
 from dgm.lang import pick
 
 SIZE = (8.0, 4.8)  # inches
@@ -495,13 +496,11 @@ class ExplorerWidgets:
         """The footnote of the current goal and vintage (sources, policy clause), as HTML; cached."""
         key = (target_id, self.ex.as_of)
         if key not in self._notes:
-            import dgm
-
             lang = self.ex.lang
-            row = dgm.load_targets().set_index("id").loc[target_id].to_dict()
+            row = load_targets().set_index("id").loc[target_id].to_dict()
             ids = charts._source_ids(self.ex.history())
             foot = charts.source_note(
-                ids, dgm.load_sources(), lang="zh" if lang == "zh" else "en", goal=row
+                ids, load_sources(), lang="zh" if lang == "zh" else "en", goal=row
             )
             self._notes[key] = _escape(foot).replace("\n", "<br>")
         return self._notes[key]

@@ -102,9 +102,9 @@ def data_checksum(raw: Path | None = None) -> str:
 
 def latest_vintage() -> str:
     """The most recent publication date (vintage) of any figure in data/raw, "" when none."""
-    import dgm
+    from dgm.data import load_observations
 
-    vintages = dgm.load_observations()["vintage"].dropna().astype(str)
+    vintages = load_observations()["vintage"].dropna().astype(str)
     return max(vintages) if len(vintages) else ""
 
 
@@ -229,11 +229,11 @@ def _pct(p) -> str:
 
 def findings(work: Path, lang: str, figures: list[dict]) -> list[dict]:
     """One finding per goal of the registry: label, status, basis, latest, P(met), links."""
-    import dgm
+    from dgm.data import load_targets
     from dgm.notebook_tools import label
     from dgm.zh import simplified
 
-    targets = dgm.load_targets().sort_values("id")
+    targets = load_targets().sort_values("id")
     records = _records(work)
     score = {
         str(r.get("target_id")): r

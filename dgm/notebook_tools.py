@@ -9,34 +9,16 @@ and in nbconvert's HTML.
 from __future__ import annotations
 
 import functools
-import json
 import math
 from pathlib import Path
 
 from dgm.assess import FIELDS
 from dgm.constants import BOUND_KINDS, N_PATHS, SEED, STATUS_LABELS
+from dgm.data import load_sources, load_targets, series
+from dgm.jsonsafe import plain
 from dgm.lang import DEFAULT_LANG, LANGS, pick
 
 RECORD_MIME = "application/vnd.dgm.record+json"
-
-
-def _jsonable(value):
-    """A JSON-ready copy: DataFrames as lists of row dicts, NaN as None, numpy as Python."""
-    import pandas as pd
-
-    if isinstance(value, pd.DataFrame):
-        return json.loads(value.to_json(orient="records", force_ascii=False))
-    if isinstance(value, pd.Series):
-        return json.loads(value.to_json(force_ascii=False))
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if hasattr(value, "item"):  # numpy scalar
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 def _kernel_lang() -> str:
@@ -62,7 +44,7 @@ def record(name: str, value, show: bool = True, lang: str | None = None) -> None
 
     from dgm import tables
 
-    bundle = {RECORD_MIME: {"name": name, "value": _jsonable(value)}}
+    bundle = {RECORD_MIME: {"name": name, "value": plain(value)}}
     if isinstance(value, pd.DataFrame | pd.Series):
         frame = value.to_frame() if isinstance(value, pd.Series) else value
         lang = lang or _kernel_lang()
@@ -169,9 +151,7 @@ ASSESSMENT_COLUMNS = [f for f in FIELDS if f not in ("indicator", "notes")] + [
 
 def goal_row(target_id: str) -> dict:
     """The registry row of a goal as a dict (KeyError naming the id when unknown)."""
-    import dgm
-
-    targets = dgm.load_targets()
+    targets = load_targets()
     row = targets[targets["id"] == target_id]
     if row.empty:
         raise KeyError(f"unknown goal {target_id!r}; see dgm targets")
@@ -182,11 +162,9 @@ def published(indicators, as_of: int | None = None):
     """The chosen figure per year of each indicator, long and sorted (kind and source kept)."""
     import pandas as pd
 
-    import dgm
-
     frames = []
     for ind in indicators:
-        s = dgm.series(ind, as_of=as_of)
+        s = series(ind, as_of=as_of)
         frames.append(s.reset_index().assign(indicator=ind, unit=s.attrs.get("unit", "")))
     if not frames:
         return pd.DataFrame(columns=PUBLISHED_COLUMNS)
@@ -266,12 +244,11 @@ def forecast_or_reason(goal: dict, as_of=None, n_paths: int = N_PATHS, seed: int
 
 def goal_chart(goal: dict, fc=None, as_of=None, lang: str = "both"):
     """dgm.charts.path_to_goal for a goal: its judged history (dgm.goals), the forecast's fan."""
-    import dgm
     from dgm import charts, goals
 
     obs = goals.judged(goal, as_of).frame()
     fan = None if fc is None else fc.quantiles
-    return charts.path_to_goal(obs, goal, fan, sources=dgm.load_sources(), lang=lang)
+    return charts.path_to_goal(obs, goal, fan, sources=load_sources(), lang=lang)
 
 
 SHOW_DPI = 110  # on-screen resolution of charts shown in notebooks and the HTML report

@@ -213,14 +213,14 @@ def build_workbook(path: Path, n_paths: int = N_PATHS, seed: int = SEED) -> None
     """The Excel workbook: scorecard, goals, observations, sources, forecasts, backtests."""
     import pandas as pd
 
-    import dgm
     from dgm import export
     from dgm.assess import assessments
     from dgm.backtest import backtest_all
+    from dgm.data import load_observations, load_sources, load_targets
 
     found = assessments(n_paths=n_paths, seed=seed)  # one simulation feeds both sheets
     scorecard = pd.DataFrame([a.record for a in found])
-    targets = dgm.load_targets()
+    targets = load_targets()
     frames = []
     for a in sorted(found, key=lambda a: a.record["target_id"]):
         if a.fan is None:  # too few points: the scorecard says so
@@ -234,8 +234,8 @@ def build_workbook(path: Path, n_paths: int = N_PATHS, seed: int = SEED) -> None
         path,
         scorecard=scorecard,
         targets=targets,
-        observations=dgm.load_observations(),
-        sources=dgm.load_sources(),
+        observations=load_observations(),
+        sources=load_sources(),
         forecasts=forecasts,
         backtests=backtest_all(),
     )
