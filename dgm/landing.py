@@ -3,7 +3,7 @@
 The page opens with the scorecard (figure and an accessible table), one line of finding per goal
 with links to the goal's notebook page and figures (PNG, SVG, PDF), thumbnails of every figure and
 a run record (date, commit, data checksum, latest vintage, versions). It reads what the report
-wrote: the executed notebooks' records (`dgm.notebook_tools.read_records`) and DIR/figures/.
+wrote: the executed notebooks' records (`dgm.notebook_records.read_records`) and DIR/figures/.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from dgm import paths
 from dgm.constants import STATUS_LABELS
-from dgm.lang import pick
+from dgm.lang import label, pick
 
 TEMPLATE = "index.html.j2"
 FIGURE_FORMATS = ("png", "svg", "pdf")
@@ -179,7 +179,7 @@ def make_thumbnails(figures: Path, width: int = THUMB_WIDTH_PX) -> None:
 
 def _records(work: Path) -> dict[str, dict]:
     """{notebook stem: its records} of every executed notebook in DIR/notebooks/."""
-    from dgm.notebook_tools import read_records
+    from dgm.notebook_records import read_records
 
     out = {}
     for nb in sorted((work / "notebooks").glob("[0-9][0-9]_*.ipynb")):
@@ -230,7 +230,6 @@ def _pct(p) -> str:
 def findings(work: Path, lang: str, figures: list[dict]) -> list[dict]:
     """One finding per goal of the registry: label, status, basis, latest, P(met), links."""
     from dgm.data import load_targets
-    from dgm.notebook_tools import label
     from dgm.zh import simplified
 
     targets = load_targets().sort_values("id")

@@ -13,3 +13,10 @@ def pick(zh: str, en: str, lang: str, sep: str = "\n") -> str:
     if lang == "both":
         return zh if zh == en else f"{zh}{sep}{en}"
     raise ValueError(f"lang must be 'zh', 'en' or 'both', got {lang!r}")
+
+
+def label(frame, lang: str, prefix: str = "label"):
+    """The `label_zh`/`label_en` columns of a registry or catalogue frame, in language `lang`
+    (any other lang: "中文 · English")."""
+    zh, en = frame[f"{prefix}_zh"].astype(str), frame[f"{prefix}_en"].astype(str)
+    return {"zh": zh, "en": en}.get(lang, zh + " · " + en)

@@ -3,7 +3,7 @@
 One formatter for every table the collection shows: headers in words (not snake_case) in the
 chosen language, numbers formatted by unit (years without decimals, counts with thousands
 separators, probabilities in percent), one missing-value mark, text left-aligned and numbers
-right-aligned. Values are only formatted for display: records (`notebook_tools.record`) keep them.
+right-aligned. Values are only formatted for display: records (`notebook_records.record`) keep them.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ outputs are stripped; the kernel is `python3`; no path or URL is hard-coded.
 
 Execution: every notebook runs headless with nbclient in a fresh kernel, two at a time, each with
 a measured wall time checked against NOTEBOOK_BUDGET_S; the tests then read key results back from
-what the notebooks recorded (dgm.notebook_tools.record) and compare them with the package.
+what the notebooks recorded (dgm.notebook_records.record) and compare them with the package.
 """
 
 from __future__ import annotations
@@ -166,7 +166,7 @@ def test_notebook_runs_headless_within_budget(executed, name):
 
 
 def _records(executed, name):
-    from dgm.notebook_tools import read_records
+    from dgm.notebook_records import read_records
 
     seconds, error, nb = executed[name]
     assert not error, error
