@@ -18,38 +18,35 @@ import math
 import time
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from dgm import goals, rates
+from dgm.constants import BOUND_KINDS, HORIZON, N_PATHS, SEED, STATUSES
+from dgm.data import series
 from dgm.goals import CHAINED, Goal, Judged, _num
-from dgm.models import ESCAP_HALF_LIFE, ESCAP_HALF_LIVES, InsufficientData, escap_weights, observed
+from dgm.jsonsafe import plain
+from dgm.models import (
+    ESCAP_HALF_LIFE,
+    ESCAP_HALF_LIVES,
+    InsufficientData,
+    escap_weights,
+    observed,
+    wls_line,
+)
 from dgm.simulate import (
     MIN_FORECAST_POINTS,
-    N_PATHS,
-    SEED,
     Forecast,
     forecast_history,
     median_crossing_year,
 )
 from dgm.transforms import scale_for
 
-HORIZON = 2035  # the one forecast horizon: paths, fan charts and the workbook run to this year
 NEAR_TOL = 1e-9  # a ratio, gap or Q within this of 0 or 1 is read as exactly 0 or 1 (float noise)
 MIN_YEARLY = 3  # yearly figures (including the latest) a growth or reduction rate needs
 PUBLICATION_LAG = 1  # year T's figure appears in year T + 1's bulletin; after that T has passed
 ROBUST_BASELINES = (2014, 2015, "first")
 ROBUST_HALF_LIVES = (2.0, 5.0, 10.0)
 BASES = ("observed", "bound", "projected")
-STATUSES = (
-    "met",
-    "not_met",
-    "on_track",
-    "acceleration_needed",
-    "limited_progress",
-    "deterioration",
-    "insufficient_data",
-)
 FIELDS = (
     "target_id",
     "indicator",
@@ -105,11 +102,8 @@ def escap_projection(z: pd.Series, year: int, half_life: float) -> float:
     s = observed(z)
     if len(s) < 2:
         return math.nan
-    yrs = s.index.to_numpy(dtype=float)
-    w = escap_weights(yrs, half_life)
-    x = np.column_stack([np.ones_like(yrs), yrs - yrs[-1]])
-    beta = np.linalg.lstsq(x * np.sqrt(w)[:, None], s.to_numpy() * np.sqrt(w), rcond=None)[0]
-    return float(beta[0] + beta[1] * (year - yrs[-1]))
+    beta, _, _ = wls_line(s, escap_weights(s.index, half_life))
+    return float(beta[0] + beta[1] * (year - s.index[-1]))
 
 
 # ---------------------------------------------------------------- stages (pure)
@@ -558,7 +552,7 @@ def evaluate(
     cs = current_status(j)
     if cs:
         notes.append(cs)
-    pts = j.used[~j.used["kind"].astype(str).isin(goals.BOUND_KINDS)] if len(j.used) else j.used
+    pts = j.used[~j.used["kind"].astype(str).isin(BOUND_KINDS)] if len(j.used) else j.used
     rec.update(
         status=v["status"],
         basis=v["basis"],
@@ -581,9 +575,7 @@ def assess_goal(goal, frame: pd.DataFrame, n_paths: int = N_PATHS, seed: int = S
 
 def series_frames(indicators, as_of=None, data_to: int | None = None) -> dict[str, pd.DataFrame]:
     """{indicator: dgm.series(indicator, as_of, data_to=...)} (the panel is cached)."""
-    import dgm
-
-    return {ind: dgm.series(ind, as_of, data_to=data_to) for ind in indicators}
+    return {ind: series(ind, as_of, data_to=data_to) for ind in indicators}
 
 
 def view_year(as_of=None, data_to: int | None = None) -> int:
@@ -670,21 +662,6 @@ def escap_sensitivity(as_of=None, half_lives=ESCAP_HALF_LIVES) -> pd.DataFrame:
     return out
 
 
-def _jsonable(x):
-    """Recursively turn numpy/pandas scalars into JSON values (NaN -> None)."""
-    if isinstance(x, dict):
-        return {k: _jsonable(v) for k, v in x.items()}
-    if isinstance(x, list | tuple):
-        return [_jsonable(v) for v in x]
-    if isinstance(x, np.integer):
-        return int(x)
-    if isinstance(x, float | np.floating):
-        return float(x) if math.isfinite(float(x)) else None
-    if x is pd.NA:
-        return None
-    return x
-
-
 def _table(recs, wide: bool = False) -> str:
     """A fixed-width table of the main fields."""
 
@@ -739,7 +716,7 @@ def main_assess(args) -> int:
         as_of=as_of, n_paths=n_paths, seed=getattr(args, "seed", SEED), data_to=data_to
     )
     if getattr(args, "json", False):
-        print(json.dumps(_jsonable(recs), ensure_ascii=False, indent=1))
+        print(json.dumps(plain(recs), ensure_ascii=False, indent=1))
     else:
         print(_table(recs, wide=getattr(args, "wide", False)))
         print(

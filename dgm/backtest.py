@@ -33,6 +33,8 @@ import numpy as np
 import pandas as pd
 
 from dgm import ensemble
+from dgm.data import load_indicators
+from dgm.jsonsafe import plain
 from dgm.models import BENCHMARKS, ENSEMBLE, MODELS, ensemble_members, mixture_quantiles, observed
 from dgm.simulate import MIN_FORECAST_POINTS, kind_for_indicator, split_series
 from dgm.transforms import Scale
@@ -180,10 +182,9 @@ def forecast_records(
 
 def published_histories(as_of=None, data_to: int | None = None) -> dict:
     """{indicator: (published point figures, goal kind)} for the catalogue (derived left out)."""
-    import dgm
     from dgm.assess import series_frames
 
-    cat = dgm.load_indicators()
+    cat = load_indicators()
     frames = series_frames(cat["id"].tolist(), as_of, data_to)
     units = dict(zip(cat["id"], cat["unit"], strict=True))
     out = {}
@@ -348,19 +349,6 @@ def backtest_all(as_of: int | None = None, vintage: str = "final") -> pd.DataFra
     return summarise(backtest_records(as_of, vintage))
 
 
-def _jsonable_rows(df: pd.DataFrame) -> list[dict]:
-    """DataFrame rows -> JSON-ready dicts (NaN -> None)."""
-    out = []
-    for row in df.to_dict("records"):
-        out.append(
-            {
-                k: (None if isinstance(v, float) and not math.isfinite(v) else v)
-                for k, v in row.items()
-            }
-        )
-    return out
-
-
 def main_backtest(args) -> int:
     """`dgm backtest [--json] [--as-of YEAR] [--vintage final|real-time]`: scores per model."""
     t0 = time.perf_counter()
@@ -370,7 +358,7 @@ def main_backtest(args) -> int:
     head = headline(recs)
     head["vintage"] = vintage
     if getattr(args, "json", False):
-        payload = {"results": _jsonable_rows(table), "headline": head}
+        payload = {"results": plain(table.to_dict("records")), "headline": head}
         print(json.dumps(payload, ensure_ascii=False, indent=1))
         return 0
     if table.empty:

@@ -11,6 +11,8 @@ import subprocess
 import sys
 import time
 
+from dgm.constants import N_PATHS
+
 REPEATS = 7
 GOALS = {
     "import_ratio": 1.15,
@@ -58,7 +60,7 @@ def engine_timings() -> dict:
 
     assess_all(n_paths=1000)  # warm: file reads and lazy imports are not the simulation
     return {
-        "simulate_all_targets_10k_s": _seconds(assess_all, n_paths=10_000),
+        "simulate_all_targets_10k_s": _seconds(assess_all, n_paths=N_PATHS),
         "backtest_s": _seconds(backtest_all),
     }
 

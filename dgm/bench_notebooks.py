@@ -29,11 +29,12 @@ EXPLORER_GOAL_MS = 100.0
 # so statsmodels and scipy (imported when the engine first fits a model) count as notebook work.
 STACK_IMPORTS = (
     "import numpy, pandas, scipy, statsmodels.api, matplotlib, matplotlib.figure\n"
-    "import dgm, dgm.charts, dgm.notebook_tools, dgm.data, dgm.assess, dgm.scenario"
+    "import dgm, dgm.charts, dgm.notebook_records, dgm.notebook_figures, dgm.readings, dgm.goal_view,"
+    " dgm.data, dgm.assess, dgm.scenario"
 )
 STACK_LIGHT = (
     "import numpy, pandas, matplotlib, matplotlib.figure\n"
-    "import dgm, dgm.charts, dgm.notebook_tools, dgm.data"
+    "import dgm, dgm.charts, dgm.notebook_records, dgm.notebook_figures, dgm.readings, dgm.data"
 )
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from dgm import panel, paths
+from dgm.atomic import replace_link
 from dgm.coverage import coverage_matrix
 from dgm.data import load_observations, panel_long
 from dgm.errors import DgmError, capped
@@ -59,15 +60,6 @@ def processed_tables() -> dict[str, pd.DataFrame]:
     }
 
 
-def _link(path: Path, target: str) -> None:
-    """Point the symbolic link `path` at `target` in one rename (a new link is made beside it first)."""
-    tmp = path.with_name(f".{path.name}.link-{os.getpid()}")
-    if os.path.lexists(tmp):
-        os.unlink(tmp)
-    os.symlink(target, tmp)
-    os.replace(tmp, path)
-
-
 def clean_stale(out_dir: Path) -> None:
     """Remove what an interrupted build left: generations not in use and hidden temporary files."""
     gens = out_dir / GENERATIONS
@@ -103,11 +95,11 @@ def publish(tables: dict[str, pd.DataFrame], out_dir: Path) -> None:
         for name, frame in tables.items():
             frame.to_csv(gen / name, index=False, encoding="utf-8", lineterminator="\n")
         os.chmod(gen, 0o755)  # mkdtemp makes it private; the tables are as readable as any file
-        _link(out_dir / CURRENT, f"{GENERATIONS}/{gen.name}")  # the switch
+        replace_link(out_dir / CURRENT, f"{GENERATIONS}/{gen.name}")  # the switch
         for name in tables:
             path = out_dir / name
             if not path.is_symlink() or os.readlink(path) != f"{CURRENT}/{name}":
-                _link(path, f"{CURRENT}/{name}")
+                replace_link(path, f"{CURRENT}/{name}")
         clean_stale(out_dir)
 
 

@@ -14,10 +14,10 @@ import re
 from collections.abc import Mapping
 
 from dgm import style
-from dgm.style import GOAL, GREY, OKABE_ITO, PALETTE, SIZES, house_style, pick, t, unit_label
+from dgm.constants import BOUND_KINDS, POINT_KINDS, STATUS_LABELS, STATUSES
+from dgm.lang import LANGS, pick
+from dgm.style import GOAL, GREY, OKABE_ITO, PALETTE, SIZES, house_style, t, unit_label
 
-POINT_KINDS = ("exact", "approx", "estimate")
-BOUND_KINDS = ("lower_bound", "upper_bound")
 BANDS = {  # (lower, upper) quantile pairs, outermost first
     "deciles": ((0.1, 0.9), (0.2, 0.8), (0.3, 0.7), (0.4, 0.6)),
     "50/80/95": ((0.025, 0.975), (0.1, 0.9), (0.25, 0.75)),
@@ -36,15 +36,16 @@ MARKERS = {
     "estimate": {"marker": "o", "fill": False},
     "derived": {"marker": "D", "fill": False},
 }
-STATUS = {  # status → (zh, en, colour); colour is never the only cue: the word is in the cell
-    "met": ("已达成", "met", OKABE_ITO["green"]),
-    "on_track": ("按计划推进", "on track", OKABE_ITO["green"]),
-    "acceleration_needed": ("需要加速", "acceleration needed", OKABE_ITO["yellow"]),
-    "limited_progress": ("进展有限", "limited progress", OKABE_ITO["orange"]),
-    "deterioration": ("倒退", "deterioration", OKABE_ITO["vermillion"]),
-    "not_met": ("未达成", "not met", OKABE_ITO["vermillion"]),
-    "insufficient_data": ("数据不足", "insufficient data", "#BBBBBB"),
+STATUS_COLOURS = {  # colour is never the only cue: the word is in the cell
+    "met": OKABE_ITO["green"],
+    "on_track": OKABE_ITO["green"],
+    "acceleration_needed": OKABE_ITO["yellow"],
+    "limited_progress": OKABE_ITO["orange"],
+    "deterioration": OKABE_ITO["vermillion"],
+    "not_met": OKABE_ITO["vermillion"],
+    "insufficient_data": "#BBBBBB",
 }
+STATUS = {s: (*STATUS_LABELS[s], STATUS_COLOURS[s]) for s in STATUSES}  # status → (zh, en, colour)
 COVERAGE = {  # cell code → (letter, zh, en, colour)
     "exact": ("E", "确数", "exact", OKABE_ITO["blue"]),
     "approx": ("A", "约数", "approximate", OKABE_ITO["sky_blue"]),
@@ -138,7 +139,7 @@ def _styled(func):
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         lang = kwargs.get("lang", "zh")
-        if lang not in ("zh", "en", "both"):
+        if lang not in LANGS:
             raise ValueError(f"lang must be 'zh', 'en' or 'both', got {lang!r}")
         with house_style():
             return _place_goal_labels(_simplified_texts(func(*args, **kwargs)))
@@ -534,7 +535,7 @@ def _draw_observations(ax, obs, lang, colour=None) -> list:
                 [], [], ls="none", marker=spec["marker"], ms=4.5, mfc=face, mec=colour, mew=1.1
             )
             handles.append((h, label))
-    for key, up in (("lower_bound", True), ("upper_bound", False)):
+    for key, up in zip(BOUND_KINDS, (True, False), strict=True):
         sel = df[(df["_kind"] == key) & df["value"].notna()]
         if not len(sel):
             continue

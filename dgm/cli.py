@@ -8,7 +8,9 @@ import datetime as dt
 import importlib
 import sys
 
+from dgm.constants import N_PATHS, SEED
 from dgm.errors import DgmError, excerpt
+from dgm.lang import DEFAULT_LANG, LANGS
 
 YEARS = (1949, 2100)  # years a figure or a view can refer to (the PRC's statistics start in 1949)
 
@@ -103,9 +105,9 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:
             help="use figures for years up to YEAR from any vintage (pseudo-real-time)",
         )
         p.add_argument(
-            "--paths", type=at_least(1), default=10_000, dest="n_paths", help="simulated paths"
+            "--paths", type=at_least(1), default=N_PATHS, dest="n_paths", help="simulated paths"
         )
-        p.add_argument("--seed", type=at_least(0), default=2015, help="random seed (≥ 0)")
+        p.add_argument("--seed", type=at_least(0), default=SEED, help="random seed (≥ 0)")
     if name == "backtest":
         p.add_argument(
             "--as-of",
@@ -124,7 +126,7 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:
         p.add_argument("--quick", action="store_true", help="skip the notebook timings (minutes)")
     if name == "report":
         p.add_argument("--out", default=None, help="output directory (default: reports/)")
-        p.add_argument("--lang", choices=["zh", "en", "both"], default="both")
+        p.add_argument("--lang", choices=list(LANGS), default=DEFAULT_LANG)
         p.add_argument(
             "--edition",
             choices=["reader", "reviewer", "both"],
@@ -135,7 +137,7 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:
         p.add_argument("--only", nargs="+", metavar="NAME", help="run only these notebooks")
     if name == "explore":
         p.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866)")
-        p.add_argument("--lang", choices=["zh", "en", "both"], default="both")
+        p.add_argument("--lang", choices=list(LANGS), default=DEFAULT_LANG)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -13,6 +13,9 @@ import math
 import pandas as pd
 
 from dgm import charts, scenario, style
+from dgm.constants import BOUND_KINDS
+from dgm.data import load_sources, load_targets
+from dgm.lang import pick
 
 SIZE = (8.0, 4.8)  # inches
 DPI = 100  # pixels per inch of the PNG the widget shows
@@ -39,7 +42,7 @@ WORDS = {
 def word(key: str, lang: str, **fmt) -> str:
     """A widget or caption word in lang (both: Chinese, then English)."""
     zh, en = WORDS[key]
-    return style.pick(zh.format(**fmt), en.format(**fmt), lang, " ")
+    return pick(zh.format(**fmt), en.format(**fmt), lang, " ")
 
 
 def _target(goal: scenario.Goal) -> dict:
@@ -68,7 +71,7 @@ def _caption(v: scenario.ScenarioView, lang: str) -> str:
     """One line in one language: scenario growth and start, verdict, first year met, required."""
     g, end = v.goal, int(v.path.index[-1])
     growth, req = _pct(v.growth, lang, 1), _pct(v.required_rate, lang)
-    bound = v.start_kind in charts.BOUND_KINDS
+    bound = v.start_kind in BOUND_KINDS
     if lang == "zh":
         met = "是" if v.meets_goal else "否"
         first = f"{v.crossing_year}年首次达标" if v.crossing_year else f"{end}年前未达标"
@@ -467,7 +470,7 @@ class ExplorerWidgets:
         zh, en = (charts._goal_text(_target(g), la) for la in ("zh", "en"))
         latest = charts.fmt_value(v.latest_value, g.unit)
         if v.latest_year >= g.target_year:
-            text = style.pick(
+            text = pick(
                 f"所需路径：无，最新数据（{v.latest_year}年，{latest}）已在目标年份；{zh}",
                 f"Required path: none, the latest figure ({latest} in {v.latest_year}) is "
                 f"already in the goal's year; {en[0].lower()}{en[1:]}",
@@ -475,7 +478,7 @@ class ExplorerWidgets:
                 "<br>",
             )
         else:
-            text = style.pick(
+            text = pick(
                 f"所需路径：从{v.latest_year}年的 {latest} 到{zh}，"
                 f"每年需 {_pct(v.required_rate, 'zh')}",
                 f"Required path: from {latest} in {v.latest_year}, {en[0].lower()}{en[1:]} "
@@ -493,13 +496,11 @@ class ExplorerWidgets:
         """The footnote of the current goal and vintage (sources, policy clause), as HTML; cached."""
         key = (target_id, self.ex.as_of)
         if key not in self._notes:
-            import dgm
-
             lang = self.ex.lang
-            row = dgm.load_targets().set_index("id").loc[target_id].to_dict()
+            row = load_targets().set_index("id").loc[target_id].to_dict()
             ids = charts._source_ids(self.ex.history())
             foot = charts.source_note(
-                ids, dgm.load_sources(), lang="zh" if lang == "zh" else "en", goal=row
+                ids, load_sources(), lang="zh" if lang == "zh" else "en", goal=row
             )
             self._notes[key] = _escape(foot).replace("\n", "<br>")
         return self._notes[key]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import os
+import math
 import re
-import tempfile
 import unicodedata
 from pathlib import Path
 
 from dgm import paths
+from dgm.atomic import write_file
+from dgm.jsonsafe import plain
 
 FORMATS = ("png", "svg", "pdf")
 PNG_DPI = 300
@@ -53,20 +54,6 @@ def safe_name(name: str, max_len: int = MAX_STEM) -> str:
     return stem
 
 
-def _atomic_write(dest: Path, write) -> None:
-    """Call write(tmp_path) on a temp file beside dest, then rename it onto dest."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.stem}.", suffix=dest.suffix, dir=dest.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, dest)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 def save(fig, name: str, out_dir: Path | str | None = None, formats=FORMATS) -> list[Path]:
     """Write ``fig`` as PNG (300 dpi), SVG and PDF to ``out_dir`` (default reports/figures/).
 
@@ -87,7 +74,7 @@ def save(fig, name: str, out_dir: Path | str | None = None, formats=FORMATS) -> 
                 kwargs["metadata"] = {"Creator": "dgm", "Title": str(name), "CreationDate": None}
             if fmt == "svg":
                 kwargs["metadata"] = {"Date": None}
-            _atomic_write(
+            write_file(
                 dest,
                 lambda tmp, fmt=fmt, kw=kwargs: fig.savefig(
                     tmp, format=fmt, bbox_inches="tight", pad_inches=0.05, **kw
@@ -194,26 +181,16 @@ def flattened_quote(text) -> bool:
 
 def _cell_value(v):
     """A value openpyxl writes as is: None for NaN/NA, Python scalars, lists joined by '; '."""
-    import math
-
     if v is None:
         return None
     if isinstance(v, list | tuple | set):
         return "; ".join(str(x) for x in v)
     if isinstance(v, dict):
         return "; ".join(f"{k}: {x}" for k, x in v.items())
-    if hasattr(v, "item") and not isinstance(v, str):
-        v = v.item()
-    try:
-        import pandas as pd
-
-        if v is pd.NA or v is pd.NaT:
-            return None
-    except ImportError:
-        pass
-    if isinstance(v, float) and math.isnan(v):
-        return None
-    if isinstance(v, bool | int | float | str):
+    if isinstance(v, float) and math.isinf(v):  # ±inf stays a number; only NaN is a blank cell
+        return float(v)
+    v = plain(v)
+    if v is None or isinstance(v, bool | int | float | str):
         return v
     return str(v)
 
@@ -465,7 +442,7 @@ def write_workbook(path, *, scorecard, targets, observations, sources, forecasts
         # Simplified characters in every cell but the verbatim ones (dgm.zh.VERBATIM).
         _write_sheet(wb, name, simplify_columns(frame), formats, row_formats)
     wb["forecasts"].sheet_properties.tabColor = "E69F00"  # projections stand out
-    _atomic_write(path, lambda tmp: _fix_dates(tmp, wb.save))
+    write_file(path, lambda tmp: _fix_dates(tmp, wb.save))
     return path
 
 

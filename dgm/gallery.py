@@ -13,11 +13,10 @@ import json
 from pathlib import Path
 
 from dgm import paths
+from dgm.constants import N_PATHS, SEED
 
 GALLERY = paths.ROOT / "docs" / "gallery"
 INPUTS = "scorecard_inputs.json"
-N_PATHS = 10_000
-SEED = 2015
 # field -> decimals kept (None: as is); rounding keeps float noise out of the comparison
 SHOWN = {
     "target_id": None,
@@ -56,12 +55,12 @@ def _save_png(fig, path: Path) -> None:
 
 def build(out: Path = GALLERY) -> list[Path]:
     """Redraw the verdict charts and write their input table; returns the files written."""
-    import dgm
     from dgm import charts
     from dgm.assess import assess_all
+    from dgm.data import load_sources, load_targets
 
     recs = assess_all(n_paths=N_PATHS, seed=SEED)
-    targets, sources = dgm.load_targets(), dgm.load_sources()
+    targets, sources = load_targets(), load_sources()
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, fig in (

@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 
 from dgm import rates
+from dgm.constants import BOUND_KINDS
+from dgm.data import load_indicators, load_targets, series
 from dgm.transforms import SHARE_EPS, chain_index_with_cumulative
 
 # The policy was issued on 20 January 2015; 2014 is the last year its authors could see and the
@@ -27,8 +29,7 @@ FLIP = {">=": "<=", ">": "<", "<=": ">=", "<": ">", "~": "~"}
 CUMULATIVE_SUFFIX = "_5y"  # energy_intensity_industry_change -> ..._change_5y (five-year change)
 CUMULATIVE_SPAN = 5
 GROWTH_SUFFIX = "_growth"  # technical_renovation_investment_growth -> ..._investment (its level)
-POINT_KINDS_EXCLUDED = ("lower_bound", "upper_bound", "plan_target")
-BOUND_KINDS = ("lower_bound", "upper_bound")
+POINT_KINDS_EXCLUDED = (*BOUND_KINDS, "plan_target")
 RELIABILITY_ORDER = "ABCD"  # A official ... D secondary; the worst letter grades a verdict
 
 
@@ -106,9 +107,7 @@ class Goal:
 
 def load_goals() -> dict[str, Goal]:
     """Every goal of the registry by id, in registry order."""
-    import dgm
-
-    return {r["id"]: Goal.from_row(r) for r in dgm.load_targets().to_dict("records")}
+    return {r["id"]: Goal.from_row(r) for r in load_targets().to_dict("records")}
 
 
 def goal(target_id: str) -> Goal:
@@ -407,23 +406,19 @@ def rebased(j: Judged, baseline, frame: pd.DataFrame, **extra) -> Judged:
 
 def cumulative_for(indicator: str, as_of=None, data_to=None) -> pd.Series | None:
     """The five-year cumulative companion of a yearly-change indicator (None when absent)."""
-    import dgm
-
     name = indicator + CUMULATIVE_SUFFIX
-    if name not in set(dgm.load_indicators()["id"]):
+    if name not in set(load_indicators()["id"]):
         return None
-    pts, _ = split_series(dgm.series(name, as_of=as_of, data_to=data_to))
+    pts, _ = split_series(series(name, as_of=as_of, data_to=data_to))
     return pts if len(pts) else None
 
 
 def levels_for(indicator: str, as_of=None, data_to=None) -> pd.Series | None:
     """The level a growth-rate indicator is the growth of (`x_growth` -> `x`), None when absent."""
-    import dgm
-
     name = indicator.removesuffix(GROWTH_SUFFIX)
-    if name == indicator or name not in set(dgm.load_indicators()["id"]):
+    if name == indicator or name not in set(load_indicators()["id"]):
         return None
-    pts, _ = split_series(dgm.series(name, as_of=as_of, data_to=data_to))
+    pts, _ = split_series(series(name, as_of=as_of, data_to=data_to))
     return pts if len(pts) else None
 
 
@@ -436,14 +431,12 @@ def _measures(row) -> str:
 
 def proxy_for(g: Goal, as_of=None, data_to=None) -> Proxy | None:
     """The registry's proxy series for a goal (None when the registry names none)."""
-    import dgm
-
     if g.proxy is None:
         return None
-    cat = dgm.load_indicators().set_index("id")
+    cat = load_indicators().set_index("id")
     return Proxy(
         indicator=g.proxy,
-        frame=dgm.series(g.proxy, as_of=as_of, data_to=data_to),
+        frame=series(g.proxy, as_of=as_of, data_to=data_to),
         cumulative=cumulative_for(g.proxy, as_of, data_to) if g.kind in CHAINED else None,
         words=_measures(cat.loc[g.proxy]),
         own_words=_measures(cat.loc[g.indicator]),
@@ -463,10 +456,8 @@ def companions(g: Goal, as_of=None, data_to=None) -> dict:
 
 def judged(goal_row, as_of=None, data_to=None, baseline=None) -> Judged:
     """restate() on the shipped data: a goal (id, row or Goal) as known at `as_of`/`data_to`."""
-    import dgm
-
     g = goal(goal_row) if isinstance(goal_row, str) else Goal.from_row(goal_row)
-    frame = dgm.series(g.indicator, as_of=as_of, data_to=data_to)
+    frame = series(g.indicator, as_of=as_of, data_to=data_to)
     return restate(g, frame, baseline=baseline, **companions(g, as_of, data_to))
 
 

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from dgm import paths
+from dgm.atomic import write_files
 from dgm.errors import DgmError, capped, excerpt
 from dgm.rawio import MAX_FILE_BYTES, Problem, read_bytes
 from dgm.schemas import TABLES
@@ -210,24 +211,11 @@ def _install(targets: dict[Path, Path], source: Path) -> list[Path]:
         manifest = manifest_text(dst.name.split("_")[0], source, src, dst.name)
         moves.append((src.read_bytes(), dst))
         moves.append((manifest.encode("utf-8"), dst.with_name(dst.name + ".yml")))
-    done: list[Path] = []
     try:
-        for data, dst in moves:
-            tmp = dst.with_name(f".{dst.name}.tmp")
-            if tmp.is_symlink() or tmp.is_dir():  # never write through a link or into a directory
-                raise FileExistsError(17, "file exists", str(tmp))
-            done.append(tmp)
-            tmp.write_bytes(data)
-        for _, dst in moves:
-            os.replace(dst.with_name(f".{dst.name}.tmp"), dst)
-            done.append(dst)
+        write_files(moves)
     except OSError as err:
-        for path in done:
-            if path.is_file():
-                path.unlink()
-        where = err.filename or dst
         raise DgmError(
-            f"import: cannot write {where} ({err.strerror.lower()}); data/raw left as it was"
+            f"import: cannot write {err.filename} ({err.strerror.lower()}); data/raw left as it was"
         ) from err
     return sorted(targets.values())
 

@@ -3,7 +3,7 @@
 The page opens with the scorecard (figure and an accessible table), one line of finding per goal
 with links to the goal's notebook page and figures (PNG, SVG, PDF), thumbnails of every figure and
 a run record (date, commit, data checksum, latest vintage, versions). It reads what the report
-wrote: the executed notebooks' records (`dgm.notebook_tools.read_records`) and DIR/figures/.
+wrote: the executed notebooks' records (`dgm.notebook_records.read_records`) and DIR/figures/.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from importlib import metadata
 from pathlib import Path
 
 from dgm import paths
+from dgm.constants import STATUS_LABELS
+from dgm.lang import label, pick
 
 TEMPLATE = "index.html.j2"
 FIGURE_FORMATS = ("png", "svg", "pdf")
@@ -65,9 +67,7 @@ TEXT = {  # page furniture: key → (zh, en)
 
 def _text(lang: str) -> dict:
     """TEXT in one language ("both": 中文 · English)."""
-    from dgm.notebook_tools import in_lang
-
-    return {k: in_lang(zh, en, lang) if zh != en else zh for k, (zh, en) in TEXT.items()}
+    return {k: pick(zh, en, lang, " · ") for k, (zh, en) in TEXT.items()}
 
 
 def commit() -> str:
@@ -102,9 +102,9 @@ def data_checksum(raw: Path | None = None) -> str:
 
 def latest_vintage() -> str:
     """The most recent publication date (vintage) of any figure in data/raw, "" when none."""
-    import dgm
+    from dgm.data import load_observations
 
-    vintages = dgm.load_observations()["vintage"].dropna().astype(str)
+    vintages = load_observations()["vintage"].dropna().astype(str)
     return max(vintages) if len(vintages) else ""
 
 
@@ -179,7 +179,7 @@ def make_thumbnails(figures: Path, width: int = THUMB_WIDTH_PX) -> None:
 
 def _records(work: Path) -> dict[str, dict]:
     """{notebook stem: its records} of every executed notebook in DIR/notebooks/."""
-    from dgm.notebook_tools import read_records
+    from dgm.notebook_records import read_records
 
     out = {}
     for nb in sorted((work / "notebooks").glob("[0-9][0-9]_*.ipynb")):
@@ -229,11 +229,10 @@ def _pct(p) -> str:
 
 def findings(work: Path, lang: str, figures: list[dict]) -> list[dict]:
     """One finding per goal of the registry: label, status, basis, latest, P(met), links."""
-    import dgm
-    from dgm.notebook_tools import STATUS_TEXT, in_lang, label
+    from dgm.data import load_targets
     from dgm.zh import simplified
 
-    targets = dgm.load_targets().sort_values("id")
+    targets = load_targets().sort_values("id")
     records = _records(work)
     score = {
         str(r.get("target_id")): r
@@ -255,8 +254,8 @@ def findings(work: Path, lang: str, figures: list[dict]) -> list[dict]:
                 "id": gid,
                 "label": simplified(labels[gid]),
                 "status": status or "",
-                "status_text": in_lang(*STATUS_TEXT[status], lang)
-                if status in STATUS_TEXT
+                "status_text": pick(*STATUS_LABELS[status], lang, " · ")
+                if status in STATUS_LABELS
                 else "—",
                 "basis": row.get("basis") or "",
                 "reading": simplified(row.get("reading") or ""),

@@ -222,19 +222,25 @@ def constant_growth(z: pd.Series, h: int, scale: Scale) -> ModelFit:
 # ---------------------------------------------------------------- regressions on time
 
 
+def wls_line(s: pd.Series, weights) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The weighted least-squares line value = b0 + b1·(year − newest year) through s (indexed by
+    year): (beta = [b0, b1], (XᵀWX)⁻¹, design matrix X). Needs two distinct years."""
+    yrs = s.index.to_numpy(dtype=float)
+    x = np.column_stack([np.ones_like(yrs), yrs - yrs[-1]])
+    xtw = x.T * np.asarray(weights, dtype=float)
+    xtwx_inv = np.linalg.inv(xtw @ x)
+    return xtwx_inv @ (xtw @ s.to_numpy()), xtwx_inv, x
+
+
 def _wls_trend(s: pd.Series, h: int, weights: np.ndarray, name: str, scale: Scale) -> ModelFit:
     """Weighted linear trend with its exact Student-t predictive law (flat prior).
 
     A future year gets weight 1 (the newest year's weight), i.e. the noise of a new year is the
     residual variance at full weight.
     """
-    yrs = s.index.to_numpy(dtype=float)
-    t0 = yrs[-1]
-    x = np.column_stack([np.ones_like(yrs), yrs - t0])
+    t0 = float(s.index[-1])
     w = np.asarray(weights, dtype=float)
-    xtw = x.T * w
-    xtwx_inv = np.linalg.inv(xtw @ x)
-    beta = xtwx_inv @ (xtw @ s.to_numpy())
+    beta, xtwx_inv, x = wls_line(s, w)
     resid = s.to_numpy() - x @ beta
     dof = len(s) - 2
     s2 = float(np.sum(w * resid**2) / dof)

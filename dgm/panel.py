@@ -22,11 +22,11 @@ import re
 
 import pandas as pd
 
+from dgm.constants import BOUND_KINDS
 from dgm.numbers import FigureError, parse_range
 from dgm.schemas import PERIODS
 
 POINT_RANK = {"exact": 0, "approx": 1, "estimate": 2, "derived": 3}
-BOUND_KINDS = ("lower_bound", "upper_bound")
 RELIABILITY_RANK = {"A": 0, "B": 1, "C": 2, "D": 3}
 PERIOD_RANK = {p: i for i, p in enumerate(PERIODS)}
 # Grades of step 5 that state an official figure (D is secondary: a blog, a content farm, an

@@ -1,12 +1,12 @@
 """Goal registry (loaded by dgm.data.load_targets) → `dgm targets` table or JSON."""
 
 import json
-import math
 
 import pandas as pd
 
 from dgm import paths
 from dgm.data import load_targets
+from dgm.jsonsafe import plain
 from dgm.termtable import render
 
 TARGETS_CSV = paths.RAW / "targets.csv"
@@ -23,19 +23,10 @@ TABLE_COLUMNS = (
 )
 
 
-def _plain(value):
-    """A cell as a JSON value: missing → None, whole floats stay floats, Int64 → int."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if hasattr(value, "item"):  # numpy scalar
-        return value.item()
-    return value
-
-
 def targets_records(df: pd.DataFrame | None = None) -> list[dict]:
     """One dict per target, keys the CSV column names, numbers as numbers, blanks as None."""
     df = load_targets() if df is None else df
-    return [{col: _plain(row[col]) for col in df.columns} for _, row in df.iterrows()]
+    return [{col: plain(row[col]) for col in df.columns} for _, row in df.iterrows()]
 
 
 def targets_table(df: pd.DataFrame | None = None, wide: bool = True) -> str:

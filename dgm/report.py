@@ -32,6 +32,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from dgm import paths
+from dgm.constants import N_PATHS, SEED
 from dgm.errors import DgmError
 
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
@@ -208,18 +209,18 @@ def run_notebook(
     return JobResult(src.stem, not error, time.perf_counter() - start, error)
 
 
-def build_workbook(path: Path, n_paths: int = 10_000, seed: int = 2015) -> None:
+def build_workbook(path: Path, n_paths: int = N_PATHS, seed: int = SEED) -> None:
     """The Excel workbook: scorecard, goals, observations, sources, forecasts, backtests."""
     import pandas as pd
 
-    import dgm
     from dgm import export
     from dgm.assess import assessments
     from dgm.backtest import backtest_all
+    from dgm.data import load_observations, load_sources, load_targets
 
     found = assessments(n_paths=n_paths, seed=seed)  # one simulation feeds both sheets
     scorecard = pd.DataFrame([a.record for a in found])
-    targets = dgm.load_targets()
+    targets = load_targets()
     frames = []
     for a in sorted(found, key=lambda a: a.record["target_id"]):
         if a.fan is None:  # too few points: the scorecard says so
@@ -233,8 +234,8 @@ def build_workbook(path: Path, n_paths: int = 10_000, seed: int = 2015) -> None:
         path,
         scorecard=scorecard,
         targets=targets,
-        observations=dgm.load_observations(),
-        sources=dgm.load_sources(),
+        observations=load_observations(),
+        sources=load_sources(),
         forecasts=forecasts,
         backtests=backtest_all(),
     )
@@ -356,8 +357,8 @@ def run_report(
     only: list[str] | None = None,
     notebooks_dir: Path | None = None,
     parameters: dict | None = None,
-    n_paths: int = 10_000,
-    seed: int = 2015,
+    n_paths: int = N_PATHS,
+    seed: int = SEED,
     workbook: bool = True,
     echo=print,
 ) -> list[JobResult]:

@@ -15,6 +15,9 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from dgm.constants import BOUND_KINDS, TO_YEAR
+from dgm.data import load_observations, load_targets
+
 # Slider range for growth, as fractions per year.
 GROWTH_MIN, GROWTH_MAX = -0.30, 0.40
 # Goal kinds `update` draws as a path of levels (a growth-rate goal is a rate, not a path).
@@ -22,7 +25,7 @@ PATH_KINDS = ("level", "share", "count", "index", "reduction_vs_baseline")
 # Registry kinds restated on an index chained from yearly % changes (baseline year = 100).
 CHAINED = ("growth_rate", "reduction_vs_baseline")
 # Default last year drawn.
-HORIZON = 2030
+HORIZON = TO_YEAR
 # Names of the preset scenarios (zh, en), for charts and tables.
 PRESET_LABELS = {
     "observed": ("按实际年均增速", "observed yearly rate"),
@@ -160,7 +163,7 @@ def _as_history(history: pd.DataFrame | pd.Series) -> tuple[pd.Series, pd.Series
     years = np.asarray(history.index, dtype=int)
     keep = ~np.isnan(values)
     years, values, kinds = years[keep], values[keep], kinds[keep]
-    order = np.lexsort((np.isin(kinds, ("lower_bound", "upper_bound")), years))
+    order = np.lexsort((np.isin(kinds, BOUND_KINDS), years))
     years, values, kinds = years[order], values[order], kinds[order]
     first = np.r_[True, years[1:] != years[:-1]] if len(years) else np.zeros(0, bool)
     index = pd.Index(years[first], name="year")
@@ -206,7 +209,7 @@ def update(
     if goal.kind == "share":  # a share cannot pass 100 %
         path[:] = np.minimum(path.to_numpy(), 100.0)
     notes = []
-    if start_kind in ("lower_bound", "upper_bound"):
+    if start_kind in BOUND_KINDS:
         notes.append(f"starts from a {start_kind.replace('_', ' ')}: the path is a bound too")
     try:
         req = required_rate(latest_year, latest_value, goal.goal_value, goal.target_year)
@@ -329,9 +332,7 @@ def history_for(target_id: str, as_of: int | None = None) -> pd.DataFrame:
 
     Cached: the as-of slider moves between a handful of vintages, each read once.
     """
-    import dgm
-
-    return goal_history(dgm.load_targets().set_index("id").loc[target_id], as_of)
+    return goal_history(load_targets().set_index("id").loc[target_id], as_of)
 
 
 @lru_cache(maxsize=1024)
@@ -340,9 +341,7 @@ def judged(target_id: str, as_of: int | None = None, lang: str = "en") -> tuple[
 
     Cached like history_for (a slider step must not re-read the registry).
     """
-    import dgm
-
-    row = dgm.load_targets().set_index("id").loc[target_id]
+    row = load_targets().set_index("id").loc[target_id]
     return goal_from_target(row, lang), history_for(target_id, as_of)
 
 
@@ -359,9 +358,7 @@ def goal_history(row, as_of: int | None = None) -> pd.DataFrame:
 
 def has_history(target_id: str, as_of: int | None = None) -> bool:
     """Whether the explorer can draw a goal: a path or chained kind and at least one figure."""
-    import dgm
-
-    targets = dgm.load_targets().set_index("id")
+    targets = load_targets().set_index("id")
     if target_id not in targets.index or targets.at[target_id, "kind"] not in PATH_KINDS + CHAINED:
         return False
     try:
@@ -372,9 +369,7 @@ def has_history(target_id: str, as_of: int | None = None) -> bool:
 
 def preset_rows(target_ids, growth_pct: dict, as_of: int | None = None) -> pd.DataFrame:
     """Every preset scenario of every goal, plus the user's (`user`: growth_pct[goal] %/yr)."""
-    import dgm
-
-    targets = dgm.load_targets().set_index("id")
+    targets = load_targets().set_index("id")
     frames = []
     for t in target_ids:
         goal = goal_from_target(targets.loc[t])
@@ -389,9 +384,7 @@ def preset_rows(target_ids, growth_pct: dict, as_of: int | None = None) -> pd.Da
 
 def preset_paths(target_id: str, growth_pct: dict, as_of: int | None = None) -> dict:
     """{scenario name: projected path} for one goal: the presets plus the user's growth, sorted."""
-    import dgm
-
-    row = dgm.load_targets().set_index("id").loc[target_id]
+    row = load_targets().set_index("id").loc[target_id]
     goal, history = goal_from_target(row), history_for(target_id, as_of)
     rates_ = presets(history, goal)
     if target_id in growth_pct:
@@ -401,14 +394,10 @@ def preset_paths(target_id: str, growth_pct: dict, as_of: int | None = None) -> 
 
 def explorable(as_of: int | None = None) -> list[str]:
     """Ids of every goal the explorer can draw (a judged series with a figure), registry order."""
-    import dgm
-
-    return [t for t in dgm.load_targets()["id"] if has_history(t, as_of)]
+    return [t for t in load_targets()["id"] if has_history(t, as_of)]
 
 
 def vintage_years() -> list[int]:
     """Years in which the observations were published (the as-of slider's positions)."""
-    import dgm
-
-    vintages = dgm.load_observations()["vintage"].dropna().astype(str).str[:4]
+    vintages = load_observations()["vintage"].dropna().astype(str).str[:4]
     return sorted({int(v) for v in vintages if v.isdigit()})

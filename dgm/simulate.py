@@ -23,12 +23,11 @@ import numpy as np
 import pandas as pd
 
 from dgm import ensemble, rates
+from dgm.constants import N_PATHS, SEED, TO_YEAR
+from dgm.data import load_targets, series
 from dgm.goals import split_series
 from dgm.models import InsufficientData, ensemble_members, observed
 
-N_PATHS = 10_000
-SEED = 2015
-TO_YEAR = 2030
 # quantile levels: 5-95 % in 10 % bands (every 5 %), plus 2.5/97.5 (95 % band) and 10/90 (80 %)
 QUANTILES = tuple(sorted({0.025, 0.975, 0.1, 0.9} | {round(0.05 * k, 2) for k in range(1, 20)}))
 MIN_FORECAST_POINTS = 4  # fewer observed points: no forecast, a refusal naming the count
@@ -260,9 +259,7 @@ def _target_row(target):
     if target is None:
         return None
     if isinstance(target, str):
-        import dgm
-
-        t = dgm.load_targets()
+        t = load_targets()
         row = t[t["id"] == target]
         if row.empty:
             raise KeyError(f"unknown target id {target!r}")
@@ -285,7 +282,6 @@ def forecast(
     that index. Without a target the kind follows from the indicator's id and unit (a growth series
     is then forecast as yearly rates, on the log(1 + r) scale).
     """
-    import dgm
     from dgm import goals
 
     trow = _target_row(target)
@@ -294,7 +290,7 @@ def forecast(
         return forecast_history(
             j.hist, "index", indicator, j.unit, to_year, n_paths, seed, None, as_of=as_of
         )
-    frame = dgm.series(indicator, as_of=as_of)
+    frame = series(indicator, as_of=as_of)
     unit = frame.attrs.get("unit", "")
     kind = trow["kind"] if trow else kind_for_indicator(indicator, unit)
     pts, bounds = split_series(frame)

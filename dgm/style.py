@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 
+from dgm.lang import pick
+
 # Okabe & Ito (2008) colour-blind-safe palette.
 OKABE_ITO = {
     "black": "#000000",
@@ -172,17 +174,6 @@ UNIT_EN = {
     "吨标准煤/万元": "tce per 10,000 yuan",
 }
 UNIT_ZH = {"index": "指数", "%": "%"}
-
-
-def pick(zh: str, en: str, lang: str, sep: str = "\n") -> str:
-    """Text in lang = "zh", "en" or "both" (both: Chinese, then English after ``sep``)."""
-    if lang == "zh":
-        return zh
-    if lang == "en":
-        return en
-    if lang == "both":
-        return zh if zh == en else f"{zh}{sep}{en}"
-    raise ValueError(f"lang must be 'zh', 'en' or 'both', got {lang!r}")
 
 
 def t(key: str, lang: str, sep: str = " ", **fmt) -> str:

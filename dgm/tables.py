@@ -3,13 +3,16 @@
 One formatter for every table the collection shows: headers in words (not snake_case) in the
 chosen language, numbers formatted by unit (years without decimals, counts with thousands
 separators, probabilities in percent), one missing-value mark, text left-aligned and numbers
-right-aligned. Values are only formatted for display: records (`notebook_tools.record`) keep them.
+right-aligned. Values are only formatted for display: records (`notebook_records.record`) keep them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+
+from dgm.constants import STATUS_LABELS
+from dgm.lang import pick
 
 MISSING = "—"  # the one mark for a missing value
 PROSE_CHARS = 60  # a column with longer cells is prose: given a minimum width
@@ -118,26 +121,22 @@ def format_number(v, unit: str | None = None, decimals: int | None = None) -> st
 
 def header(col, lang: str = "en") -> str:
     """A column label in words: the known ones translated, others with spaces for underscores."""
-    from dgm.notebook_tools import in_lang
-
     col = str(col)
     m = _SUFFIX.match(col)
     base, tag = (m["base"], f" ({m['tag']})") if m and m["base"] in HEADERS else (col, "")
     if base in HEADERS:
         zh, en = HEADERS[base]
-        return (zh if zh == en else in_lang(zh, en, lang)) + tag
+        return pick(zh, en, lang, " · ") + tag
     text = col.replace("_", " ").strip()
     return text[:1].upper() + text[1:]
 
 
 def _value_text(v, lang: str) -> str:
     """A category value (status, verdicts) in words."""
-    from dgm.notebook_tools import STATUS_TEXT, in_lang
-
     if _missing(v):
         return MISSING
-    if v in STATUS_TEXT:
-        return in_lang(*STATUS_TEXT[v], lang)
+    if v in STATUS_LABELS:
+        return pick(*STATUS_LABELS[v], lang, " · ")
     return str(v).replace("_", " ")
 
 

@@ -400,9 +400,9 @@ def test_a_proxy_verdict_says_so_and_is_fragile():
     assert r["robustness"]["reasons"] == [
         "judged on a proxy (gdp), not on the goal's own indicator"
     ]
-    from dgm import notebook_tools as nbt
+    from dgm.readings import reading
 
-    assert nbt.reading(r, "en").endswith("; judged on a proxy, gdp")
+    assert reading(r, "en").endswith("; judged on a proxy, gdp")
     own = _frame({y: -4.0 for y in range(2015, 2021)}, direction="lower_is_better")
     r = assess.assess_goal(goal, own, n_paths=200, proxy=proxy, today_year=2026)
     assert r["proxy"] is None and r["observed_rate"] == pytest.approx(-0.04)
@@ -467,12 +467,12 @@ def test_every_record_has_the_evidence_fields(shipped):
 
 
 def test_notebook_table_fan_and_scorecard_read_one_assessment():
-    from dgm import notebook_tools as nbt
+    from dgm import goal_view
 
     tid = "advanced_mfg_share_2025"
-    a = nbt.assessment(tid, None, 400, 7)
-    assert nbt.forecast_or_reason(nbt.goal_row(tid), None, 400, 7) is a.forecast
-    assert nbt.assess_one(tid, None, 400, 7)["p_attain"] == a.record["p_attain"]
+    a = goal_view.assessment(tid, None, 400, 7)
+    assert goal_view.forecast_or_reason(goal_view.goal_row(tid), None, 400, 7) is a.forecast
+    assert goal_view.assess_one(tid, None, 400, 7)["p_attain"] == a.record["p_attain"]
     row = {r["target_id"]: r for r in assess.assess_all(n_paths=400, seed=7)}[tid]
     assert row["p_attain"] == a.record["p_attain"]
     if a.forecast is not None:

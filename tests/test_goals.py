@@ -92,7 +92,7 @@ def test_min_reliability():
 
 
 def test_views_side_by_side_counts_what_was_not_yet_published():
-    from dgm import notebook_tools as nbt
+    from dgm.readings import views_side_by_side
 
     then = [{"target_id": "a", "status": "insufficient_data", "n_points": 0, "last_year": None}]
     pseudo = [
@@ -104,7 +104,7 @@ def test_views_side_by_side_counts_what_was_not_yet_published():
             "robustness": {"fragile": True},
         }
     ]
-    t = nbt.views_side_by_side({"then": then, "pseudo": pseudo})
+    t = views_side_by_side({"then": then, "pseudo": pseudo})
     row = t.iloc[0]
     assert row["status (pseudo)"] == "on_track †" and row["not_yet_published"] == 2
 

@@ -6,7 +6,7 @@ import nbformat
 import pytest
 
 from dgm import landing, report
-from dgm.notebook_tools import RECORD_MIME
+from dgm.notebook_records import RECORD_MIME
 
 
 class _Links(HTMLParser):

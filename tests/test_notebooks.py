@@ -7,7 +7,7 @@ outputs are stripped; the kernel is `python3`; no path or URL is hard-coded.
 Execution (marked slow): every notebook runs headless with nbclient in a fresh kernel, two at a
 time, with a per-cell timeout that only guards against a hang (speed is measured by `dgm bench`,
 not here); the tests then read key results back from what the notebooks recorded
-(dgm.notebook_tools.record) and compare them with the package.
+(dgm.notebook_records.record) and compare them with the package.
 """
 
 from __future__ import annotations
@@ -165,7 +165,7 @@ def test_notebook_runs_headless(executed, name):
 
 
 def _records(executed, name):
-    from dgm.notebook_tools import read_records
+    from dgm.notebook_records import read_records
 
     seconds, error, nb = executed[name]
     assert not error, error

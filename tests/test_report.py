@@ -132,7 +132,7 @@ def test_job_result_is_json_ready():
 def test_papermill_run_of_real_notebooks_in_english(tmp_path, capfd):
     """The scorecard and the explorer through dgm report with lang="en" (papermill-injected),
     their kernels on local IPC sockets (no "running over TCP without encryption" warning)."""
-    from dgm.notebook_tools import read_records
+    from dgm.notebook_records import read_records
 
     out = tmp_path / "reports"
     results = report.run_report(out, lang="en", only=["05", "06"], workbook=False, echo=print)

@@ -6,7 +6,8 @@ import pytest
 
 import dgm
 from dgm import charts, export, tables, zh
-from dgm import notebook_tools as nbt
+from dgm.goal_view import goal_chart, goal_row
+from dgm.lang import label
 
 
 def _traditional(texts) -> list[str]:
@@ -37,10 +38,10 @@ def _chart_texts(fig) -> list[str]:
 def test_chart_texts_are_simplified(lang):
     targets = dgm.load_targets()
     assert _traditional(targets["label_zh"]), "the registry keeps the policy's wording"
-    goal = nbt.goal_row("hightech_mfg_share_2025")
+    goal = goal_row("hightech_mfg_share_2025")
     rows = [{"target_id": t, "status": "insufficient_data"} for t in targets["id"]]
     figs = [
-        nbt.goal_chart(goal, None, None, lang),
+        goal_chart(goal, None, None, lang),
         charts.scorecard_chart(rows, targets, sources=dgm.load_sources(), lang=lang),
         charts.measures_chart(dgm.load_measures(), lang=lang),
     ]
@@ -81,7 +82,7 @@ def test_workbook_is_simplified_except_verbatim_columns(tmp_path):
 
 def test_html_tables_and_landing_text_are_simplified():
     targets = dgm.load_targets()
-    frame = targets.assign(goal=nbt.label(targets, "zh"))[["id", "goal", "clause", "unit"]]
+    frame = targets.assign(goal=label(targets, "zh"))[["id", "goal", "clause", "unit"]]
     html = tables.to_html(frame, "zh")
     assert "先进制造业" in html and _traditional([html]) == []
     from dgm import landing

@@ -1,0 +1,65 @@
+"""One goal in a goal notebook (01–05, 08): its registry row, figures, assessment and chart."""
+
+from __future__ import annotations
+
+import functools
+
+from dgm.constants import N_PATHS, SEED
+from dgm.data import load_sources, load_targets, series
+
+PUBLISHED_COLUMNS = ["indicator", "year", "value", "unit", "kind", "reliability", "source_id"]
+
+
+def goal_row(target_id: str) -> dict:
+    """The registry row of a goal as a dict (KeyError naming the id when unknown)."""
+    targets = load_targets()
+    row = targets[targets["id"] == target_id]
+    if row.empty:
+        raise KeyError(f"unknown goal {target_id!r}; see dgm targets")
+    return row.iloc[0].to_dict()
+
+
+def published(indicators, as_of: int | None = None):
+    """The chosen figure per year of each indicator, long and sorted (kind and source kept)."""
+    import pandas as pd
+
+    frames = []
+    for ind in indicators:
+        s = series(ind, as_of=as_of)
+        frames.append(s.reset_index().assign(indicator=ind, unit=s.attrs.get("unit", "")))
+    if not frames:
+        return pd.DataFrame(columns=PUBLISHED_COLUMNS)
+    out = pd.concat(frames, ignore_index=True)
+    return out[PUBLISHED_COLUMNS].sort_values(["indicator", "year"]).reset_index(drop=True)
+
+
+@functools.lru_cache(maxsize=32)
+def assessment(target_id: str, as_of=None, n_paths: int = N_PATHS, seed: int = SEED):
+    """The one dgm.assess.Assessment of a goal in a notebook: its table, reading and fan chart all
+    read this object (one simulation; the same numbers as dgm.assess.assess_all)."""
+    from dgm import assess
+
+    return assess.assessment(target_id, as_of, n_paths, seed)
+
+
+def assess_one(target_id: str, as_of=None, n_paths: int = N_PATHS, seed: int = SEED) -> dict:
+    """The record of a goal's assessment (a copy: the cached object stays as computed)."""
+    return dict(assessment(target_id, as_of, n_paths, seed).record)
+
+
+def forecast_or_reason(goal: dict, as_of=None, n_paths: int = N_PATHS, seed: int = SEED):
+    """The forecast of a goal's assessment, or None after printing why there is none."""
+    a = assessment(goal["id"], as_of, n_paths, seed)
+    if a.forecast is None:
+        n = len(a.judged.hist)
+        print(f"no forecast for {goal['id']}: {n} point(s) on its judged series, at least 4 needed")
+    return a.forecast
+
+
+def goal_chart(goal: dict, fc=None, as_of=None, lang: str = "both"):
+    """dgm.charts.path_to_goal for a goal: its judged history (dgm.goals), the forecast's fan."""
+    from dgm import charts, goals
+
+    obs = goals.judged(goal, as_of).frame()
+    fan = None if fc is None else fc.quantiles
+    return charts.path_to_goal(obs, goal, fan, sources=load_sources(), lang=lang)
