@@ -40,9 +40,9 @@ def test_quick_json_has_every_timing_as_a_positive_number():
 
 @pytest.mark.slow  # a benchmark: 71 explorer redraws
 def test_explorer_benchmark_times_every_slider_step_of_a_goal():
-    from dgm import bench_notebooks
+    from dgm import bench_notebooks, scenario
 
-    goal = bench_notebooks._explorer_targets()[0]
+    goal = scenario.explorable()[0]
     result = bench_notebooks.explorer_update_ms([goal], detail=True)
     assert result["explorer_changes"] == 71  # -2 to +12 %/yr in 0.2-point steps
     assert 0 < result["explorer_update_ms"] <= result["explorer_update_p95_ms"]
