@@ -23,19 +23,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from dgm.browser import launch
+
 GOAL_MS = 150.0
 STEPS = 15
 STARTUP_S = 240
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TIMER_JS = """
 () => {
   const img = document.querySelector('.widget-image img, img.widget-image');
@@ -121,7 +113,7 @@ def measure() -> dict:
                     raise RuntimeError("JupyterLab did not start")
                 time.sleep(0.5)
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                browser = launch(p)
                 try:
                     page = browser.new_page(viewport={"width": 1300, "height": 1400})
                     page.goto(

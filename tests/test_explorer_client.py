@@ -17,22 +17,12 @@ import socket
 import statistics
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from dgm import paths, scenario
+from dgm.browser import CHROMIUM, launch
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 STARTUP_S = 240  # Voilà, its kernel and the first chart on a loaded two-core machine
 BROWSER_STEPS = 15  # ArrowRight presses timed in the browser
 BENCH_JSON = paths.ROOT / ".cache" / "benchmarks" / "explorer_browser.json"
@@ -164,7 +154,7 @@ def test_dgm_explore_in_chromium_redraws_on_arrow_right(served, tmp_path):
         "playwright.sync_api", reason="playwright is not installed (pip install playwright)"
     )
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch(p)
         try:
             page = browser.new_page(viewport={"width": 1000, "height": 1100})
             page.goto(served, timeout=STARTUP_S * 1000)

@@ -8,19 +8,12 @@ Needs Playwright for Python and a Chromium (default /usr/bin/chromium; set CHROM
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
+from dgm.browser import launch
+
 HERE = Path(__file__).resolve().parent
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--no-first-run",
-]
 SHOTS = [  # (page in the report, viewport (w, h), output file, full page?)
     ("index.html", (1280, 900), "index.png", True),
     ("index.html", (390, 844), "index-phone.png", False),
@@ -41,7 +34,7 @@ def main(report: Path) -> int:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(pw)
         for page_name, (w, h), out, full in SHOTS:
             src = report / page_name
             if not src.exists():

@@ -1,0 +1,24 @@
+"""The system Chromium that the browser tests, benchmarks and gallery screenshots drive (Playwright).
+
+Playwright cannot download its own browser here; Debian's `chromium` is used through
+`executable_path`, with the flags a closed, headless machine needs (no background networking).
+"""
+
+import os
+from pathlib import Path
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+
+
+def launch(playwright):
+    """A headless system Chromium from a `sync_playwright()` context."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
