@@ -170,6 +170,7 @@ def test_the_walk_covers_every_ordered_pair():
     assert sorted(itertools.pairwise(walk)) == sorted(itertools.permutations("abcd", 2))
 
 
+@pytest.mark.slow  # runs the report (or walks every pair of goals): make test-fast skips it
 def test_switching_goals_in_every_ordered_pair_redraws_for_the_new_goal(widgets):
     w, fig = widgets, widgets.ex.figure
     w.as_of.value = w.as_of.options[-1]

@@ -157,6 +157,7 @@ def test_workbook_job(tmp_path):
     assert (tmp_path / report.WORKBOOK_FILE).exists()
 
 
+@pytest.mark.slow  # runs the report (or walks every pair of goals): make test-fast skips it
 def test_workbook_forecasts_are_the_assessments_fans(tmp_path):
     import openpyxl
 
@@ -235,6 +236,7 @@ def test_report_out_refuses_what_dgm_did_not_create(project, out, why):
     assert _digest(project.parent) == before
 
 
+@pytest.mark.slow  # runs the report (or walks every pair of goals): make test-fast skips it
 def test_report_dir_with_foreign_files_is_refused(collection, tmp_path):
     out = tmp_path / "reports"
     report.run_report(out, only=["01"], notebooks_dir=collection, workbook=False, echo=print)
@@ -265,6 +267,7 @@ def test_a_report_written_before_the_sentinel_is_known_by_its_gitignore(tmp_path
         report.check_out(out, "reports")
 
 
+@pytest.mark.slow  # runs the report (or walks every pair of goals): make test-fast skips it
 def test_reader_edition_hides_code_reviewer_edition_shows_it(collection, tmp_path):
     out = tmp_path / "r"
     report.run_report(
