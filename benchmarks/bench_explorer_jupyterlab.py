@@ -23,21 +23,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from dgm.browser import launch
+from dgm.browser import TIMER_JS, launch
 
 GOAL_MS = 150.0
 STEPS = 15
 STARTUP_S = 240
-TIMER_JS = """
-() => {
-  const img = document.querySelector('.widget-image img, img.widget-image');
-  window.__steps = [];
-  document.addEventListener('keydown', () => { window.__t0 = performance.now(); }, true);
-  img.addEventListener('load', () => {
-    requestAnimationFrame(() => window.__steps.push(performance.now() - window.__t0));
-  });
-}
-"""
 
 
 def _free_port() -> int:

@@ -18,6 +18,19 @@ CHROMIUM_ARGS = (
     "--no-first-run",
 )
 
+# Installed in the page before a key press: times each key press to the next load of the widget's
+# chart image plus one animation frame (what a user sees), into window.__steps (ms).
+TIMER_JS = """
+() => {
+  const img = document.querySelector('.widget-image img, img.widget-image');
+  window.__steps = [];
+  document.addEventListener('keydown', () => { window.__t0 = performance.now(); }, true);
+  img.addEventListener('load', () => {
+    requestAnimationFrame(() => window.__steps.push(performance.now() - window.__t0));
+  });
+}
+"""
+
 
 def launch(playwright):
     """A headless system Chromium from a `sync_playwright()` context."""

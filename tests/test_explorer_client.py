@@ -21,7 +21,7 @@ import sys
 import pytest
 
 from dgm import paths, scenario
-from dgm.browser import CHROMIUM, launch
+from dgm.browser import CHROMIUM, TIMER_JS, launch
 
 STARTUP_S = 240  # Voilà, its kernel and the first chart on a loaded two-core machine
 BROWSER_STEPS = 15  # ArrowRight presses timed in the browser
@@ -131,18 +131,6 @@ def served():
         yield f"http://127.0.0.1:{port}/"
     finally:
         _stop(proc)
-
-
-TIMER_JS = """
-() => {
-  const img = document.querySelector('.widget-image img, img.widget-image');
-  window.__steps = [];
-  document.addEventListener('keydown', () => { window.__t0 = performance.now(); }, true);
-  img.addEventListener('load', () => {
-    requestAnimationFrame(() => window.__steps.push(performance.now() - window.__t0));
-  });
-}
-"""
 
 
 @pytest.mark.slow
