@@ -70,23 +70,17 @@ def _text(lang: str) -> dict:
     return {k: pick(zh, en, lang, " · ") for k, (zh, en) in TEXT.items()}
 
 
+def _git(*args: str) -> str:
+    """The output of `git ARGS` in the project (raises when git is missing or fails)."""
+    run = subprocess.run(["git", *args], cwd=paths.ROOT, capture_output=True, text=True, check=True)
+    return run.stdout.strip()
+
+
 def commit() -> str:
     """The git commit of the code (short hash, "+changes" when the tree has edits), or "unknown"."""
     try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short=12", "HEAD"],
-            cwd=paths.ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=paths.ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
+        head = _git("rev-parse", "--short=12", "HEAD")
+        dirty = _git("status", "--porcelain", "--untracked-files=no")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return f"{head}+changes" if dirty else head

@@ -4,18 +4,13 @@ import dataclasses
 
 import pandas as pd
 import pytest
+from frames import series_frame
 
 from dgm import goals
 
 
 def _frame(values: dict, kinds: dict | None = None, direction="higher_is_better"):
-    kinds = kinds or {}
-    f = pd.DataFrame(
-        {"value": list(values.values()), "kind": [kinds.get(y, "exact") for y in values]},
-        index=pd.Index(list(values), dtype="int64", name="year"),
-    )
-    f.attrs.update(indicator="x", unit="%", direction=direction)
-    return f
+    return series_frame(values, kinds, direction, unit="%")
 
 
 ROW = {
