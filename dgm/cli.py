@@ -16,7 +16,11 @@ YEARS = (1949, 2100)  # years a figure or a view can refer to (the PRC's statist
 
 # command -> (module, function, one-line help). The function takes the parsed args, returns an exit code.
 COMMANDS = {
-    "targets": ("dgm.registry", "main_targets", "print the goal registry (data/raw/targets.csv)"),
+    "targets": (
+        "dgm.targets_table",
+        "main_targets",
+        "print the goal registry (data/raw/targets.csv)",
+    ),
     "check": ("dgm.validate", "main_check", "validate raw data files; one line per problem"),
     "build": ("dgm.build", "main_build", "check, then rebuild data/processed/"),
     "coverage": ("dgm.coverage", "main_coverage", "indicator × year coverage matrix"),

@@ -12,7 +12,10 @@ import math
 
 import pandas as pd
 
-from dgm import charts, scenario, style
+from dgm import scenario, style
+from dgm.charts import labels
+from dgm.charts.figure import legend, value_axis, year_axis
+from dgm.charts.observations import draw_observations
 from dgm.constants import BOUND_KINDS
 from dgm.data import load_sources, load_targets
 from dgm.lang import pick
@@ -46,7 +49,7 @@ def word(key: str, lang: str, **fmt) -> str:
 
 
 def _target(goal: scenario.Goal) -> dict:
-    """A registry-like row of the goal on its judged scale, for dgm.charts' goal label."""
+    """A registry-like row of the goal on its judged scale, for dgm.charts.labels.goal_text."""
     return {
         "unit": goal.unit,
         "target_value": goal.goal_value,
@@ -59,7 +62,7 @@ def _pct(rate: float | None, lang: str, digits: int = 2) -> str:
     """A yearly rate (fraction) as '+6.50 %/年' or '+6.50 %/yr' (— when undefined)."""
     if rate is None:
         return "—"
-    return charts._minus(f"{100 * rate:+.{digits}f}") + (" %/年" if lang == "zh" else " %/yr")
+    return labels.minus(f"{100 * rate:+.{digits}f}") + (" %/年" if lang == "zh" else " %/yr")
 
 
 def _langs(lang: str) -> tuple[str, ...]:
@@ -165,7 +168,7 @@ class ExplorerFigure:
         """Say where the path ends when it leaves the top of the axes."""
         end = float(view.path.iloc[-1])
         if end > self.ax.get_ylim()[1]:
-            value = charts.fmt_value(end, view.goal.unit, 0 if abs(end) >= 100 else None)
+            value = labels.fmt_value(end, view.goal.unit, 0 if abs(end) >= 100 else None)
             self.t_off.set_text(f"↑ {int(view.path.index[-1])}: {value}")
         else:
             self.t_off.set_text("")
@@ -195,7 +198,7 @@ class ExplorerFigure:
             artist.remove()
         before = set(ax.get_children())
         frame = history if isinstance(history, pd.DataFrame) else history.to_frame("value")
-        handles = charts._draw_observations(ax, frame, lang)
+        handles = draw_observations(ax, frame, lang)
         self._static = [a for a in ax.get_children() if a not in before]
         self.l_req.set_data(view.required_path.index, view.required_path.to_numpy())
         first = min(int(values.index.min()), view.start_year)
@@ -204,18 +207,18 @@ class ExplorerFigure:
         self.l_goal.set_data([first - 0.6, g.target_year], [g.goal_value, g.goal_value])
         self.m_goal.set_data([g.target_year], [g.goal_value])
         self.t_goal.xy = (g.target_year, g.goal_value)
-        self.t_goal.set_text(charts._goal_text(_target(g), lang))
+        self.t_goal.set_text(labels.goal_text(_target(g), lang))
         handles += [
             (self.l_path, word("scenario", lang)),
             (self.l_req, word("required", lang)),
-            (self.l_goal, style.t("goal", lang)),
+            (self.l_goal, labels.t("goal", lang)),
         ]
-        charts._legend(ax, handles, ncol=3 if lang != "both" else 2, below=True)
+        legend(ax, handles, ncol=3 if lang != "both" else 2, below=True)
         cols = int(SIZE[0] * 72 / ((style.BASE_FONT_PT + 2) * 0.55) * 0.95)
-        self.title.set_text(style.wrap((g.label or g.target_id).replace(" · ", "\n"), cols))
-        charts._year_axis(ax)
-        charts._value_axis(ax, g.unit)
-        ylabel = style.unit_label(g.unit, lang)
+        self.title.set_text(labels.wrap((g.label or g.target_id).replace(" · ", "\n"), cols))
+        year_axis(ax)
+        value_axis(ax, g.unit)
+        ylabel = labels.unit_label(g.unit, lang)
         if g.unit == "index" and g.baseline_year is not None:
             ylabel += f" ({g.baseline_year} = 100)"
         ax.set_ylabel(ylabel)
@@ -326,9 +329,9 @@ class ExplorerWidgets:
         self.ex = ex
         self.errors = 0
         wide = {"description_width": "initial"}
-        labels = [(self._label(t), t) for t in ex.target_ids]
+        choices = [(self._label(t), t) for t in ex.target_ids]
         self.goal = w.Dropdown(
-            options=labels,
+            options=choices,
             value=ex.target_id,
             description=word("goal", lang),
             style=wide,
@@ -467,8 +470,8 @@ class ExplorerWidgets:
         """The required-path calculator and the sources, as HTML under the chart."""
         lang = self.ex.lang
         g = v.goal
-        zh, en = (charts._goal_text(_target(g), la) for la in ("zh", "en"))
-        latest = charts.fmt_value(v.latest_value, g.unit)
+        zh, en = (labels.goal_text(_target(g), la) for la in ("zh", "en"))
+        latest = labels.fmt_value(v.latest_value, g.unit)
         if v.latest_year >= g.target_year:
             text = pick(
                 f"所需路径：无，最新数据（{v.latest_year}年，{latest}）已在目标年份；{zh}",
@@ -498,8 +501,8 @@ class ExplorerWidgets:
         if key not in self._notes:
             lang = self.ex.lang
             row = load_targets().set_index("id").loc[target_id].to_dict()
-            ids = charts._source_ids(self.ex.history())
-            foot = charts.source_note(
+            ids = labels.source_ids(self.ex.history())
+            foot = labels.source_note(
                 ids, load_sources(), lang="zh" if lang == "zh" else "en", goal=row
             )
             self._notes[key] = _escape(foot).replace("\n", "<br>")

@@ -1,5 +1,7 @@
-"""Policy text (data/raw/policy/…2025.txt) → clean text, its sections and its 43 measures."""
+"""Policy text (data/raw/policy/…2025.txt) → clean text, its sections, its 43 measures and the
+departments each measure names."""
 
+import math
 import re
 from pathlib import Path
 
@@ -58,6 +60,44 @@ SECTION = re.compile(r"^([一二三四])、", re.M)
 PROGRAMME = re.compile(r"^\(([一二三四五六])\)(.+)$", re.M)
 # A numbered measure: `12、title。body (departments[負責])` on one line.
 MEASURE = re.compile(r"^(\d{1,2})、([^。]+)。(.*)\(([^()]+?)(?:負責)?\)\s*$", re.M)
+# Departments the measures name → English name (a key drops a leading 市: 市經信局 is 經信局).
+DEPARTMENTS_EN = {
+    "經信局": "Economic & IT Bureau",
+    "商務局": "Commerce Bureau",
+    "科技局": "Science & Technology Bureau",
+    "園區": "Industrial parks",
+    "財政局": "Finance Bureau",
+    "有關職能部門": "Other departments concerned",
+    "發改局": "Development & Reform Bureau",
+    "金融局": "Financial Affairs Bureau",
+    "各鎮街": "Towns and subdistricts",
+    "質監局": "Quality Supervision Bureau",
+    "文廣新局": "Culture, Radio, TV & Press Bureau",
+    "工商局": "Industry & Commerce Bureau",
+    "環保局": "Environmental Protection Bureau",
+    "水務局": "Water Affairs Bureau",
+    "教育局": "Education Bureau",
+    "跨境辦": "Cross-border E-commerce Office",
+    "城建局": "Urban Construction Bureau",
+    "松山湖管委會": "Songshan Lake Committee",
+    "房管局": "Housing Bureau",
+    "東莞檢驗檢疫局": "Inspection & Quarantine Bureau",
+    "國資委": "State Assets Commission",
+    "規劃局": "Planning Bureau",
+    "國土局": "Land Resources Bureau",
+    "編辦": "Staffing Office",
+    "電子政務辦": "E-government Office",
+    "行政服務管理辦": "Administrative Services Office",
+    "人力資源局": "Human Resources Bureau",
+    "交通局": "Transport Bureau",
+    "供電局": "Power Supply Bureau",
+    "城管局": "Urban Management Bureau",
+    "衛生計生局": "Health & Family Planning Bureau",
+    "民政局": "Civil Affairs Bureau",
+    "市府辦": "Municipal Government Office",
+    "市政府督查室": "Government Inspection Office",
+    "市政府新聞辦": "Government Information Office",
+}
 
 
 def raw_text(path: Path | str | None = None) -> str:
@@ -116,4 +156,20 @@ def measures(text: str | None = None) -> list[dict]:
                 "departments": m.group(4),
             }
         )
+    return out
+
+
+def departments(text) -> list[str]:
+    """Departments named in a measures.csv cell, normalised ('市經信局' → '經信局', 'X和各鎮街' → X,
+    各鎮街)."""
+    out: list[str] = []
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return out
+    for part in re.split(r"[、，,;；/]", str(text)):
+        for p in part.split("和"):
+            p = p.strip()
+            if p.startswith("市") and p[1:] in DEPARTMENTS_EN:
+                p = p[1:]
+            if p and p not in out:
+                out.append(p)
     return out

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dgm import build, paths, registry
+from dgm import build, paths, targets_table
 from dgm.cli import main
 
 CLI = Path(__file__).parent / "fixtures" / "bad" / "cli"
@@ -387,7 +387,7 @@ def project(built, tmp_path, monkeypatch):
         ("REPORTS", "reports"),
     ]:
         monkeypatch.setattr(paths, name, root / rel if rel else root)
-    monkeypatch.setattr(registry, "TARGETS_CSV", root / "data" / "raw" / "targets.csv")
+    monkeypatch.setattr(targets_table, "TARGETS_CSV", root / "data" / "raw" / "targets.csv")
     monkeypatch.chdir(root)
     return root
 
@@ -441,7 +441,7 @@ def test_debug_flag_keeps_the_traceback(project):
 
 
 def test_an_unexpected_error_is_one_line_naming_it_a_bug(monkeypatch, capsys):
-    from dgm import registry as reg
+    from dgm import targets_table as reg
 
     def boom(args):
         raise TypeError("boom\nsecond line")

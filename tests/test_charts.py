@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dgm import charts, style
+from dgm import charts
+from dgm.charts import labels
 
 LANGS = ["zh", "en", "both"]
 QS = [
@@ -386,9 +387,9 @@ def test_source_note_caps_and_names():
 
 
 def test_style_helpers():
-    assert style.unit_label("亿元", "both") == "亿元（100 million yuan）"
-    assert style.pick("甲", "A", "both", " · ") == "甲 · A"
-    assert max(len(s) for s in style.wrap("一" * 30, 20).split("\n")) == 10
+    assert labels.unit_label("亿元", "both") == "亿元（100 million yuan）"
+    assert labels.pick("甲", "A", "both", " · ") == "甲 · A"
+    assert max(len(s) for s in labels.wrap("一" * 30, 20).split("\n")) == 10
 
 
 def test_charts_leave_global_rcparams_alone():

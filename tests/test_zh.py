@@ -91,7 +91,7 @@ def test_html_tables_and_landing_text_are_simplified():
 
 
 def test_targets_table_is_simplified():
-    from dgm.registry import targets_table
+    from dgm.targets_table import targets_table
 
     text = targets_table()
     assert "规模结构领先" in text and not zh.changes(text)

@@ -1,4 +1,4 @@
-"""Goal registry (loaded by dgm.data.load_targets) → `dgm targets` table or JSON."""
+"""Goal registry (loaded by dgm.data.load_targets) → the `dgm targets` listing: a table or JSON."""
 
 import json
 
