@@ -217,7 +217,7 @@ class ExplorerFigure:
         cols = int(SIZE[0] * 72 / ((style.BASE_FONT_PT + 2) * 0.55) * 0.95)
         self.title.set_text(labels.wrap((g.label or g.target_id).replace(" · ", "\n"), cols))
         year_axis(ax)
-        value_axis(ax, g.unit)
+        value_axis(ax)
         ylabel = labels.unit_label(g.unit, lang)
         if g.unit == "index" and g.baseline_year is not None:
             ylabel += f" ({g.baseline_year} = 100)"

@@ -8,11 +8,14 @@ import math
 
 def plain(value):
     """A JSON-ready copy of value: numpy and pandas scalars as Python, NaN, ±inf, NA and NaT as
-    None; dicts (keys as str), lists and tuples recursively; a DataFrame as a list of row dicts and
-    a Series as {index: value}, both through pandas' own JSON writer."""
+    None; dicts (keys as str), lists and tuples recursively; a DataFrame as a list of row dicts (a
+    named index becomes the leading column(s), an unnamed one is dropped) and a Series as
+    {index: value}, both through pandas' own JSON writer."""
     import pandas as pd
 
     if isinstance(value, pd.DataFrame):
+        if any(name is not None for name in value.index.names):  # a named index is data
+            value = value.reset_index()
         return json.loads(value.to_json(orient="records", force_ascii=False))
     if isinstance(value, pd.Series):
         return json.loads(value.to_json(force_ascii=False))

@@ -227,6 +227,10 @@ def test_explorer_headless_preset_reproduces_the_engine(executed):
 def test_measures_notebook_covers_all_43(executed):
     rec = _records(executed, "07_policy_measures")
     assert rec["n_measures"] == 43
+    # Departments are split as the measures chart splits them ("X和各鎮街" is two departments).
+    counts = {r["departments"]: r["measures"] for r in rec["by_department"]}
+    assert counts["各鎮街"] == 9 and counts["財政局"] == 12 and counts["經信局"] == 33
+    assert not any("和" in name or name.startswith("市經") for name in counts)
 
 
 @pytest.mark.slow

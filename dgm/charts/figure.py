@@ -181,8 +181,8 @@ def year_axis(ax) -> None:
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=9))
 
 
-def value_axis(ax, unit) -> None:
-    """Thousands separators and U+2212 on the value axis; the unit as the axis label."""
+def value_axis(ax) -> None:
+    """Thousands separators and U+2212 on the value axis; callers set the unit label."""
     from matplotlib.ticker import FuncFormatter
 
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: minus(f"{v:,.10g}")))

@@ -24,7 +24,7 @@ def goal_axes(ax, obs, target, years, unit, lang, goal_value):
     if target is not None and level is not None:
         handles += _draw_goal(ax, target, lang, level)
     year_axis(ax)
-    value_axis(ax, unit)
+    value_axis(ax)
     ax.set_ylabel(unit_label(unit, lang))
     return handles
 
