@@ -5,17 +5,18 @@ from __future__ import annotations
 from dgm import style
 from dgm.charts.figure import add_title, canvas, mix, styled
 from dgm.charts.labels import row_label, t
+from dgm.coverage import LETTER
 from dgm.lang import pick
 from dgm.style import OKABE_ITO
 
-COVERAGE = {  # cell code → (letter, zh, en, colour)
-    "exact": ("E", "确数", "exact", OKABE_ITO["blue"]),
-    "approx": ("A", "约数", "approximate", OKABE_ITO["sky_blue"]),
-    "estimate": ("S", "初步/估计", "estimate", OKABE_ITO["green"]),
-    "derived": ("D", "推算", "derived", OKABE_ITO["purple"]),
-    "bound": ("B", "上/下限", "bound", OKABE_ITO["orange"]),
-    "plan": ("P", "仅计划目标", "plan only", OKABE_ITO["yellow"]),
-    "missing": ("·", "缺失", "missing", "#FFFFFF"),
+COVERAGE = {  # cell code → (letter, zh, en, colour); the letters are the terminal table's
+    "exact": (LETTER["exact"], "确数", "exact", OKABE_ITO["blue"]),
+    "approx": (LETTER["approx"], "约数", "approximate", OKABE_ITO["sky_blue"]),
+    "estimate": (LETTER["estimate"], "初步/估计", "estimate", OKABE_ITO["green"]),
+    "derived": (LETTER["derived"], "推算", "derived", OKABE_ITO["purple"]),
+    "bound": (LETTER["bound"], "上/下限", "bound", OKABE_ITO["orange"]),
+    "plan": (LETTER["plan"], "仅计划目标", "plan only", OKABE_ITO["yellow"]),
+    "missing": (LETTER["missing"], "缺失", "missing", "#FFFFFF"),
 }
 
 
