@@ -143,11 +143,14 @@ def forecast_records(
     histories: dict | None = None,
     train=None,
     names=None,
+    bounds=None,
 ) -> list[dict]:
     """Every (origin, horizon, method) forecast of one series with its outcome (uncalibrated).
 
     `histories` ({indicator: (series, kind)}, or a function origin -> such a dict) feeds the
-    growth prior; `train(origin)` gives the training series (default: `history` itself).
+    growth prior; `train(origin)` gives the training series (default: `history` itself);
+    `bounds` (a bounds frame, or a function origin -> one) the published bounds, of which those
+    up to the origin enter the fits (dgm.ensemble.censored_fill).
     The ensemble's records carry its standardised error `e` and (z50, s, scale) for calibration.
     """
     y = observed(history)
@@ -159,7 +162,9 @@ def forecast_records(
             continue
         hs = histories(origin) if callable(histories) else histories
         prior = ensemble.growth_prior(hs, origin, exclude=indicator) if hs else None
-        scale, fits, _, _ = ensemble.fit_members(tr, kind, HORIZON, prior, names, indicator)
+        b = bounds(origin) if callable(bounds) else bounds
+        b = None if b is None else b[[int(t) <= origin for t in b.index]]
+        scale, fits, _, _ = ensemble.fit_members(tr, kind, HORIZON, prior, names, indicator, b)
         members = ensemble_members(fits)
         qs = {name: f.quantiles(LEVELS) for name, f in fits.items()}
         if members:
@@ -181,7 +186,11 @@ def forecast_records(
 
 
 def published_histories(as_of=None, data_to: int | None = None) -> dict:
-    """{indicator: (published point figures, goal kind)} for the catalogue (derived left out)."""
+    """{indicator: (published point figures, goal kind)} for the catalogue (derived left out).
+
+    The published bounds of each series ride along in `.attrs["bounds"]` (frame value, kind by
+    year; empty when none).
+    """
     from dgm.assess import series_frames
 
     cat = load_indicators()
@@ -189,10 +198,21 @@ def published_histories(as_of=None, data_to: int | None = None) -> dict:
     units = dict(zip(cat["id"], cat["unit"], strict=True))
     out = {}
     for ind, frame in frames.items():
-        pts, _ = split_series(frame[~frame["derived"].astype(bool)])
+        pts, bounds = split_series(frame[~frame["derived"].astype(bool)])
         if len(pts):
+            pts.attrs["bounds"] = bounds
             out[ind] = (pts, kind_for_indicator(ind, units[ind]))
     return out
+
+
+def _bounds(y: pd.Series):
+    """The published bounds riding on a history from published_histories (None if absent)."""
+    return y.attrs.get("bounds")
+
+
+def _vintage(rt: dict, origin: int, indicator: str) -> pd.Series:
+    """An indicator's point figures as published by `origin` (empty when none were)."""
+    return rt.get(origin, {}).get(indicator, (pd.Series(dtype=float), None))[0]
 
 
 def panel_records(histories: dict, rt: dict | None = None, names=None) -> pd.DataFrame:
@@ -205,16 +225,19 @@ def panel_records(histories: dict, rt: dict | None = None, names=None) -> pd.Dat
         if len(observed(y)) <= MIN_FORECAST_POINTS:
             continue
         if rt is None:
-            hs, train = histories, None
+            hs, train, bounds = histories, None, _bounds(y)
         else:
 
             def hs(o):
                 return rt.get(o, {})
 
             def train(o, ind=ind):
-                return rt.get(o, {}).get(ind, (pd.Series(dtype=float), None))[0]
+                return _vintage(rt, o, ind)
 
-        recs.extend(forecast_records(y, kind, ind, hs, train, names))
+            def bounds(o, ind=ind):
+                return _bounds(_vintage(rt, o, ind))
+
+        recs.extend(forecast_records(y, kind, ind, hs, train, names, bounds))
     extra = ["z50", "s", "e", "scale", "kind"]
     return pd.DataFrame(recs, columns=RECORD_COLUMNS + extra)
 

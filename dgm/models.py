@@ -172,6 +172,17 @@ def _rw_cov(h: int, sigma2: float, drift_var: float) -> np.ndarray:
     return sigma2 * np.minimum.outer(k, k) + drift_var * np.outer(k, k)
 
 
+def step_variance(s: pd.Series) -> float:
+    """Variance of the yearly steps around the drift (first to last point); a step over a gap of
+    g years counts as g steps. 0 with fewer than three points."""
+    yrs, v = s.index.to_numpy(dtype=float), s.to_numpy(dtype=float)
+    if len(v) < 3:
+        return 0.0
+    g = np.diff(yrs)
+    e = (np.diff(v) - g * (v[-1] - v[0]) / (yrs[-1] - yrs[0])) / np.sqrt(g)
+    return float(np.sum(e**2) / (len(e) - 1))
+
+
 def _drift_fit(s: pd.Series, h: int):
     """Mean and covariance of a random walk with drift fitted to the first and last points.
 
@@ -182,9 +193,7 @@ def _drift_fit(s: pd.Series, h: int):
     v = s.to_numpy(dtype=float)
     span = yrs[-1] - yrs[0]
     drift = (v[-1] - v[0]) / span
-    g = np.diff(yrs)
-    e = (np.diff(v) - g * drift) / np.sqrt(g)
-    sigma2 = float(np.sum(e**2) / max(len(e) - 1, 1)) if len(e) > 1 else 0.0
+    sigma2 = step_variance(s)
     mean = v[-1] + drift * np.arange(1, h + 1)
     return mean, _rw_cov(h, sigma2, sigma2 / span), {"drift": drift, "sigma2": sigma2}
 

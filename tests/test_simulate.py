@@ -168,3 +168,14 @@ def test_the_forecast_indicator_is_left_out_of_its_own_calibration():
     kw = {"to_year": 2024, "n_paths": 2000, "seed": 5, "models": FAST, "prior": None}
     fc = simulate.forecast_history(_history(12), "level", "x", pool=pool, **kw)
     assert fc.calibration_n == 50
+
+
+def test_hightech_firms_bounds_enter_the_fit_and_condition_the_paths():
+    # the real case: 2020 "超过6400" lies between the 2019 and 2021 figures (a censored year of
+    # the fit); 2024 "超过10200" lies after the last figure (2022): every kept path meets it
+    fc = simulate.forecast("hightech_enterprises", to_year=2026, n_paths=2000)
+    notes = " ".join(fc.notes)
+    assert "2020 ≥ 6400 enters the fits as a censored observation" in notes
+    assert "1 published bound(s) applied" in notes
+    j = list(fc.years).index(2024)
+    assert (fc.paths[:, j] >= 10200).all() and len(fc.paths) < 2000
