@@ -33,10 +33,11 @@ import numpy as np
 import pandas as pd
 
 from dgm import ensemble
+from dgm.constants import SEED
 from dgm.data import load_indicators
 from dgm.jsonsafe import plain
 from dgm.models import BENCHMARKS, ENSEMBLE, MODELS, ensemble_members, mixture_quantiles, observed
-from dgm.simulate import MIN_FORECAST_POINTS, kind_for_indicator, split_series
+from dgm.simulate import MIN_FORECAST_POINTS, kind_for_indicator, rng_for, split_series
 from dgm.transforms import Scale
 
 HORIZON = 6
@@ -164,7 +165,8 @@ def forecast_records(
         prior = ensemble.growth_prior(hs, origin, exclude=indicator) if hs else None
         b = bounds(origin) if callable(bounds) else bounds
         b = None if b is None else b[[int(t) <= origin for t in b.index]]
-        scale, fits, _, _ = ensemble.fit_members(tr, kind, HORIZON, prior, names, indicator, b)
+        rng = rng_for(SEED, f"{indicator}:{origin}")
+        scale, fits, _, _ = ensemble.fit_members(tr, kind, HORIZON, prior, names, indicator, b, rng)
         members = ensemble_members(fits)
         qs = {name: f.quantiles(LEVELS) for name, f in fits.items()}
         if members:

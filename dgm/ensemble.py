@@ -136,11 +136,14 @@ def prior_on_scale(prior, scale: Scale, kind: str, last_value: float):
     return None
 
 
-def fit_members(history, kind, h, prior=None, names=None, indicator="series", bounds=None):
+def fit_members(
+    history, kind, h, prior=None, names=None, indicator="series", bounds=None, rng=None
+):
     """History (natural scale) -> (scale, fits, skipped, notes) with the CV-chosen scale.
 
     `bounds` (value, kind by year): published bounds inside the history enter as censored
-    observations (`censored_fill`); the scale is chosen on the point figures alone.
+    observations (`censored_fill`); the scale is chosen on the point figures alone. `rng` seeds
+    the bootstrap refits of ARIMA and Theta (dgm.models.BOOTSTRAPPED).
     """
     y = observed(history)
     scale, note = choose_scale(kind, y)
@@ -152,7 +155,7 @@ def fit_members(history, kind, h, prior=None, names=None, indicator="series", bo
     p = prior_on_scale(prior, scale, kind, float(y.iloc[-1]))
     if kind not in RATE_KINDS:
         names = tuple(n for n in (names or MODELS) if n not in RATE_ONLY)
-    fits, skipped = fit_all(z, h, scale, names=names, indicator=indicator, prior=p)
+    fits, skipped = fit_all(z, h, scale, names=names, indicator=indicator, prior=p, rng=rng)
     return scale, fits, skipped, notes
 
 

@@ -187,14 +187,14 @@ def forecast_history(
             prior = ensemble.growth_prior(histories, last, exclude=indicator)
     h = max(int(to_year) - last, 1)
     early = None if bounds is None else bounds[[int(y) <= last for y in bounds.index]]
+    rng = rng_for(seed, indicator)
     scale, fits, skipped, notes = ensemble.fit_members(
-        hist, kind, h, prior, models, indicator, early
+        hist, kind, h, prior, models, indicator, early, rng
     )
     members = ensemble_members(fits)
     if not members:
         raise InsufficientData(indicator, n, MIN_FORECAST_POINTS, "an ensemble")
     years = np.arange(last + 1, last + 1 + h)
-    rng = rng_for(seed, indicator)
     paths = mixture_paths(fits, members, n_paths, rng)
     n_cal = 0
     if pool is not None and pool.size(indicator):
