@@ -6,7 +6,8 @@ Three steps shared by `dgm.simulate` (paths, P(goal met)) and `dgm.backtest` (sc
    or on the natural level, whichever gave the smaller sum of absolute errors in a rolling-origin
    cross-validation of the drift forecast on that scale, run on the history passed in only (in a
    backtest: the data up to the origin, so no look-ahead). Ties and too-short histories keep the
-   kind's scale.
+   kind's scale. Published bounds on a missing year of the history enter as censored
+   observations (censored_fill).
 2. Growth prior. The damped-growth member shrinks its own trend toward a pooled growth rate and
    damps it toward that rate: the median of the other money-level indicators' compound growth
    (亿元 levels: the size of the economy, which no count or level outgrows for long) over the

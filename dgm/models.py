@@ -23,6 +23,10 @@ local-linear-trend state-space model were dropped: on 6-16 yearly points their l
 flat and the fits came out degenerate (ETS alpha ~ 1e-4, beta = 0, phi at its 0.8 floor; UC with
 zero level variance), i.e. deterministic trends whose bands do not grow with the horizon.
 
+Parameter uncertainty: with an `rng`, ARIMA (phi and drift) and Theta (alpha and slope) add the
+covariance of BOOTSTRAP_REFITS refits on residual-bootstrap series (BOOTSTRAPPED); the drift,
+damped-growth and mean-reversion laws carry their trend's or mean's variance in closed form.
+
 Benchmarks: naive_drift (y_T + h (y_T - y_1) / (T - 1), on the natural scale as the issue defines
 it) and constant_growth (the same on the forecasting scale: constant compound growth for logged
 levels). The ensemble is the equal-weight mixture of the members that could be fitted, mixed on
