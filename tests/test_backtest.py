@@ -180,3 +180,25 @@ def test_derived_figures_are_neither_fitted_nor_scored(monkeypatch):
     recs = backtest.backtest_records()
     assert recs["origin"].max() < 2020 and 2021 not in set(recs["origin"] + recs["h"])
     assert recs["actual"].max() < 300
+
+
+def test_a_history_bound_enters_only_the_forecasts_from_origins_after_it():
+    # 2013 is missing and published as "above 200" (the linear fill would be about 170): the
+    # forecasts made from origins after 2013 fit it, those made before cannot see it
+    y = pd.Series(100 * 1.12 ** np.arange(12), index=range(2008, 2020)) * (
+        1 + 0.02 * np.tile([1, -1], 6)
+    )
+    y = y.drop(2013)
+    bound = pd.DataFrame({"value": [200.0], "kind": ["lower_bound"]}, index=[2013])
+    plain = pd.DataFrame(backtest.forecast_records(y, "level", "x"))
+    with_bound = pd.DataFrame(backtest.forecast_records(y, "level", "x", bounds=bound))
+    cols = ["forecast", "lo80", "hi80"]
+    before, after = plain["origin"] < 2014, plain["origin"] > 2014
+    np.testing.assert_array_equal(
+        plain.loc[before, cols].to_numpy(), with_bound.loc[before, cols].to_numpy()
+    )
+    arima = (plain["method"] == "arima_drift") & after
+    assert arima.any()
+    assert not np.allclose(
+        plain.loc[arima, cols].to_numpy(), with_bound.loc[arima, cols].to_numpy()
+    )

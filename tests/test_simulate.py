@@ -43,13 +43,17 @@ def test_refusal_names_indicator_and_count():
 
 
 def test_lower_bound_constrains_paths_and_probability():
+    # a bound at the unbounded forecast's 2025 median keeps the half of the paths above it
     h = _history(10, level=10000, growth=0.02)
-    bounds = pd.DataFrame({"value": [25000.0], "kind": ["lower_bound"]}, index=[2025])
-    fc = simulate.forecast_history(
-        h, "level", "out", to_year=2026, n_paths=4000, bounds=bounds, models=FAST
-    )
+    kw = dict(to_year=2026, n_paths=4000, models=FAST, pool=None)
+    free = simulate.forecast_history(h, "level", "out", **kw)
+    mid = float(free.quantiles.loc[2025, 0.5])
+    bounds = pd.DataFrame({"value": [mid], "kind": ["lower_bound"]}, index=[2025])
+    fc = simulate.forecast_history(h, "level", "out", bounds=bounds, **kw)
     j = list(fc.years).index(2025)
-    assert (fc.paths[:, j] >= 25000).all() or "not applied" in " ".join(fc.notes)
+    assert (fc.paths[:, j] >= mid).all() and len(fc.paths) == pytest.approx(2000, abs=2)
+    assert "1 published bound(s) applied; 50.0% of paths kept" in fc.notes
+    assert fc.prob(">=", mid, 2025) == 1.0 and free.prob(">=", mid, 2025) == pytest.approx(0.5)
 
 
 def test_bounds_the_models_reject_are_reported_not_applied():
