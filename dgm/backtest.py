@@ -187,66 +187,60 @@ def forecast_records(
     return recs
 
 
-def published_histories(as_of=None, data_to: int | None = None) -> dict:
-    """{indicator: (published point figures, goal kind)} for the catalogue (derived left out).
+def published(as_of=None, data_to: int | None = None) -> tuple[dict, dict]:
+    """({indicator: (published point figures, goal kind)}, {indicator: published bounds}).
 
-    The published bounds of each series ride along in `.attrs["bounds"]` (frame value, kind by
-    year; empty when none).
+    The catalogue's series (derived figures left out) published by `as_of`, for years up to
+    `data_to`; bounds are frames (value, kind by year), for the indicators that have any.
     """
     from dgm.assess import series_frames
 
     cat = load_indicators()
     frames = series_frames(cat["id"].tolist(), as_of, data_to)
     units = dict(zip(cat["id"], cat["unit"], strict=True))
-    out = {}
+    histories, bounds = {}, {}
     for ind, frame in frames.items():
-        pts, bounds = split_series(frame[~frame["derived"].astype(bool)])
+        pts, b = split_series(frame[~frame["derived"].astype(bool)])
         if len(pts):
-            pts.attrs["bounds"] = bounds
-            out[ind] = (pts, kind_for_indicator(ind, units[ind]))
-    return out
+            histories[ind] = (pts, kind_for_indicator(ind, units[ind]))
+            if len(b):
+                bounds[ind] = b
+    return histories, bounds
 
 
-def _bounds(y: pd.Series):
-    """The published bounds riding on a history from published_histories (None if absent)."""
-    return y.attrs.get("bounds")
-
-
-def _vintage(rt: dict, origin: int, indicator: str) -> pd.Series:
-    """An indicator's point figures as published by `origin` (empty when none were)."""
-    return rt.get(origin, {}).get(indicator, (pd.Series(dtype=float), None))[0]
-
-
-def panel_records(histories: dict, rt: dict | None = None, names=None) -> pd.DataFrame:
+def panel_records(
+    histories: dict, rt: dict | None = None, names=None, bounds: dict | None = None
+) -> pd.DataFrame:
     """Uncalibrated records for every series of a panel {indicator: (series, kind)}.
 
-    `rt` ({origin: panel}) trains on each origin's vintage instead (real-time backtest).
+    `bounds` ({indicator: bounds frame}) are the published bounds; `rt` ({origin: (panel,
+    bounds)}, from `published(origin)`) trains on each origin's vintage instead (real-time).
     """
     recs = []
     for ind, (y, kind) in histories.items():
         if len(observed(y)) <= MIN_FORECAST_POINTS:
             continue
         if rt is None:
-            hs, train, bounds = histories, None, _bounds(y)
+            hs, train, b = histories, None, (bounds or {}).get(ind)
         else:
 
             def hs(o):
-                return rt.get(o, {})
+                return rt.get(o, ({}, {}))[0]
 
             def train(o, ind=ind):
-                return _vintage(rt, o, ind)
+                return rt.get(o, ({}, {}))[0].get(ind, (pd.Series(dtype=float), None))[0]
 
-            def bounds(o, ind=ind):
-                return _bounds(_vintage(rt, o, ind))
+            def b(o, ind=ind):
+                return rt.get(o, ({}, {}))[1].get(ind)
 
-        recs.extend(forecast_records(y, kind, ind, hs, train, names, bounds))
+        recs.extend(forecast_records(y, kind, ind, hs, train, names, b))
     extra = ["z50", "s", "e", "scale", "kind"]
     return pd.DataFrame(recs, columns=RECORD_COLUMNS + extra)
 
 
-def ensemble_records(histories: dict) -> pd.DataFrame:
+def ensemble_records(histories: dict, bounds: dict | None = None) -> pd.DataFrame:
     """The uncalibrated ensemble's records only (members fitted, nothing else): the error pool."""
-    recs = panel_records(histories, names=ENSEMBLE)
+    recs = panel_records(histories, names=ENSEMBLE, bounds=bounds)
     return recs[recs["method"] == "ensemble_uncalibrated"]
 
 
@@ -275,13 +269,13 @@ def backtest_records(as_of: int | None = None, vintage: str = "final") -> pd.Dat
     """All forecast records (calibrated ensemble included) on the shipped data."""
     if vintage not in VINTAGES:
         raise ValueError(f"vintage must be one of {VINTAGES}, got {vintage!r}")
-    histories = published_histories(as_of)
+    histories, bounds = published(as_of)
     rt = None
     if vintage == "real-time":
         years = sorted({int(i) for y, _ in histories.values() for i in observed(y).index})
         last = as_of if as_of is not None else max(years, default=0)
-        rt = {o: published_histories(o) for o in years if o <= last}
-    return calibrate_records(panel_records(histories, rt))
+        rt = {o: published(o) for o in years if o <= last}
+    return calibrate_records(panel_records(histories, rt, bounds=bounds))
 
 
 def summarise(recs: pd.DataFrame) -> pd.DataFrame:

@@ -289,8 +289,8 @@ def shipped_context(as_of=None, data_to: int | None = None):
     """
     from dgm import backtest
 
-    histories = backtest.published_histories(as_of, data_to)
-    recs = backtest.ensemble_records(histories)
+    histories, bounds = backtest.published(as_of, data_to)
+    recs = backtest.ensemble_records(histories, bounds)
     pool = ErrorPool(recs)
     latest = max((int(observed(y).index.max()) for y, _ in histories.values()), default=0)
     return pool, latest, histories

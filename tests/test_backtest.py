@@ -111,7 +111,7 @@ def test_real_time_vintage_trains_on_what_was_published_then(monkeypatch):
 
     def vintages(as_of=None):
         if as_of is None:
-            return final
+            return final, {}
         # figures published by as_of: the last year was first published 10 % lower
         out = {}
         for ind, (y, kind) in final.items():
@@ -119,9 +119,9 @@ def test_real_time_vintage_trains_on_what_was_published_then(monkeypatch):
             if ind == "x" and len(s):
                 s.iloc[-1] *= 0.9
             out[ind] = (s, kind)
-        return out
+        return out, {}
 
-    monkeypatch.setattr(backtest, "published_histories", vintages)
+    monkeypatch.setattr(backtest, "published", vintages)
     fin = backtest.backtest_records(vintage="final")
     rt = backtest.backtest_records(vintage="real-time")
     key = ["indicator", "method", "origin", "h"]
