@@ -402,9 +402,13 @@ def main_backtest(args) -> int:
             + f"); ensemble / naive_drift (sum of absolute scaled errors) = "
             f"{head['mase_ratio']:.3f} [90 %: {head['mase_ratio_90'][0]:.2f}-"
             f"{head['mase_ratio_90'][1]:.2f}] on {head['n_forecasts']} common forecasts of "
-            f"{head['n_indicators']} indicators; long series "
-            f"({', '.join(head['long_series'])}): {head['long_mase_ratio']:.3f}\n"
-            f"calibrated ensemble coverage: 80 % -> {head['coverage80']:.1%} "
+            f"{head['n_indicators']} indicators; "
+            + (
+                f"long series ({', '.join(head['long_series'])}): {head['long_mase_ratio']:.3f}\n"
+                if head["long_series"]
+                else f"no long series (none has {LONG_MIN_FORECASTS} scored forecasts)\n"
+            )
+            + f"calibrated ensemble coverage: 80 % -> {head['coverage80']:.1%} "
             f"[{head['coverage80_90'][0]:.0%}-{head['coverage80_90'][1]:.0%}], "
             f"95 % -> {head['coverage95']:.1%} "
             f"[{head['coverage95_90'][0]:.0%}-{head['coverage95_90'][1]:.0%}] "

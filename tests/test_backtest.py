@@ -202,3 +202,10 @@ def test_a_history_bound_enters_only_the_forecasts_from_origins_after_it():
     assert not np.allclose(
         plain.loc[arima, cols].to_numpy(), with_bound.loc[arima, cols].to_numpy()
     )
+
+
+def test_backtest_text_without_long_series_says_so(capsys):
+    # by 2019 no indicator has 20 scored forecasts: the summary says so instead of failing
+    args = argparse.Namespace(json=False, as_of=2019, vintage="final")
+    assert backtest.main_backtest(args) == 0
+    assert "no long series (none has 20 scored forecasts)" in capsys.readouterr().out
