@@ -23,9 +23,10 @@ local-linear-trend state-space model were dropped: on 6-16 yearly points their l
 flat and the fits came out degenerate (ETS alpha ~ 1e-4, beta = 0, phi at its 0.8 floor; UC with
 zero level variance), i.e. deterministic trends whose bands do not grow with the horizon.
 
-Parameter uncertainty: with an `rng`, ARIMA (phi and drift) and Theta (alpha and slope) add the
-covariance of BOOTSTRAP_REFITS refits on residual-bootstrap series (BOOTSTRAPPED); the drift,
-damped-growth and mean-reversion laws carry their trend's or mean's variance in closed form.
+Parameter uncertainty: with an `rng`, ARIMA (phi and drift), Theta (alpha and slope) and mean
+reversion (phi and mean) add the covariance of BOOTSTRAP_REFITS refits on residual-bootstrap
+series (BOOTSTRAPPED); the drift and damped-growth laws carry their trend's variance in closed
+form.
 
 Benchmarks: naive_drift (y_T + h (y_T - y_1) / (T - 1), on the natural scale as the issue defines
 it) and constant_growth (the same on the forecasting scale: constant compound growth for logged
@@ -358,16 +359,17 @@ def _arima_mean(y_last: float, d_last: float, mu, phi, h: int) -> np.ndarray:
     return y_last + np.cumsum(mu + phi**j * (d_last - mu), axis=-1)
 
 
-def _ar1_refits(d: np.ndarray, p: dict, rng: np.random.Generator, b: int):
-    """(mu, phi, sigma2) of b refits of the chosen ARIMA order on residual-bootstrap series.
+def _ar1_refits(d, mu, phi, rng: np.random.Generator, b: int, ar=True, grid=PHI_GRID):
+    """(mu, phi, sigma2) of b refits of an AR(1) with mean (`ar=False`: iid around the mean).
 
-    The differences are rebuilt from the fitted AR(1) (or iid, for order 0) with residuals drawn
-    with replacement; phi is refitted by exact profile likelihood on a 0.01 grid (vectorised).
+    The series d (ARIMA: the differences; mean reversion: the rates) is rebuilt from the fit with
+    its centred residuals drawn with replacement; phi is refitted by exact profile likelihood on
+    `grid` (vectorised), the mean and sigma2 profiled out.
     """
-    n, mu, phi = len(d), p["mu"], p["phi"]
-    e = (d[1:] - mu) - phi * (d[:-1] - mu) if phi else d - mu
+    n = len(d)
+    e = (d[1:] - mu) - phi * (d[:-1] - mu) if ar else d - mu
     e = e - e.mean()
-    if not phi:
+    if not ar:
         dd = mu + rng.choice(e, size=(b, n), replace=True)
         m = dd.mean(axis=1)
         return m, np.zeros(b), np.mean((dd - m[:, None]) ** 2, axis=1)
@@ -376,7 +378,8 @@ def _ar1_refits(d: np.ndarray, p: dict, rng: np.random.Generator, b: int):
     dd[:, 0] = d[0]
     for t in range(1, n):
         dd[:, t] = mu + phi * (dd[:, t - 1] - mu) + draws[:, t - 1]
-    grid = PHI_GRID[None, :, None]
+    k_grid = np.asarray(grid)
+    grid = k_grid[None, :, None]
     a = 1 - grid**2
     resid = dd[:, None, 1:] - grid * dd[:, None, :-1]
     m = (a[..., 0] * dd[:, :1] + (1 - grid[..., 0]) * resid.sum(-1)) / (
@@ -386,7 +389,7 @@ def _ar1_refits(d: np.ndarray, p: dict, rng: np.random.Generator, b: int):
     llf = -0.5 * n * np.log(ssr / n) + 0.5 * np.log(a[..., 0])
     k = np.argmax(llf, axis=1)
     rows = np.arange(b)
-    return m[rows, k], PHI_GRID[k], ssr[rows, k] / n
+    return m[rows, k], k_grid[k], ssr[rows, k] / n
 
 
 def arima_drift(
@@ -417,7 +420,8 @@ def arima_drift(
         cov = cov + p["mu_se"] ** 2 * np.outer(c, c)
     else:
         d = np.diff(s.to_numpy(dtype=float))
-        m, ph, s2 = _ar1_refits(d, p, rng, BOOTSTRAP_REFITS)
+        ar = p["order"][0] == 1
+        m, ph, s2 = _ar1_refits(d, p["mu_own"], phi, rng, BOOTSTRAP_REFITS, ar)
         m, _ = shrink(m, s2 / np.maximum((1 - ph) ** 2, 1e-6) / len(d), prior)
         cov = cov + np.cov(_arima_mean(y_last, d_last, m, ph, h), rowvar=False).reshape(h, h)
         p["bootstrap_refits"] = BOOTSTRAP_REFITS
@@ -564,14 +568,17 @@ def damped_growth(
 # ---------------------------------------------------------------- mean reversion (rates)
 
 
-def mean_reversion(z: pd.Series, h: int, scale: Scale) -> ModelFit:
+def mean_reversion(
+    z: pd.Series, h: int, scale: Scale, rng: np.random.Generator | None = None
+) -> ModelFit:
     """AR(1) toward the training mean: mu + phi^j (z_T - mu), for growth rates.
 
     The standard benchmark for a rate that reverts to its mean: it starts from the last figure
     and forgets it at rate phi. Exact Gaussian AR(1) MLE on the last regular run of years
     (phi in [0, 0.98]: a negative phi would make a yearly rate oscillate), sigma2 with n - 2
-    degrees of freedom; the law adds the mean's uncertainty (long-run variance / n), loaded by
-    1 - phi^j.
+    degrees of freedom. Parameter uncertainty: with `rng`, the covariance of the mean paths of
+    BOOTSTRAP_REFITS refits (phi on the same [0, 0.98] grid, and the mean) on residual-bootstrap
+    series; without, the mean's long-run variance / n loaded by 1 - phi^j (phi fixed).
     """
     from scipy.optimize import minimize_scalar
 
@@ -591,10 +598,16 @@ def mean_reversion(z: pd.Series, h: int, scale: Scale) -> ModelFit:
     mean = mu + phi**j * (d[-1] - mu)
     hh, ii = np.meshgrid(j, j, indexing="ij")
     psi = np.where(ii <= hh, phi ** np.clip(hh - ii, 0, None), 0.0)
-    load = 1 - phi**j
-    mu_var = sigma2 / max((1 - phi) ** 2, 1e-6) / n
-    cov = sigma2 * psi @ psi.T + mu_var * np.outer(load, load)
+    cov = sigma2 * psi @ psi.T
     info = {"phi": phi, "mu": mu, "sigma2": sigma2}
+    if rng is None:
+        load = 1 - phi**j
+        cov = cov + sigma2 / max((1 - phi) ** 2, 1e-6) / n * np.outer(load, load)
+    else:
+        m, ph, _ = _ar1_refits(d, mu, phi, rng, BOOTSTRAP_REFITS, grid=PHI_GRID[PHI_GRID >= 0])
+        paths = m[:, None] + ph[:, None] ** j * (d[-1] - m[:, None])
+        cov = cov + np.cov(paths, rowvar=False).reshape(h, h)
+        info["bootstrap_refits"] = BOOTSTRAP_REFITS
     return ModelFit("mean_reversion", scale, int(s.index[-1]), mean, cov, info=info)
 
 
@@ -611,7 +624,8 @@ MODELS: dict[str, Callable[[pd.Series, int, Scale], ModelFit]] = {
     "mean_reversion": mean_reversion,
 }
 REGULAR = ("arima_drift", "theta", "mean_reversion")
-BOOTSTRAPPED = ("arima_drift", "theta")  # parameter uncertainty by bootstrap refits (rng=)
+# parameter uncertainty by bootstrap refits (rng=): the AR terms and Theta's smoothing
+BOOTSTRAPPED = ("arima_drift", "theta", "mean_reversion")
 PRIOR_MODELS = (
     "arima_drift",
     "theta",
@@ -652,12 +666,10 @@ def fit_all(
             skipped[name] = f"{k} usable points, needs {MIN_POINTS[name]}"
             continue
         try:
+            kw = {"prior": prior} if name in PRIOR_MODELS else {}
             if name in BOOTSTRAPPED:
-                fit = MODELS[name](z, h, scale, prior, rng)
-            elif name in PRIOR_MODELS:
-                fit = MODELS[name](z, h, scale, prior)
-            else:
-                fit = MODELS[name](z, h, scale)
+                kw["rng"] = rng
+            fit = MODELS[name](z, h, scale, **kw)
         except (np.linalg.LinAlgError, ValueError, FloatingPointError) as err:
             skipped[name] = f"fit failed: {err}"
             continue

@@ -263,12 +263,12 @@ def _ar1_diff_series(phi=0.7, seed=0, n=15):
     return pd.Series(np.log(100) + np.cumsum(0.05 + d), index=range(2009, 2009 + n))
 
 
-@pytest.mark.parametrize("name", ["arima_drift", "theta"])
+@pytest.mark.parametrize("name", ["arima_drift", "theta", "mean_reversion"])
 def test_bootstrap_refits_are_seeded_and_keep_the_point_forecast(name):
     z = _ar1_diff_series()
     plain = models.MODELS[name](z, 6, Scale("log"))
-    a = models.MODELS[name](z, 6, Scale("log"), None, np.random.default_rng(1))
-    b = models.MODELS[name](z, 6, Scale("log"), None, np.random.default_rng(1))
+    a = models.MODELS[name](z, 6, Scale("log"), rng=np.random.default_rng(1))
+    b = models.MODELS[name](z, 6, Scale("log"), rng=np.random.default_rng(1))
     assert a.info["bootstrap_refits"] == models.BOOTSTRAP_REFITS
     assert a.cov == pytest.approx(b.cov) and a.mean == pytest.approx(plain.mean)
     assert (np.diff(np.diag(a.cov)) > 0).all()
@@ -297,5 +297,5 @@ def test_arima_bootstrap_carries_the_ar_coefficient_uncertainty():
     # the refitted phi spreads about as the asymptotic standard error sqrt((1 - phi^2) / n)
     d = np.diff(models.regular_segment(z).to_numpy())
     fit = models.fit_arima_drift(np.cumsum(np.r_[0.0, d]))
-    _, phis, _ = models._ar1_refits(d, fit, np.random.default_rng(0), 400)
+    _, phis, _ = models._ar1_refits(d, fit["mu"], fit["phi"], np.random.default_rng(0), 400)
     assert phis.std() == pytest.approx(np.sqrt((1 - fit["phi"] ** 2) / len(d)), rel=0.4)
