@@ -144,7 +144,7 @@ def fit_members(
 
     `bounds` (value, kind by year): published bounds inside the history enter as censored
     observations (`censored_fill`); the scale is chosen on the point figures alone. `rng` seeds
-    the bootstrap refits of ARIMA and Theta (dgm.models.BOOTSTRAPPED).
+    the bootstrap refits of the members in dgm.models.BOOTSTRAPPED.
     """
     y = observed(history)
     scale, note = choose_scale(kind, y)
@@ -205,7 +205,7 @@ def censored_fill(z: pd.Series, bounds: pd.DataFrame, scale: Scale):
     if skipped:
         notes.append(
             f"published bound(s) inside the history {', '.join(skipped)} do not enter the fits "
-            "(not a single missing year between two point figures)"
+            "(not on a single missing year between two point figures)"
         )
     return out.sort_index(), notes
 

@@ -127,7 +127,7 @@ def test_history_bounds_that_cannot_enter_are_named_never_dropped_silently():
     assert 2011 not in z.index
     assert notes == [
         "published bound(s) inside the history 2011 (≥ 105) do not enter the fits "
-        "(not a single missing year between two point figures)"
+        "(not on a single missing year between two point figures)"
     ]
     # bounds after the last point are for the paths, not the fits
     after, notes = ensemble.censored_fill(y, _bound(2020, 500), Scale("identity"))
