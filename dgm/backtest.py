@@ -33,10 +33,11 @@ import numpy as np
 import pandas as pd
 
 from dgm import ensemble
+from dgm.constants import SEED
 from dgm.data import load_indicators
 from dgm.jsonsafe import plain
 from dgm.models import BENCHMARKS, ENSEMBLE, MODELS, ensemble_members, mixture_quantiles, observed
-from dgm.simulate import MIN_FORECAST_POINTS, kind_for_indicator, split_series
+from dgm.simulate import MIN_FORECAST_POINTS, kind_for_indicator, rng_for, split_series
 from dgm.transforms import Scale
 
 HORIZON = 6
@@ -143,11 +144,14 @@ def forecast_records(
     histories: dict | None = None,
     train=None,
     names=None,
+    bounds=None,
 ) -> list[dict]:
     """Every (origin, horizon, method) forecast of one series with its outcome (uncalibrated).
 
     `histories` ({indicator: (series, kind)}, or a function origin -> such a dict) feeds the
-    growth prior; `train(origin)` gives the training series (default: `history` itself).
+    growth prior; `train(origin)` gives the training series (default: `history` itself);
+    `bounds` (a bounds frame, or a function origin -> one) the published bounds, of which those
+    up to the origin enter the fits (dgm.ensemble.censored_fill).
     The ensemble's records carry its standardised error `e` and (z50, s, scale) for calibration.
     """
     y = observed(history)
@@ -159,7 +163,10 @@ def forecast_records(
             continue
         hs = histories(origin) if callable(histories) else histories
         prior = ensemble.growth_prior(hs, origin, exclude=indicator) if hs else None
-        scale, fits, _, _ = ensemble.fit_members(tr, kind, HORIZON, prior, names, indicator)
+        b = bounds(origin) if callable(bounds) else bounds
+        b = None if b is None else b[[int(t) <= origin for t in b.index]]
+        rng = rng_for(SEED, f"{indicator}:{origin}")
+        scale, fits, _, _ = ensemble.fit_members(tr, kind, HORIZON, prior, names, indicator, b, rng)
         members = ensemble_members(fits)
         qs = {name: f.quantiles(LEVELS) for name, f in fits.items()}
         if members:
@@ -180,48 +187,60 @@ def forecast_records(
     return recs
 
 
-def published_histories(as_of=None, data_to: int | None = None) -> dict:
-    """{indicator: (published point figures, goal kind)} for the catalogue (derived left out)."""
+def published(as_of=None, data_to: int | None = None) -> tuple[dict, dict]:
+    """({indicator: (published point figures, goal kind)}, {indicator: published bounds}).
+
+    The catalogue's series (derived figures left out) published by `as_of`, for years up to
+    `data_to`; bounds are frames (value, kind by year), for the indicators that have any.
+    """
     from dgm.assess import series_frames
 
     cat = load_indicators()
     frames = series_frames(cat["id"].tolist(), as_of, data_to)
     units = dict(zip(cat["id"], cat["unit"], strict=True))
-    out = {}
+    histories, bounds = {}, {}
     for ind, frame in frames.items():
-        pts, _ = split_series(frame[~frame["derived"].astype(bool)])
+        pts, b = split_series(frame[~frame["derived"].astype(bool)])
         if len(pts):
-            out[ind] = (pts, kind_for_indicator(ind, units[ind]))
-    return out
+            histories[ind] = (pts, kind_for_indicator(ind, units[ind]))
+            if len(b):
+                bounds[ind] = b
+    return histories, bounds
 
 
-def panel_records(histories: dict, rt: dict | None = None, names=None) -> pd.DataFrame:
+def panel_records(
+    histories: dict, rt: dict | None = None, names=None, bounds: dict | None = None
+) -> pd.DataFrame:
     """Uncalibrated records for every series of a panel {indicator: (series, kind)}.
 
-    `rt` ({origin: panel}) trains on each origin's vintage instead (real-time backtest).
+    `bounds` ({indicator: bounds frame}) are the published bounds; `rt` ({origin: (panel,
+    bounds)}, from `published(origin)`) trains on each origin's vintage instead (real-time).
     """
     recs = []
     for ind, (y, kind) in histories.items():
         if len(observed(y)) <= MIN_FORECAST_POINTS:
             continue
         if rt is None:
-            hs, train = histories, None
+            hs, train, b = histories, None, (bounds or {}).get(ind)
         else:
 
             def hs(o):
-                return rt.get(o, {})
+                return rt.get(o, ({}, {}))[0]
 
             def train(o, ind=ind):
-                return rt.get(o, {}).get(ind, (pd.Series(dtype=float), None))[0]
+                return rt.get(o, ({}, {}))[0].get(ind, (pd.Series(dtype=float), None))[0]
 
-        recs.extend(forecast_records(y, kind, ind, hs, train, names))
+            def b(o, ind=ind):
+                return rt.get(o, ({}, {}))[1].get(ind)
+
+        recs.extend(forecast_records(y, kind, ind, hs, train, names, b))
     extra = ["z50", "s", "e", "scale", "kind"]
     return pd.DataFrame(recs, columns=RECORD_COLUMNS + extra)
 
 
-def ensemble_records(histories: dict) -> pd.DataFrame:
+def ensemble_records(histories: dict, bounds: dict | None = None) -> pd.DataFrame:
     """The uncalibrated ensemble's records only (members fitted, nothing else): the error pool."""
-    recs = panel_records(histories, names=ENSEMBLE)
+    recs = panel_records(histories, names=ENSEMBLE, bounds=bounds)
     return recs[recs["method"] == "ensemble_uncalibrated"]
 
 
@@ -250,13 +269,13 @@ def backtest_records(as_of: int | None = None, vintage: str = "final") -> pd.Dat
     """All forecast records (calibrated ensemble included) on the shipped data."""
     if vintage not in VINTAGES:
         raise ValueError(f"vintage must be one of {VINTAGES}, got {vintage!r}")
-    histories = published_histories(as_of)
+    histories, bounds = published(as_of)
     rt = None
     if vintage == "real-time":
         years = sorted({int(i) for y, _ in histories.values() for i in observed(y).index})
         last = as_of if as_of is not None else max(years, default=0)
-        rt = {o: published_histories(o) for o in years if o <= last}
-    return calibrate_records(panel_records(histories, rt))
+        rt = {o: published(o) for o in years if o <= last}
+    return calibrate_records(panel_records(histories, rt, bounds=bounds))
 
 
 def summarise(recs: pd.DataFrame) -> pd.DataFrame:
@@ -383,9 +402,13 @@ def main_backtest(args) -> int:
             + f"); ensemble / naive_drift (sum of absolute scaled errors) = "
             f"{head['mase_ratio']:.3f} [90 %: {head['mase_ratio_90'][0]:.2f}-"
             f"{head['mase_ratio_90'][1]:.2f}] on {head['n_forecasts']} common forecasts of "
-            f"{head['n_indicators']} indicators; long series "
-            f"({', '.join(head['long_series'])}): {head['long_mase_ratio']:.3f}\n"
-            f"calibrated ensemble coverage: 80 % -> {head['coverage80']:.1%} "
+            f"{head['n_indicators']} indicators; "
+            + (
+                f"long series ({', '.join(head['long_series'])}): {head['long_mase_ratio']:.3f}\n"
+                if head["long_series"]
+                else f"no long series (none has {LONG_MIN_FORECASTS} scored forecasts)\n"
+            )
+            + f"calibrated ensemble coverage: 80 % -> {head['coverage80']:.1%} "
             f"[{head['coverage80_90'][0]:.0%}-{head['coverage80_90'][1]:.0%}], "
             f"95 % -> {head['coverage95']:.1%} "
             f"[{head['coverage95_90'][0]:.0%}-{head['coverage95_90'][1]:.0%}] "

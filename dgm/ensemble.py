@@ -6,7 +6,8 @@ Three steps shared by `dgm.simulate` (paths, P(goal met)) and `dgm.backtest` (sc
    or on the natural level, whichever gave the smaller sum of absolute errors in a rolling-origin
    cross-validation of the drift forecast on that scale, run on the history passed in only (in a
    backtest: the data up to the origin, so no look-ahead). Ties and too-short histories keep the
-   kind's scale.
+   kind's scale. Published bounds on a missing year of the history enter as censored
+   observations (censored_fill).
 2. Growth prior. The damped-growth member shrinks its own trend toward a pooled growth rate and
    damps it toward that rate: the median of the other money-level indicators' compound growth
    (亿元 levels: the size of the economy, which no count or level outgrows for long) over the
@@ -33,7 +34,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from dgm.models import MODELS, RATE_ONLY, fit_all, observed
+from dgm.models import MODELS, RATE_ONLY, fit_all, observed, step_variance
 from dgm.transforms import Scale, scale_for
 
 GROWTH_WINDOW = 5  # years of growth pooled into the prior (a plan period)
@@ -49,6 +50,7 @@ RATE_KINDS = ("growth_rate",)  # kinds that take the mean-reverting member
 CV_HORIZON = 6
 MIN_POOL = 30
 Z80 = 1.2815515655446004  # standard normal 90 % quantile
+LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 
 
 # ---------------------------------------------------------------- 1. scale
@@ -135,16 +137,77 @@ def prior_on_scale(prior, scale: Scale, kind: str, last_value: float):
     return None
 
 
-def fit_members(history, kind, h, prior=None, names=None, indicator="series"):
-    """History (natural scale) -> (scale, fits, skipped, notes) with the CV-chosen scale."""
+def fit_members(
+    history, kind, h, prior=None, names=None, indicator="series", bounds=None, rng=None
+):
+    """History (natural scale) -> (scale, fits, skipped, notes) with the CV-chosen scale.
+
+    `bounds` (value, kind by year): published bounds inside the history enter as censored
+    observations (`censored_fill`); the scale is chosen on the point figures alone. `rng` seeds
+    the bootstrap refits of the members in dgm.models.BOOTSTRAPPED.
+    """
     y = observed(history)
     scale, note = choose_scale(kind, y)
+    notes = [note] if note else []
     z = scale.forward(y)
+    if bounds is not None and len(bounds):
+        z, bound_notes = censored_fill(z, bounds, scale)
+        notes += bound_notes
     p = prior_on_scale(prior, scale, kind, float(y.iloc[-1]))
     if kind not in RATE_KINDS:
         names = tuple(n for n in (names or MODELS) if n not in RATE_ONLY)
-    fits, skipped = fit_all(z, h, scale, names=names, indicator=indicator, prior=p)
-    return scale, fits, skipped, [note] if note else []
+    fits, skipped = fit_all(z, h, scale, names=names, indicator=indicator, prior=p, rng=rng)
+    return scale, fits, skipped, notes
+
+
+def censored_fill(z: pd.Series, bounds: pd.DataFrame, scale: Scale):
+    """Bounds inside the history -> (z with bounded missing years imputed, notes); forecasting scale.
+
+    A bound on a missing year between two point figures (an isolated gap) is a censored
+    observation: under the random walk the members share, the year's value given its neighbours
+    is normal (the bridge: their mean, variance sigma2 / 2, sigma2 the yearly steps' variance
+    around the drift), and given the bound it is that normal truncated at the bound; the year is
+    imputed with the truncated mean (which respects the bound, where the linear fill of a gap
+    may not). Other history bounds (on a year with a point figure, or inside a longer gap) do not
+    enter the fits and the note names them. Bounds after the last point figure are left to the
+    paths (dgm.simulate.bounds_mask).
+    """
+    from scipy import special
+
+    z = observed(z)
+    out, notes, skipped = z.copy(), [], []
+    first, last = int(z.index.min()), int(z.index.max())
+    sigma2 = step_variance(z)
+    for year, row in bounds.sort_index().iterrows():
+        t, lower = int(year), row["kind"] == "lower_bound"
+        if not first < t < last:
+            continue
+        sign = "≥" if lower else "≤"
+        if t in z.index or not (t - 1 in z.index and t + 1 in z.index):
+            skipped.append(f"{t} ({sign} {row['value']:g})")
+            continue
+        m = 0.5 * (z[t - 1] + z[t + 1])
+        b = float(scale.forward_clipped(np.asarray(float(row["value"]))))
+        sd = math.sqrt(sigma2 / 2)
+        k = 1.0 if lower else -1.0
+        if sd == 0:
+            imputed = m + k * max(k * (b - m), 0.0)
+        else:  # truncated-normal mean: m + k sd phi(a) / P(k Z > k a)
+            a = (b - m) / sd
+            imputed = m + k * sd * math.exp(-0.5 * a * a - LOG_SQRT_2PI - special.log_ndtr(-k * a))
+        out[t] = imputed
+        notes.append(
+            f"the published bound {t} {sign} {row['value']:g} enters the fits as a censored "
+            f"observation: {t} is imputed as the mean of the random-walk bridge between "
+            f"{t - 1} and {t + 1} given the bound, {float(scale.inverse(np.asarray(imputed))):.4g} "
+            f"(the linear fill: {float(scale.inverse(np.asarray(m))):.4g})"
+        )
+    if skipped:
+        notes.append(
+            f"published bound(s) inside the history {', '.join(skipped)} do not enter the fits "
+            "(not on a single missing year between two point figures)"
+        )
+    return out.sort_index(), notes
 
 
 # ---------------------------------------------------------------- 3. calibration
@@ -226,8 +289,8 @@ def shipped_context(as_of=None, data_to: int | None = None):
     """
     from dgm import backtest
 
-    histories = backtest.published_histories(as_of, data_to)
-    recs = backtest.ensemble_records(histories)
+    histories, bounds = backtest.published(as_of, data_to)
+    recs = backtest.ensemble_records(histories, bounds)
     pool = ErrorPool(recs)
     latest = max((int(observed(y).index.max()) for y, _ in histories.values()), default=0)
     return pool, latest, histories

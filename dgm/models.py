@@ -23,6 +23,11 @@ local-linear-trend state-space model were dropped: on 6-16 yearly points their l
 flat and the fits came out degenerate (ETS alpha ~ 1e-4, beta = 0, phi at its 0.8 floor; UC with
 zero level variance), i.e. deterministic trends whose bands do not grow with the horizon.
 
+Parameter uncertainty: with an `rng`, ARIMA (phi and drift), Theta (alpha and slope) and mean
+reversion (phi and mean) add the covariance of BOOTSTRAP_REFITS refits on residual-bootstrap
+series (BOOTSTRAPPED); the drift and damped-growth laws carry their trend's variance in closed
+form.
+
 Benchmarks: naive_drift (y_T + h (y_T - y_1) / (T - 1), on the natural scale as the issue defines
 it) and constant_growth (the same on the forecasting scale: constant compound growth for logged
 levels). The ensemble is the equal-weight mixture of the members that could be fitted, mixed on
@@ -64,6 +69,10 @@ DAMPING = 0.8
 ESCAP_HALF_LIFE = 5.0
 ESCAP_HALF_LIVES = (2.0, 5.0, 10.0, math.inf)  # sensitivity table; inf = ordinary least squares
 JITTER = 1e-12
+# parameter uncertainty of ARIMA and Theta: refits on residual-bootstrap series (with an rng)
+BOOTSTRAP_REFITS = 100  # Monte Carlo error of the refits' covariance about sqrt(2/100) = 14 %
+PHI_GRID = np.round(np.arange(-0.98, 0.981, 0.01), 2)  # AR(1) refits: profile likelihood grid
+ALPHA_GRID = np.round(np.arange(0.01, 1.001, 0.01), 2)  # Theta refits: SES smoothing grid
 
 
 class InsufficientData(ValueError):
@@ -172,6 +181,17 @@ def _rw_cov(h: int, sigma2: float, drift_var: float) -> np.ndarray:
     return sigma2 * np.minimum.outer(k, k) + drift_var * np.outer(k, k)
 
 
+def step_variance(s: pd.Series) -> float:
+    """Variance of the yearly steps around the drift (first to last point); a step over a gap of
+    g years counts as g steps. 0 with fewer than three points."""
+    yrs, v = s.index.to_numpy(dtype=float), s.to_numpy(dtype=float)
+    if len(v) < 3:
+        return 0.0
+    g = np.diff(yrs)
+    e = (np.diff(v) - g * (v[-1] - v[0]) / (yrs[-1] - yrs[0])) / np.sqrt(g)
+    return float(np.sum(e**2) / (len(e) - 1))
+
+
 def _drift_fit(s: pd.Series, h: int):
     """Mean and covariance of a random walk with drift fitted to the first and last points.
 
@@ -182,9 +202,7 @@ def _drift_fit(s: pd.Series, h: int):
     v = s.to_numpy(dtype=float)
     span = yrs[-1] - yrs[0]
     drift = (v[-1] - v[0]) / span
-    g = np.diff(yrs)
-    e = (np.diff(v) - g * drift) / np.sqrt(g)
-    sigma2 = float(np.sum(e**2) / max(len(e) - 1, 1)) if len(e) > 1 else 0.0
+    sigma2 = step_variance(s)
     mean = v[-1] + drift * np.arange(1, h + 1)
     return mean, _rw_cov(h, sigma2, sigma2 / span), {"drift": drift, "sigma2": sigma2}
 
@@ -193,11 +211,12 @@ def shrink(g: float, v: float, prior) -> tuple[float, float]:
     """Normal-normal shrinkage of a growth estimate g (variance v) toward a prior (g0, tau).
 
     Returns the posterior (mean, variance); no prior or tau = inf leaves (g, v) unchanged.
+    Works elementwise on arrays of estimates (the bootstrap refits).
     """
     if prior is None or not math.isfinite(prior[1]):
         return g, v
     g0, tau = prior
-    v = max(v, 1e-12)
+    v = np.maximum(v, 1e-12)
     w = (1 / v) / (1 / v + 1 / tau**2)
     return w * g + (1 - w) * g0, 1 / (1 / v + 1 / tau**2)
 
@@ -330,27 +349,82 @@ def fit_arima_drift(y: np.ndarray) -> dict:
     return best
 
 
-def arima_drift(z: pd.Series, h: int, scale: Scale, prior=None) -> ModelFit:
+def _arima_mean(y_last: float, d_last: float, mu, phi, h: int) -> np.ndarray:
+    """Mean levels over horizons 1..h: differences revert from d_last to mu at rate phi.
+
+    mu and phi may be arrays of B refits (result (B, h)) or scalars (result (h,)).
+    """
+    j = np.arange(1, h + 1)
+    mu, phi = np.asarray(mu, dtype=float)[..., None], np.asarray(phi, dtype=float)[..., None]
+    return y_last + np.cumsum(mu + phi**j * (d_last - mu), axis=-1)
+
+
+def _ar1_refits(d, mu, phi, rng: np.random.Generator, b: int, ar=True, grid=PHI_GRID):
+    """(mu, phi, sigma2) of b refits of an AR(1) with mean (`ar=False`: iid around the mean).
+
+    The series d (ARIMA: the differences; mean reversion: the rates) is rebuilt from the fit with
+    its centred residuals drawn with replacement; phi is refitted by exact profile likelihood on
+    `grid` (vectorised), the mean and sigma2 profiled out.
+    """
+    n = len(d)
+    e = (d[1:] - mu) - phi * (d[:-1] - mu) if ar else d - mu
+    e = e - e.mean()
+    if not ar:
+        dd = mu + rng.choice(e, size=(b, n), replace=True)
+        m = dd.mean(axis=1)
+        return m, np.zeros(b), np.mean((dd - m[:, None]) ** 2, axis=1)
+    draws = rng.choice(e, size=(b, n - 1), replace=True)
+    dd = np.empty((b, n))
+    dd[:, 0] = d[0]
+    for t in range(1, n):
+        dd[:, t] = mu + phi * (dd[:, t - 1] - mu) + draws[:, t - 1]
+    k_grid = np.asarray(grid)
+    grid = k_grid[None, :, None]
+    a = 1 - grid**2
+    resid = dd[:, None, 1:] - grid * dd[:, None, :-1]
+    m = (a[..., 0] * dd[:, :1] + (1 - grid[..., 0]) * resid.sum(-1)) / (
+        a[..., 0] + (n - 1) * (1 - grid[..., 0]) ** 2
+    )
+    ssr = a[..., 0] * (dd[:, :1] - m) ** 2 + np.sum((resid - (1 - grid) * m[..., None]) ** 2, -1)
+    llf = -0.5 * n * np.log(ssr / n) + 0.5 * np.log(a[..., 0])
+    k = np.argmax(llf, axis=1)
+    rows = np.arange(b)
+    return m[rows, k], k_grid[k], ssr[rows, k] / n
+
+
+def arima_drift(
+    z: pd.Series, h: int, scale: Scale, prior=None, rng: np.random.Generator | None = None
+) -> ModelFit:
     """ARIMA(p,1,0) with drift, p in {0, 1} by AICc, on the last regular run of years.
 
     With a growth prior (g0, tau) the drift is shrunk toward it (`shrink`, its standard error as
-    the own variance), as the damped-growth member's trend is.
+    the own variance), as the damped-growth member's trend is. Parameter uncertainty: with `rng`,
+    BOOTSTRAP_REFITS refits on residual-bootstrap series (phi and the drift, each refit's drift
+    shrunk the same way), anchored at the real last figures; the covariance of their mean paths
+    is added to the innovations'. Without `rng`: the drift's standard error only (phi fixed).
     """
     s = regular_segment(z)
     p = fit_arima_drift(s.to_numpy())
     mu_post, var_post = shrink(p["mu"], p["mu_se"] ** 2, prior)
-    p["mu_own"], p["mu"], p["mu_se"] = p["mu"], mu_post, math.sqrt(var_post)
+    p["mu_own"], p["mu"], p["mu_se"] = p["mu"], float(mu_post), math.sqrt(var_post)
     phi, mu, sigma2 = p["phi"], p["mu"], p["sigma2"]
-    d_last = float(s.iloc[-1] - s.iloc[-2])
+    y_last, d_last = float(s.iloc[-1]), float(s.iloc[-1] - s.iloc[-2])
     j = np.arange(1, h + 1)
-    # mean: differences revert from the last one to mu at rate phi
-    dmean = mu + phi**j * (d_last - mu)
-    mean = float(s.iloc[-1]) + np.cumsum(dmean)
+    mean = _arima_mean(y_last, d_last, mu, phi, h)
     # psi[h, i] = sum_{k=i..h} phi^(k-i): effect of the shock in year i on the level in year h
     hh, ii = np.meshgrid(j, j, indexing="ij")
     psi = np.where(ii <= hh, (1 - phi ** np.clip(hh - ii + 1, 0, None)) / (1 - phi), 0.0)
-    c = np.cumsum(1 - phi**j)  # loading of the drift on the level
-    cov = sigma2 * psi @ psi.T + p["mu_se"] ** 2 * np.outer(c, c)
+    cov = sigma2 * psi @ psi.T
+    if rng is None:
+        c = np.cumsum(1 - phi**j)  # loading of the drift on the level
+        cov = cov + p["mu_se"] ** 2 * np.outer(c, c)
+    else:
+        d = np.diff(s.to_numpy(dtype=float))
+        ar = p["order"][0] == 1
+        m, ph, s2 = _ar1_refits(d, p["mu_own"], phi, rng, BOOTSTRAP_REFITS, ar)
+        m, _ = shrink(m, s2 / np.maximum((1 - ph) ** 2, 1e-6) / len(d), prior)
+        cov = cov + np.cov(_arima_mean(y_last, d_last, m, ph, h), rowvar=False).reshape(h, h)
+        p["bootstrap_refits"] = BOOTSTRAP_REFITS
     return ModelFit("arima_drift", scale, int(s.index[-1]), mean, cov, info=p)
 
 
@@ -366,7 +440,45 @@ def _ses_sse(y: np.ndarray, alpha: float) -> tuple[float, float, np.ndarray]:
     return float(err @ err), float(level), err
 
 
-def theta(z: pd.Series, h: int, scale: Scale, prior=None) -> ModelFit:
+def _ses_levels(y: np.ndarray, alpha) -> np.ndarray:
+    """Last SES level of series y (..., n) from the known initial level, for smoothing `alpha`
+    (broadcast against y's leading axes)."""
+    level = y[..., 0] * np.ones_like(alpha)
+    for t in range(1, y.shape[-1]):
+        level = level + alpha * (y[..., t] - level)
+    return level
+
+
+def _theta_refits(y, alpha, b0, err, rng, b):
+    """(alpha, b0, last level on the REAL series) of b Theta refits on residual-bootstrap series.
+
+    Series are rebuilt by the fitted recursion (SES level plus the drift term, one-step errors
+    drawn with replacement); b0 is refitted by OLS and alpha on a 0.01 grid by the SES squared
+    one-step errors (vectorised), and each refit's level is that of the real series.
+    """
+    n = len(y)
+    e = np.asarray(err) - np.mean(err)
+    draws = rng.choice(e, size=(b, n - 1), replace=True)
+    yy = np.empty((b, n))
+    yy[:, 0] = lv = y[0]
+    for k in range(1, n):
+        yy[:, k] = lv + 0.5 * b0 * (1 / alpha - (1 - alpha) ** k / alpha) + draws[:, k - 1]
+        lv = alpha * yy[:, k] + (1 - alpha) * lv
+    t = np.arange(n, dtype=float) - (n - 1) / 2
+    slopes = yy @ t / float(t @ t)
+    a = ALPHA_GRID[None, :]
+    level, sse = yy[:, :1] * np.ones_like(a), np.zeros((b, len(ALPHA_GRID)))
+    for k in range(1, n):
+        step = yy[:, k : k + 1] - level
+        sse += step**2
+        level = level + a * step
+    alphas = ALPHA_GRID[np.argmin(sse, axis=1)]
+    return alphas, slopes, _ses_levels(y, alphas)
+
+
+def theta(
+    z: pd.Series, h: int, scale: Scale, prior=None, rng: np.random.Generator | None = None
+) -> ModelFit:
     """Theta method (theta = 2, Hyndman & Billah 2003): SES plus half the OLS trend.
 
     As statsmodels' ThetaModel (checked in the tests), in numpy for speed: b0 = OLS slope on
@@ -374,8 +486,11 @@ def theta(z: pd.Series, h: int, scale: Scale, prior=None) -> ModelFit:
     forecast l_T + b0/2 (h - 1 + 1/alpha - (1 - alpha)^T / alpha). It starts from the smoothed
     level l_T, not y_T (the method's hedge against a noisy last figure). sigma2 is the mean
     squared one-step error of the theta forecast itself (SES level plus its drift term), and the
-    law that of SES as an IMA(1,1), plus the OLS slope's uncertainty loaded by half the trend term.
-    With a growth prior (g0, tau) the slope b0 is shrunk toward it (`shrink`) before forecasting.
+    law that of SES as an IMA(1,1), plus parameter uncertainty: with `rng`, the covariance of the
+    mean paths of BOOTSTRAP_REFITS refits (alpha and b0, on residual-bootstrap series, each
+    forecast from the real series), else the OLS slope's variance loaded by half the trend term.
+    With a growth prior (g0, tau) the slope b0 (and each refit's) is shrunk toward it (`shrink`)
+    before forecasting.
     """
     from scipy.optimize import minimize_scalar
 
@@ -401,9 +516,18 @@ def theta(z: pd.Series, h: int, scale: Scale, prior=None) -> ModelFit:
     b0_var = sigma2 / float(np.sum((t - t.mean()) ** 2))
     b0_own = b0
     b0, b0_var = shrink(b0, b0_var, prior)
+    b0 = float(b0)
     mean = level + b0 * load
-    cov = sigma2 * psi @ psi.T + b0_var * np.outer(load, load)
+    cov = sigma2 * psi @ psi.T
     info = {"alpha": alpha, "b0": b0, "b0_own": b0_own, "sigma2": sigma2}
+    if rng is None:
+        cov = cov + b0_var * np.outer(load, load)
+    else:
+        al, sl, lv = _theta_refits(y, alpha, b0_own, err, rng, BOOTSTRAP_REFITS)
+        sl, _ = shrink(sl, sigma2 / float(np.sum((t - t.mean()) ** 2)), prior)
+        ld = 0.5 * (j[None, :] - 1 + (1 - (1 - al[:, None]) ** n) / al[:, None])
+        cov = cov + np.cov(lv[:, None] + sl[:, None] * ld, rowvar=False).reshape(h, h)
+        info["bootstrap_refits"] = BOOTSTRAP_REFITS
     return ModelFit("theta", scale, int(s.index[-1]), mean, cov, info=info)
 
 
@@ -444,14 +568,17 @@ def damped_growth(
 # ---------------------------------------------------------------- mean reversion (rates)
 
 
-def mean_reversion(z: pd.Series, h: int, scale: Scale) -> ModelFit:
+def mean_reversion(
+    z: pd.Series, h: int, scale: Scale, rng: np.random.Generator | None = None
+) -> ModelFit:
     """AR(1) toward the training mean: mu + phi^j (z_T - mu), for growth rates.
 
     The standard benchmark for a rate that reverts to its mean: it starts from the last figure
     and forgets it at rate phi. Exact Gaussian AR(1) MLE on the last regular run of years
     (phi in [0, 0.98]: a negative phi would make a yearly rate oscillate), sigma2 with n - 2
-    degrees of freedom; the law adds the mean's uncertainty (long-run variance / n), loaded by
-    1 - phi^j.
+    degrees of freedom. Parameter uncertainty: with `rng`, the covariance of the mean paths of
+    BOOTSTRAP_REFITS refits (phi on the same [0, 0.98] grid, and the mean) on residual-bootstrap
+    series; without, the mean's long-run variance / n loaded by 1 - phi^j (phi fixed).
     """
     from scipy.optimize import minimize_scalar
 
@@ -471,10 +598,16 @@ def mean_reversion(z: pd.Series, h: int, scale: Scale) -> ModelFit:
     mean = mu + phi**j * (d[-1] - mu)
     hh, ii = np.meshgrid(j, j, indexing="ij")
     psi = np.where(ii <= hh, phi ** np.clip(hh - ii, 0, None), 0.0)
-    load = 1 - phi**j
-    mu_var = sigma2 / max((1 - phi) ** 2, 1e-6) / n
-    cov = sigma2 * psi @ psi.T + mu_var * np.outer(load, load)
+    cov = sigma2 * psi @ psi.T
     info = {"phi": phi, "mu": mu, "sigma2": sigma2}
+    if rng is None:
+        load = 1 - phi**j
+        cov = cov + sigma2 / max((1 - phi) ** 2, 1e-6) / n * np.outer(load, load)
+    else:
+        m, ph, _ = _ar1_refits(d, mu, phi, rng, BOOTSTRAP_REFITS, grid=PHI_GRID[PHI_GRID >= 0])
+        paths = m[:, None] + ph[:, None] ** j * (d[-1] - m[:, None])
+        cov = cov + np.cov(paths, rowvar=False).reshape(h, h)
+        info["bootstrap_refits"] = BOOTSTRAP_REFITS
     return ModelFit("mean_reversion", scale, int(s.index[-1]), mean, cov, info=info)
 
 
@@ -491,6 +624,8 @@ MODELS: dict[str, Callable[[pd.Series, int, Scale], ModelFit]] = {
     "mean_reversion": mean_reversion,
 }
 REGULAR = ("arima_drift", "theta", "mean_reversion")
+# parameter uncertainty by bootstrap refits (rng=): the AR terms and Theta's smoothing
+BOOTSTRAPPED = ("arima_drift", "theta", "mean_reversion")
 PRIOR_MODELS = (
     "arima_drift",
     "theta",
@@ -510,11 +645,13 @@ def fit_all(
     names=None,
     indicator: str = "series",
     prior: tuple[float, float] | None = None,
+    rng: np.random.Generator | None = None,
 ):
     """Fit every model that has enough points; returns ({name: ModelFit}, {name: reason skipped}).
 
-    `z` is on the forecasting scale `scale`; `prior` (g0, tau), on that scale, is the damped-growth
-    member's growth prior. Raises InsufficientData when not even the benchmarks can be fitted
+    `z` is on the forecasting scale `scale`; `prior` (g0, tau), on that scale, is the trend
+    members' growth prior; `rng` seeds the bootstrap refits of BOOTSTRAPPED (None: analytic
+    parameter uncertainty only). Raises InsufficientData when not even the benchmarks can be fitted
     (fewer than 2 points). A model whose fit fails numerically is skipped with the error as its
     reason.
     """
@@ -529,10 +666,10 @@ def fit_all(
             skipped[name] = f"{k} usable points, needs {MIN_POINTS[name]}"
             continue
         try:
-            if name in PRIOR_MODELS:
-                fit = MODELS[name](z, h, scale, prior)
-            else:
-                fit = MODELS[name](z, h, scale)
+            kw = {"prior": prior} if name in PRIOR_MODELS else {}
+            if name in BOOTSTRAPPED:
+                kw["rng"] = rng
+            fit = MODELS[name](z, h, scale, **kw)
         except (np.linalg.LinAlgError, ValueError, FloatingPointError) as err:
             skipped[name] = f"fit failed: {err}"
             continue

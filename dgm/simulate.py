@@ -10,8 +10,8 @@ the history (dgm.ensemble.choose_scale). Seeding goes through one
 numpy.random.Generator per indicator (seed and indicator name), so a goal's numbers do not depend on
 which other goals are assessed. Published bounds in forecast years constrain the paths: paths that
 violate a bound (a "突破2.5万亿" lower bound, say) are dropped before probabilities are read.
-Bounds inside the history (before the last point figure) do not enter the fits: the models take
-point figures only, and the note says so.
+Bounds inside the history (before the last point figure) enter the fits as censored observations
+where they fall on a single missing year (dgm.ensemble.censored_fill); the note names any other.
 """
 
 from __future__ import annotations
@@ -186,24 +186,20 @@ def forecast_history(
         if isinstance(prior, str):
             prior = ensemble.growth_prior(histories, last, exclude=indicator)
     h = max(int(to_year) - last, 1)
-    scale, fits, skipped, notes = ensemble.fit_members(hist, kind, h, prior, models, indicator)
+    early = None if bounds is None else bounds[[int(y) <= last for y in bounds.index]]
+    rng = rng_for(seed, indicator)
+    scale, fits, skipped, notes = ensemble.fit_members(
+        hist, kind, h, prior, models, indicator, early, rng
+    )
     members = ensemble_members(fits)
     if not members:
         raise InsufficientData(indicator, n, MIN_FORECAST_POINTS, "an ensemble")
     years = np.arange(last + 1, last + 1 + h)
-    rng = rng_for(seed, indicator)
     paths = mixture_paths(fits, members, n_paths, rng)
     n_cal = 0
     if pool is not None and pool.size(indicator):
         paths = ensemble.calibrate_paths(paths, scale, pool, years - last, indicator)
         n_cal = pool.size(indicator)
-    if bounds is not None and len(bounds):
-        early = [int(y) for y in bounds.index if int(y) <= last]
-        if early:
-            notes.append(
-                f"{len(early)} published bound(s) inside the history ({', '.join(map(str, early))})"
-                " do not enter the fits (the models take point figures only)"
-            )
     keep = bounds_mask(paths, years, bounds)
     if bounds is not None and len(bounds):
         inside = bounds[[int(y) in set(years.tolist()) for y in bounds.index]]

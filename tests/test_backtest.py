@@ -111,7 +111,7 @@ def test_real_time_vintage_trains_on_what_was_published_then(monkeypatch):
 
     def vintages(as_of=None):
         if as_of is None:
-            return final
+            return final, {}
         # figures published by as_of: the last year was first published 10 % lower
         out = {}
         for ind, (y, kind) in final.items():
@@ -119,9 +119,9 @@ def test_real_time_vintage_trains_on_what_was_published_then(monkeypatch):
             if ind == "x" and len(s):
                 s.iloc[-1] *= 0.9
             out[ind] = (s, kind)
-        return out
+        return out, {}
 
-    monkeypatch.setattr(backtest, "published_histories", vintages)
+    monkeypatch.setattr(backtest, "published", vintages)
     fin = backtest.backtest_records(vintage="final")
     rt = backtest.backtest_records(vintage="real-time")
     key = ["indicator", "method", "origin", "h"]
@@ -180,3 +180,32 @@ def test_derived_figures_are_neither_fitted_nor_scored(monkeypatch):
     recs = backtest.backtest_records()
     assert recs["origin"].max() < 2020 and 2021 not in set(recs["origin"] + recs["h"])
     assert recs["actual"].max() < 300
+
+
+def test_a_history_bound_enters_only_the_forecasts_from_origins_after_it():
+    # 2013 is missing and published as "above 200" (the linear fill would be about 170): the
+    # forecasts made from origins after 2013 fit it, those made before cannot see it
+    y = pd.Series(100 * 1.12 ** np.arange(12), index=range(2008, 2020)) * (
+        1 + 0.02 * np.tile([1, -1], 6)
+    )
+    y = y.drop(2013)
+    bound = pd.DataFrame({"value": [200.0], "kind": ["lower_bound"]}, index=[2013])
+    plain = pd.DataFrame(backtest.forecast_records(y, "level", "x"))
+    with_bound = pd.DataFrame(backtest.forecast_records(y, "level", "x", bounds=bound))
+    cols = ["forecast", "lo80", "hi80"]
+    before, after = plain["origin"] < 2014, plain["origin"] > 2014
+    np.testing.assert_array_equal(
+        plain.loc[before, cols].to_numpy(), with_bound.loc[before, cols].to_numpy()
+    )
+    arima = (plain["method"] == "arima_drift") & after
+    assert arima.any()
+    assert not np.allclose(
+        plain.loc[arima, cols].to_numpy(), with_bound.loc[arima, cols].to_numpy()
+    )
+
+
+def test_backtest_text_without_long_series_says_so(capsys):
+    # by 2019 no indicator has 20 scored forecasts: the summary says so instead of failing
+    args = argparse.Namespace(json=False, as_of=2019, vintage="final")
+    assert backtest.main_backtest(args) == 0
+    assert "no long series (none has 20 scored forecasts)" in capsys.readouterr().out

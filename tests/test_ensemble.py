@@ -87,3 +87,57 @@ def test_conformal_quantile_of_a_known_pool():
     assert pool.quantile(0.1, 1) == pytest.approx(-pool.quantile(0.9, 1))
     assert pool.quantile(0.5, 1) == 0.0
     assert pool.quantile(0.9999, 1) == 99.0  # capped at the largest error
+
+
+def _bound(year, value, kind="lower_bound"):
+    return pd.DataFrame({"value": [float(value)], "kind": [kind]}, index=[year])
+
+
+def test_a_bound_on_a_missing_year_enters_as_a_censored_observation():
+    # log levels 2010-2015 with 2012 missing; 2012 is published only as "above 140", while the
+    # linear fill of its neighbours (sqrt(110 * 150) = 128.5) would sit below the bound
+    from scipy import stats
+
+    from dgm.transforms import Scale
+
+    y = pd.Series({2010: 100.0, 2011: 110.0, 2013: 150.0, 2014: 160.0, 2015: 180.0})
+    log = Scale("log")
+    z, notes = ensemble.censored_fill(log.forward(y), _bound(2012, 140), log)
+    m = (math.log(110) + math.log(150)) / 2
+    sd = math.sqrt(ensemble.step_variance(log.forward(y)) / 2)
+    want = stats.truncnorm.mean((math.log(140) - m) / sd, np.inf, loc=m, scale=sd)
+    assert z[2012] == pytest.approx(want, rel=1e-9) and math.exp(z[2012]) > 140
+    assert "2012 ≥ 140 enters the fits as a censored observation" in notes[0]
+    assert list(z.drop(2012)) == pytest.approx(list(log.forward(y)))  # the points are kept
+    # an upper bound below the linear fill pulls the year down, mirror-wise
+    z_up, _ = ensemble.censored_fill(log.forward(y), _bound(2012, 120, "upper_bound"), log)
+    want_up = stats.truncnorm.mean(-np.inf, (math.log(120) - m) / sd, loc=m, scale=sd)
+    assert z_up[2012] == pytest.approx(want_up, rel=1e-9) and math.exp(z_up[2012]) < 120
+    # a bound far below the bridge hardly moves it: the fill stays near the midpoint
+    z_lo, _ = ensemble.censored_fill(log.forward(y), _bound(2012, 50), log)
+    assert z_lo[2012] == pytest.approx(m, abs=1e-6)
+
+
+def test_history_bounds_that_cannot_enter_are_named_never_dropped_silently():
+    y = _years([100.0, 110.0, 120.0, 130.0]).drop([2011, 2012])  # 2010, 2013: a two-year gap
+    y[2014], y[2015] = 140.0, 150.0
+    from dgm.transforms import Scale
+
+    z, notes = ensemble.censored_fill(y, _bound(2011, 105), Scale("identity"))
+    assert 2011 not in z.index
+    assert notes == [
+        "published bound(s) inside the history 2011 (≥ 105) do not enter the fits "
+        "(not on a single missing year between two point figures)"
+    ]
+    # bounds after the last point are for the paths, not the fits
+    after, notes = ensemble.censored_fill(y, _bound(2020, 500), Scale("identity"))
+    assert after.equals(y.sort_index()) and notes == []
+
+
+def test_fit_members_fits_the_censored_year():
+    y = pd.Series({2010: 100.0, 2011: 110.0, 2013: 150.0, 2014: 160.0, 2015: 180.0, 2016: 190.0})
+    _, fits, _, notes = ensemble.fit_members(y, "level", 3, bounds=_bound(2012, 140))
+    _, plain, _, _ = ensemble.fit_members(y, "level", 3)
+    assert any("censored" in n for n in notes)
+    # the ARIMA pair uses the regular run: the censored year, not the linear fill, enters it
+    assert fits["arima_drift"].info["sigma2"] != plain["arima_drift"].info["sigma2"]

@@ -253,3 +253,49 @@ def test_mixture_of_members_on_different_scales():
     # the mixture CDF at its own quantiles is the level asked for
     cdf = np.mean([a.cdf(q), b.cdf(q)], axis=0)
     assert cdf == pytest.approx(np.repeat(np.array(probs)[:, None], 3, axis=1), abs=1e-6)
+
+
+def _ar1_diff_series(phi=0.7, seed=0, n=15):
+    rng = np.random.default_rng(seed)
+    d = np.zeros(n)
+    for t in range(1, n):
+        d[t] = phi * d[t - 1] + 0.03 * rng.standard_normal()
+    return pd.Series(np.log(100) + np.cumsum(0.05 + d), index=range(2009, 2009 + n))
+
+
+@pytest.mark.parametrize("name", ["arima_drift", "theta", "mean_reversion"])
+def test_bootstrap_refits_are_seeded_and_keep_the_point_forecast(name):
+    z = _ar1_diff_series()
+    plain = models.MODELS[name](z, 6, Scale("log"))
+    a = models.MODELS[name](z, 6, Scale("log"), rng=np.random.default_rng(1))
+    b = models.MODELS[name](z, 6, Scale("log"), rng=np.random.default_rng(1))
+    assert a.info["bootstrap_refits"] == models.BOOTSTRAP_REFITS
+    assert a.cov == pytest.approx(b.cov) and a.mean == pytest.approx(plain.mean)
+    assert (np.diff(np.diag(a.cov)) > 0).all()
+
+
+def test_arima_bootstrap_of_a_random_walk_recovers_the_drift_standard_error():
+    # iid differences (order 0): the refits' drift spread is the drift's standard error,
+    # sigma / sqrt(n), up to the bootstrap's (n - 1) / n and Monte Carlo noise
+    rng = np.random.default_rng(4)
+    z = pd.Series(np.cumsum(0.05 + 0.03 * rng.standard_normal(16)), index=range(2008, 2024))
+    plain = models.arima_drift(z, 6, Scale("log"))
+    boot = models.arima_drift(z, 6, Scale("log"), None, np.random.default_rng(0))
+    assert plain.info["order"] == (0, 1, 0)
+    innov = plain.info["sigma2"] * np.minimum.outer(np.arange(1, 7), np.arange(1, 7))
+    param = (boot.cov - innov)[-1, -1] / 36  # the drift's variance, loaded by h = 6
+    assert param == pytest.approx(plain.info["mu_se"] ** 2, rel=0.3)
+
+
+def test_arima_bootstrap_carries_the_ar_coefficient_uncertainty():
+    # an AR(1) in the differences (phi 0.7): the analytic law fixes phi, the refits do not
+    z = _ar1_diff_series(seed=0)
+    plain = models.arima_drift(z, 6, Scale("log"))
+    boot = models.arima_drift(z, 6, Scale("log"), None, np.random.default_rng(0))
+    assert plain.info["order"] == (1, 1, 0) and 0.5 < plain.info["phi"] < 0.9
+    assert np.sqrt(boot.cov[-1, -1]) > np.sqrt(plain.cov[-1, -1])
+    # the refitted phi spreads about as the asymptotic standard error sqrt((1 - phi^2) / n)
+    d = np.diff(models.regular_segment(z).to_numpy())
+    fit = models.fit_arima_drift(np.cumsum(np.r_[0.0, d]))
+    _, phis, _ = models._ar1_refits(d, fit["mu"], fit["phi"], np.random.default_rng(0), 400)
+    assert phis.std() == pytest.approx(np.sqrt((1 - fit["phi"] ** 2) / len(d)), rel=0.4)

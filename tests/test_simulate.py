@@ -43,13 +43,17 @@ def test_refusal_names_indicator_and_count():
 
 
 def test_lower_bound_constrains_paths_and_probability():
+    # a bound at the unbounded forecast's 2025 median keeps the half of the paths above it
     h = _history(10, level=10000, growth=0.02)
-    bounds = pd.DataFrame({"value": [25000.0], "kind": ["lower_bound"]}, index=[2025])
-    fc = simulate.forecast_history(
-        h, "level", "out", to_year=2026, n_paths=4000, bounds=bounds, models=FAST
-    )
+    kw = dict(to_year=2026, n_paths=4000, models=FAST, pool=None)
+    free = simulate.forecast_history(h, "level", "out", **kw)
+    mid = float(free.quantiles.loc[2025, 0.5])
+    bounds = pd.DataFrame({"value": [mid], "kind": ["lower_bound"]}, index=[2025])
+    fc = simulate.forecast_history(h, "level", "out", bounds=bounds, **kw)
     j = list(fc.years).index(2025)
-    assert (fc.paths[:, j] >= 25000).all() or "not applied" in " ".join(fc.notes)
+    assert (fc.paths[:, j] >= mid).all() and len(fc.paths) == pytest.approx(2000, abs=2)
+    assert "1 published bound(s) applied; 50.0% of paths kept" in fc.notes
+    assert fc.prob(">=", mid, 2025) == 1.0 and free.prob(">=", mid, 2025) == pytest.approx(0.5)
 
 
 def test_bounds_the_models_reject_are_reported_not_applied():
@@ -168,3 +172,14 @@ def test_the_forecast_indicator_is_left_out_of_its_own_calibration():
     kw = {"to_year": 2024, "n_paths": 2000, "seed": 5, "models": FAST, "prior": None}
     fc = simulate.forecast_history(_history(12), "level", "x", pool=pool, **kw)
     assert fc.calibration_n == 50
+
+
+def test_hightech_firms_bounds_enter_the_fit_and_condition_the_paths():
+    # the real case: 2020 "超过6400" lies between the 2019 and 2021 figures (a censored year of
+    # the fit); 2024 "超过10200" lies after the last figure (2022): every kept path meets it
+    fc = simulate.forecast("hightech_enterprises", to_year=2026, n_paths=2000)
+    notes = " ".join(fc.notes)
+    assert "2020 ≥ 6400 enters the fits as a censored observation" in notes
+    assert "1 published bound(s) applied" in notes
+    j = list(fc.years).index(2024)
+    assert (fc.paths[:, j] >= 10200).all() and len(fc.paths) < 2000
