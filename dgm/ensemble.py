@@ -22,7 +22,9 @@ Three steps shared by `dgm.simulate` (paths, P(goal met)) and `dgm.backtest` (sc
    own 80 % half-width in sd units), and the calibrated quantile at level p is
    z_median + s * Q(p), Q(p) = sign(p - 1/2) * the conformal quantile of |e| at level |2p - 1|.
    Horizons with fewer than MIN_POOL errors borrow the nearest horizons' errors; horizons beyond
-   the backtest's use the longest one's (s already grows with the horizon). Paths keep the
+   the backtest's use the longest one's (s already grows with the horizon). Per level, Q is made
+   non-decreasing in the horizon (weighted isotonic fit across horizons), so a few large errors
+   at one horizon never make a longer horizon's band narrower. Paths keep the
    ensemble's ranks across horizons (its dependence) and take the calibrated marginals.
 """
 
@@ -50,6 +52,7 @@ RATE_KINDS = ("growth_rate",)  # kinds that take the mean-reverting member
 CV_HORIZON = 6
 MIN_POOL = 30
 Z80 = 1.2815515655446004  # standard normal 90 % quantile
+LEVEL_GRID = np.linspace(0.0, 1.0, 1001)  # levels |2p - 1| of the monotone-in-horizon fit
 LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 
 
@@ -249,15 +252,60 @@ class ErrorPool:
         """Number of errors available when `exclude` is forecast."""
         return int((self.indicator != exclude).sum())
 
-    def quantile(self, p, h: int, exclude: str | None = None) -> np.ndarray:
-        """Q(p): signed standardised error quantile at levels p (split-conformal, symmetric)."""
+    def _magnitudes(self, h: int, levels, exclude: str | None) -> np.ndarray:
+        """Conformal quantiles of |e| at horizon h for levels |2p - 1| (before the monotone fit)."""
         a = self.errors(h, exclude)
-        p = np.asarray(p, dtype=float)
-        if a.size == 0:
-            return np.full(p.shape, np.nan)
         n = a.size
-        level = np.minimum(np.abs(2 * p - 1) * (n + 1) / n, 1.0)
-        return np.sign(p - 0.5) * np.quantile(a, level)
+        return np.quantile(a, np.minimum(np.asarray(levels) * (n + 1) / n, 1.0))
+
+    def _monotone_shift(self, h: int, exclude: str | None) -> np.ndarray:
+        """What the fit non-decreasing in horizon adds to horizon h's magnitudes, on LEVEL_GRID.
+
+        Per level, the horizons' magnitudes are fitted by weighted isotonic regression (weights:
+        the errors each horizon uses), so a band never narrows with the horizon because a few
+        large errors happened to fall at a shorter one. Zero where they already increase.
+        """
+        key = ("shift", exclude)
+        if key not in self._cache:
+            last = int(self.h[self.indicator != exclude].max())
+            ks = range(1, last + 1)
+            raw = np.stack([self._magnitudes(k, LEVEL_GRID, exclude) for k in ks])
+            weights = np.array([self.errors(k, exclude).size for k in ks], dtype=float)
+            self._cache[key] = isotonic_rows(raw, weights) - raw
+        shift = self._cache[key]
+        return shift[min(int(h), len(shift)) - 1]
+
+    def quantile(self, p, h: int, exclude: str | None = None) -> np.ndarray:
+        """Q(p): signed standardised error quantile at levels p (split-conformal, symmetric,
+        non-decreasing in the horizon)."""
+        p = np.asarray(p, dtype=float)
+        if self.errors(h, exclude).size == 0:
+            return np.full(p.shape, np.nan)
+        level = np.abs(2 * p - 1)
+        shift = np.interp(level, LEVEL_GRID, self._monotone_shift(h, exclude))
+        m = np.atleast_1d(self._magnitudes(h, level, exclude) + shift)
+        order = np.argsort(np.atleast_1d(level), kind="stable")
+        m[order] = np.maximum.accumulate(m[order])  # interpolating the shift keeps no order
+        return np.sign(p - 0.5) * m.reshape(p.shape)
+
+
+def isotonic_rows(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Weighted least-squares fit non-decreasing down the rows, each column on its own.
+
+    The min-max formula of isotonic regression: fit[k] = max over i <= k of min over j >= k of
+    the weighted mean of rows i..j (exact; rows are few, the horizons).
+    """
+    k = values.shape[0]
+    csum = np.vstack([np.zeros(values.shape[1]), np.cumsum(weights[:, None] * values, axis=0)])
+    wsum = np.concatenate([[0.0], np.cumsum(weights)])
+    out = np.empty_like(values, dtype=float)
+    for row in range(k):
+        lows = [
+            np.min([(csum[j + 1] - csum[i]) / (wsum[j + 1] - wsum[i]) for j in range(row, k)], 0)
+            for i in range(row + 1)
+        ]
+        out[row] = np.max(lows, axis=0)
+    return out
 
 
 def calibrated_quantiles(pool, scale, z50, s, probs, h: int, exclude) -> np.ndarray:

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dgm import ensemble
+from dgm import ensemble, simulate
+from dgm.transforms import Scale
 
 
 def _years(values, start=2010):
@@ -68,8 +69,6 @@ def test_mean_reversion_is_a_member_for_growth_rates_only():
 
 
 def test_prior_on_the_forecasting_scale():
-    from dgm.transforms import Scale
-
     assert ensemble.prior_on_scale((0.1, 0.02), Scale("log"), "count", 50.0) == (0.1, 0.02)
     assert ensemble.prior_on_scale((0.1, 0.02), Scale("identity"), "level", 50.0) == (5.0, 1.0)
     assert ensemble.prior_on_scale((0.1, 0.02), Scale("logit"), "share", 50.0) == (0.0, math.inf)
@@ -87,6 +86,39 @@ def test_conformal_quantile_of_a_known_pool():
     assert pool.quantile(0.1, 1) == pytest.approx(-pool.quantile(0.9, 1))
     assert pool.quantile(0.5, 1) == 0.0
     assert pool.quantile(0.9999, 1) == 99.0  # capped at the largest error
+
+
+def test_isotonic_rows_is_the_weighted_monotone_fit():
+    values = np.array([[3.0, 1.0], [1.0, 2.0], [2.0, 3.0]])
+    fit = ensemble.isotonic_rows(values, np.array([1.0, 1.0, 2.0]))
+    # column 0: 3 > 1 violates; pooling rows 0-1 gives 2, which row 2 (2) does not violate
+    assert fit[:, 0] == pytest.approx([2.0, 2.0, 2.0])
+    assert fit[:, 1] == pytest.approx([1.0, 2.0, 3.0])  # already increasing: unchanged
+    weighted = ensemble.isotonic_rows(np.array([[4.0], [1.0]]), np.array([1.0, 3.0]))
+    assert weighted[:, 0] == pytest.approx([1.75, 1.75])
+
+
+def test_calibrated_bands_never_narrow_with_the_horizon():
+    # large errors at horizon 1, small ones at 2: per level the magnitudes are pooled, so the
+    # horizon-2 band is not narrower than the horizon-1 band
+    e = np.r_[np.linspace(0.1, 4.0, 40), np.linspace(0.1, 1.0, 40)]
+    frame = pd.DataFrame({"indicator": "o", "h": [1] * 40 + [2] * 40, "e": e})
+    pool = ensemble.ErrorPool(frame)
+    for p in (0.9, 0.975, 0.6):
+        q1, q2 = pool.quantile(p, 1), pool.quantile(p, 2)
+        assert q2 >= q1 - 1e-12
+        assert pool.quantile(1 - p, 2) == pytest.approx(-q2)
+    raw = [np.quantile(pool.errors(h), 0.8 * 41 / 40) for h in (1, 2)]
+    assert pool.quantile(0.9, 1) == pytest.approx(np.mean(raw), rel=2e-3)  # equal weights
+
+
+def test_real_fans_widen_with_the_horizon():
+    fc = simulate.forecast("gdp")
+    q = fc.quantiles  # on the forecasting scale, where the bands are symmetric:
+    z = pd.DataFrame(Scale(fc.scale).forward(q.to_numpy()), index=q.index, columns=q.columns)
+    for lo, hi in ((0.1, 0.9), (0.025, 0.975)):
+        width = (z[hi] - z[lo]).to_numpy()
+        assert (np.diff(width) >= -1e-9).all(), width
 
 
 def _bound(year, value, kind="lower_bound"):
