@@ -1,9 +1,12 @@
-"""Assessments -> docs/gallery's verdict charts and the input table they were drawn from.
+"""docs/gallery: every chart family drawn from the real data, and the verdicts' input table.
 
-`python -m dgm.gallery` redraws `scorecard_zh.png` and `rate_en.png` (100 dpi, 128 colours) from
-`dgm.assess.assessments()` and writes `scorecard_inputs.json` beside them: the rounded fields the
-two charts show. tests/test_gallery.py recomputes that table and fails when it differs, so a
-committed gallery can never contradict the current verdicts unnoticed.
+`python -m dgm.gallery` redraws the gallery (100 dpi, 128 colours) with the calls the notebooks
+make: the verdict charts `scorecard_zh.png` and `rate_en.png` from `dgm.assess.assessments()`, a
+goal's fan (`path_both.png`), observed bounds (`path_bounds_en.png`), an indicator's 50/80/95 fan
+(`path_gdp_5080_en.png`), the coverage grid, the scenario presets, the backtest and the measures.
+It writes `scorecard_inputs.json` beside them: the rounded fields the verdict charts show.
+tests/test_gallery.py recomputes that table and fails when it differs, so a committed gallery can
+never contradict the current verdicts unnoticed.
 """
 
 from __future__ import annotations
@@ -53,20 +56,67 @@ def _save_png(fig, path: Path) -> None:
     Image.open(buf).convert("RGB").quantize(colors=128).save(path, optimize=True)
 
 
-def build(out: Path = GALLERY) -> list[Path]:
-    """Redraw the verdict charts and write their input table; returns the files written."""
-    from dgm import charts
-    from dgm.assess import assess_all
-    from dgm.data import load_sources, load_targets
+FAN_GOAL = "advanced_mfg_share_2025"  # path_both.png and scenario_zh.png
+BOUNDS_GOAL = "industrial_output_2025"  # path_bounds_en.png: observed bounds, derived bounds
+FAN_INDICATOR = "gdp"  # path_gdp_5080_en.png: an indicator without a goal, 50/80/95 bands
 
-    recs = assess_all(n_paths=N_PATHS, seed=SEED)
-    targets, sources = load_targets(), load_sources()
+
+def figures(recs: list[dict], found: dict) -> dict:
+    """{file name: Figure} of the whole gallery; `found` maps goal ids to their Assessment."""
+    from dgm import charts, coverage, scenario, simulate
+    from dgm.backtest import backtest_all
+    from dgm.data import load_indicators, load_measures, load_sources, load_targets, series
+    from dgm.goal_view import goal_row
+
+    targets, sources, indicators = load_targets(), load_sources(), load_indicators()
+
+    def goal_path(target_id: str, lang: str):
+        a = found[target_id]
+        fan = None if a.forecast is None else a.forecast.quantiles
+        return charts.path_to_goal(
+            a.judged.frame(), goal_row(target_id), fan, sources=sources, lang=lang
+        )
+
+    gdp = simulate.forecast(FAN_INDICATOR, n_paths=N_PATHS, seed=SEED)
+    growth = {FAN_GOAL: 2.0}
+    return {
+        "scorecard_zh.png": charts.scorecard_chart(recs, targets, sources=sources, lang="zh"),
+        "rate_en.png": charts.rate_chart(recs, targets, lang="en"),
+        "path_both.png": goal_path(FAN_GOAL, "both"),
+        "path_bounds_en.png": goal_path(BOUNDS_GOAL, "en"),
+        "path_gdp_5080_en.png": charts.path_to_goal(
+            series(FAN_INDICATOR),
+            fan=gdp.quantiles,
+            sources=sources,
+            indicator=indicators.set_index("id").loc[FAN_INDICATOR].to_dict(),
+            bands="50/80/95",
+            lang="en",
+        ),
+        "coverage_en.png": charts.coverage_chart(
+            coverage.coverage_matrix(), indicators, sources=sources, lang="en"
+        ),
+        "scenario_zh.png": charts.scenario_chart(
+            scenario.preset_paths(FAN_GOAL, growth),
+            scenario.history_for(FAN_GOAL),
+            goal_row(FAN_GOAL),
+            labels=scenario.PRESET_LABELS,
+            sources=sources,
+            lang="zh",
+        ),
+        "backtest_en.png": charts.backtest_chart(backtest_all(), indicators=indicators, lang="en"),
+        "measures_both.png": charts.measures_chart(load_measures(), lang="both"),
+    }
+
+
+def build(out: Path = GALLERY) -> list[Path]:
+    """Redraw every gallery chart and write the verdicts' input table; returns the files written."""
+    from dgm.assess import assessments
+
+    found = assessments(n_paths=N_PATHS, seed=SEED)
+    recs = [a.record for a in found]
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, fig in (
-        ("scorecard_zh.png", charts.scorecard_chart(recs, targets, sources=sources, lang="zh")),
-        ("rate_en.png", charts.rate_chart(recs, targets, lang="en")),
-    ):
+    for name, fig in figures(recs, {a.record["target_id"]: a for a in found}).items():
         _save_png(fig, out / name)
         written.append(out / name)
     (out / INPUTS).write_text(

@@ -89,6 +89,7 @@ METHODS = {  # forecasting method → (zh, en)
     "arima_drift": ("ARIMA（含漂移）", "ARIMA with drift"),
     "theta": ("Theta 法", "Theta"),
     "damped_growth": ("阻尼增长（向合并增长先验收缩）", "Damped growth (pooled prior)"),
+    "mean_reversion": ("均值回归（增长率）", "Mean reversion (growth rates)"),
     "ensemble_uncalibrated": ("组合预测（未校准）", "Ensemble, uncalibrated"),
     "ensemble": ("组合预测", "Ensemble"),
 }
