@@ -304,14 +304,17 @@ def notebook_parameters(src: Path) -> dict:
     return {}
 
 
-def report_calls(todo: list[Path], parameters: dict, n_paths: int, seed: int) -> list:
+def report_calls(
+    todo: list[Path], parameters: dict, n_paths: int, seed: int, workbook: bool = True
+) -> list:
     """The (function, kwargs) the report computes once before its kernels start, slowest first:
     assessments() in every view the notebooks' parameters (after injection) name (VIEW_PARAMETERS:
-    `as_of` now, `then`, `data_to` pseudo-real-time) and the workbook's, and backtest_all()."""
+    `as_of` now, `then`, `data_to` pseudo-real-time; notebooks without `n_paths` simulate
+    nothing) and the workbook's, and backtest_all() when any of these is computed."""
     from dgm.assess import assessments
     from dgm.backtest import backtest_all
 
-    views = [{"as_of": None, "n_paths": n_paths, "seed": seed}]  # the workbook's
+    views = [{"as_of": None, "n_paths": n_paths, "seed": seed}] if workbook else []
     for src in todo:
         given = notebook_parameters(src) | parameters
         if "n_paths" not in given:  # a notebook that never simulates
@@ -322,7 +325,7 @@ def report_calls(todo: list[Path], parameters: dict, n_paths: int, seed: int) ->
                 view["seed"] = given.get("seed", seed)
                 views += [view] if view not in views else []
     calls = [(assessments, view) for view in views]
-    return calls[:1] + [(backtest_all, {})] + calls[1:]
+    return calls[:1] + [(backtest_all, {})] + calls[1:] if calls else []
 
 
 def precompute(pool, store: Path, calls: list, echo=print) -> None:
@@ -482,8 +485,9 @@ def run_report(
     store = work / STORE
     echo(f"dgm report: {total} jobs, {jobs} at a time → {out}")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-        if total:
-            precompute(pool, store, report_calls(todo, params, n_paths, seed), echo)
+        calls = report_calls(todo, params, n_paths, seed, want_workbook)
+        if calls:
+            precompute(pool, store, calls, echo)
         futures = [pool.submit(run_notebook, src, work, params, pages, store) for src in todo]
         if want_workbook:
             futures.append(pool.submit(run_workbook, work, n_paths, seed, store))

@@ -57,20 +57,18 @@ def raw_fingerprint(raw: Path | None = None) -> str:
     )
 
 
-@functools.cache
-def code_fingerprint() -> str:
-    """SHA-256 of the dgm package's .py files and the versions of Python and the numeric stack
-    (computed once per process: the code a process runs does not change under it)."""
+def code_digest(package: Path) -> str:
+    """SHA-256 of the .py files under `package` (relative names and contents) and the versions of
+    Python and the numeric stack (VERSIONED)."""
     from importlib.metadata import PackageNotFoundError, version
 
-    package = Path(__file__).resolve().parent
-    files = sorted(package.rglob("*.py"))
     versions = [sys.version]
     for name in VERSIONED:
         try:
             versions.append(f"{name} {version(name)}")
         except PackageNotFoundError:
             versions.append(f"{name} absent")
+    files = sorted(package.rglob("*.py"))
     return _digest(
         [v.encode() for v in versions]
         + [
@@ -79,6 +77,13 @@ def code_fingerprint() -> str:
             for part in (p.relative_to(package).as_posix().encode(), p.read_bytes())
         ]
     )
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """code_digest of this dgm package, once per process (the code a process runs does not change
+    under it)."""
+    return code_digest(Path(__file__).resolve().parent)
 
 
 def call_name(func, args: tuple = (), kwargs: dict | None = None) -> str:
