@@ -193,3 +193,45 @@ def test_notebook_parameters_are_read_from_the_parameters_cell():
     params = report.notebook_parameters(paths.NOTEBOOKS / "08_realism_then_and_now.ipynb")
     assert params["then"] == "2015-01-20" and params["data_to"] == 2014
     assert params["n_paths"] == 10_000 and params["as_of"] is None
+
+
+def _run(src, work, params, env=None) -> dict:
+    """Execute a notebook as the report does (papermill, IPC kernel, `env`) -> its records."""
+    from dgm.notebook_records import read_records
+
+    work.mkdir(parents=True)
+    report.execute(src, work / src.name, params, work, env)
+    return read_records(work / src.name)
+
+
+def _files(directory) -> dict:
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+
+
+@pytest.mark.slow  # runs notebooks
+@pytest.mark.parametrize("name", ["01_output_two_trillion", "08_realism_then_and_now"])
+def test_a_notebook_records_and_draws_the_same_with_and_without_the_store(name, tmp_path):
+    src = paths.NOTEBOOKS / f"{name}.ipynb"
+    params = {"lang": "en", "n_paths": N, "figures_dir": "figures"}
+    store = tmp_path / "store"
+    for func, kwargs in report.report_calls([src], params, N, 2015, workbook=False):
+        results_store.precompute(store, func, kwargs)
+    with_store = _run(src, tmp_path / "with", params, results_store.kernel_env(store))
+    without = _run(src, tmp_path / "without", params)
+    assert with_store and _json(with_store) == _json(without)
+    figures = _files(tmp_path / "with" / "figures")
+    assert figures and figures == _files(tmp_path / "without" / "figures")
+
+
+@pytest.mark.slow  # runs a notebook
+def test_a_kernel_reads_the_store(tmp_path):
+    """A doctored entry in the store shows in the notebook: the kernel read it, not recomputed."""
+    src = paths.NOTEBOOKS / "01_output_two_trillion.ipynb"
+    store = tmp_path / "store"
+    with results_store.writing(store):
+        found = assess.assessments(n_paths=N)
+        for a in found:
+            a.record["p_attain"] = 0.123456
+        results_store.save(assess.assessments, (), {"n_paths": N}, found)
+    recs = _run(src, tmp_path / "run", {"n_paths": N}, results_store.kernel_env(store))
+    assert [row["p_attain"] for row in recs["assessment"]] == [0.123456]
