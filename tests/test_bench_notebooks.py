@@ -1,0 +1,15 @@
+"""dgm.bench_notebooks: the floor of the report's overhead ratio is each notebook's import cells."""
+
+from dgm import bench_notebooks, paths, report
+
+
+def test_the_floor_of_a_notebook_keeps_its_parameters_and_import_cells():
+    for src in report.notebooks():
+        floor = bench_notebooks.floor_notebook(src)
+        tags = [c.metadata.get("tags", []) for c in floor.cells]
+        assert tags[0] == ["parameters"] and len(floor.cells) >= 2, src.name
+        for cell in floor.cells[1:]:
+            assert cell.source.lstrip().startswith(("import ", "from ")), (src.name, cell.source)
+    floor = bench_notebooks.floor_notebook(paths.NOTEBOOKS / "08_realism_then_and_now.ipynb")
+    assert "from dgm import assess, backtest, charts" in floor.cells[1].source
+    assert "assess_all" not in "".join(c.source for c in floor.cells)
