@@ -7,9 +7,11 @@ them with dgm.export.save), and the Excel workbook is written once per report.
 Computed once: before any kernel starts, the report computes (in the same `--jobs` processes) the
 assessments of every view its notebooks' parameters name and the backtests into the work
 directory's `.results/` (dgm.results_store, see report_calls); the kernels and the workbook read
-them there instead of recomputing, and `.results/` is removed before the report is handed on. Everything is built
-in `.DIR.partial/` beside DIR and swapped in only when every job succeeded, so a failed run never
-replaces the last good report: it is kept in `DIR.failed/` for inspection and the command exits 1.
+them there instead of recomputing, and `.results/` is removed before the report is handed on.
+
+Everything is built in `.DIR.partial/` beside DIR and swapped in only when every job succeeded, so
+a failed run never replaces the last good report: it is kept in `DIR.failed/` for inspection and
+the command exits 1.
 
 dgm replaces only a directory it created: each report directory carries `.dgm-report`, the list
 of the files dgm wrote there. An `--out` that is a file, the project or data/, a directory
