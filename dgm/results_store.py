@@ -12,9 +12,9 @@ The key of a call is a SHA-256 of: the function's name, every argument after def
 (every .py file of the dgm package, the Python, numpy, pandas, scipy and statsmodels versions). A
 stale store can therefore never be read: changed raw data or code gives another key, hence a miss.
 
-Files are pickles: the store is written by this machine's dgm for itself, read back by the same
-code version within one report, and deleted with the report's work directory's store before the
-report is handed on. Never point DGM_RESULTS at files made elsewhere (unpickling runs code).
+Files are pickles: a store is written by this machine's dgm for itself and read back by the same
+code version within one report, which deletes it before the report is handed on. Never point
+DGM_RESULTS at files made elsewhere (unpickling runs code).
 """
 
 from __future__ import annotations
