@@ -33,6 +33,7 @@ from dgm.models import (
     observed,
     wls_line,
 )
+from dgm.results_store import lookup, stored
 from dgm.simulate import (
     MIN_FORECAST_POINTS,
     Forecast,
@@ -609,6 +610,7 @@ def _evaluate_in_view(g: Goal, frame, n_paths, seed, cache, as_of, data_to) -> A
     return a
 
 
+@stored  # computed once per report (dgm.results_store)
 def assessments(
     as_of=None, n_paths: int = N_PATHS, seed: int = SEED, data_to: int | None = None
 ) -> list[Assessment]:
@@ -629,7 +631,12 @@ def assessments(
 def assessment(
     target_id: str, as_of=None, n_paths: int = N_PATHS, seed: int = SEED, data_to=None
 ) -> Assessment:
-    """One goal's Assessment, with the same frames and seeding as assessments() gives it."""
+    """One goal's Assessment, with the same frames and seeding as assessments() gives it (taken
+    from a report's stored assessments() of the same view when there is one)."""
+    every = lookup(assessments, as_of, n_paths, seed, data_to)
+    for a in every or ():
+        if a.record["target_id"] == target_id:
+            return a
     g = goals.goal(target_id)
     frame = series_frames([g.indicator], as_of, data_to)[g.indicator]
     return _evaluate_in_view(g, frame, n_paths, seed, {}, as_of, data_to)

@@ -37,6 +37,7 @@ from dgm.constants import SEED
 from dgm.data import load_indicators
 from dgm.jsonsafe import plain
 from dgm.models import BENCHMARKS, ENSEMBLE, MODELS, ensemble_members, mixture_quantiles, observed
+from dgm.results_store import stored
 from dgm.simulate import MIN_FORECAST_POINTS, kind_for_indicator, rng_for, split_series
 from dgm.transforms import Scale
 
@@ -363,6 +364,7 @@ def headline(recs: pd.DataFrame, seed: int = 0) -> dict:
     }
 
 
+@stored  # computed once per report (dgm.results_store)
 def backtest_all(as_of: int | None = None, vintage: str = "final") -> pd.DataFrame:
     """Columns COLUMNS, one row per indicator and method, pooled rows under indicator "ALL"."""
     return summarise(backtest_records(as_of, vintage))

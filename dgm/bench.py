@@ -1,7 +1,8 @@
 """Timings measured in one run (`dgm bench [--json] [--quick]`): import cost, simulation, backtests, notebooks.
 
 Targets: import_ratio ≤ 1.15 (import dgm / import pandas, each in fresh interpreters, median of
-REPEATS); simulate_all_targets_10k_s ≤ 1 s; backtest_s ≤ 30 s; notebook_overhead_ratio ≤ 1.25;
+REPEATS); simulate_all_targets_10k_s ≤ 1 s; backtest_s ≤ 30 s; notebook_overhead_ratio ≤ 1.3
+(`dgm report` wall time over kernels that only import what its notebooks import);
 explorer_update_ms ≤ 100. Benchmarks report; they never fail a test.
 """
 
@@ -18,7 +19,7 @@ GOALS = {
     "import_ratio": 1.15,
     "simulate_all_targets_10k_s": 1.0,
     "backtest_s": 30.0,
-    "notebook_overhead_ratio": 1.25,
+    "notebook_overhead_ratio": 1.3,
     "explorer_update_ms": 100.0,
 }
 _TIMED_IMPORT = "import time; t = time.perf_counter(); import {0}; print(time.perf_counter() - t)"
@@ -66,7 +67,7 @@ def engine_timings() -> dict:
 
 
 def notebook_timings() -> dict:
-    """The notebook collection against bare kernels, and one explorer redraw (dgm.bench_notebooks)."""
+    """The report against its floor of import-only kernels, and one explorer redraw (dgm.bench_notebooks)."""
     from dgm import bench_notebooks
 
     return {

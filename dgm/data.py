@@ -12,6 +12,7 @@ import pandas as pd
 
 from dgm import panel, paths
 from dgm.rawio import DataError, read_table
+from dgm.results_store import stored
 from dgm.schemas import TABLES
 
 
@@ -132,6 +133,7 @@ def _stamps() -> tuple:
 
 
 @cache
+@stored  # a report's kernels read the panel its precompute made (dgm.results_store)
 def _panel(as_of, data_to: int | None, stamps: tuple) -> pd.DataFrame:
     """The chosen and derived figures for one as-of date, one data-to year and one state of data/raw."""
     obs = data_up_to(published_by(load_observations(), as_of), data_to)

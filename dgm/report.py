@@ -2,9 +2,16 @@
 
 Each notebook runs with papermill in a fresh `python3` kernel, `--jobs` at a time, with `lang` and
 `figures_dir` injected after its `parameters` cell; figures land in DIR/figures/ (the notebooks save
-them with dgm.export.save), and the Excel workbook is written once per report. Everything is built
-in `.DIR.partial/` beside DIR and swapped in only when every job succeeded, so a failed run never
-replaces the last good report: it is kept in `DIR.failed/` for inspection and the command exits 1.
+them with dgm.export.save), and the Excel workbook is written once per report.
+
+Computed once: before any kernel starts, the report computes (in the same `--jobs` processes) the
+assessments of every view its notebooks' parameters name and the backtests into the work
+directory's `.results/` (dgm.results_store, see report_calls); the kernels and the workbook read
+them there instead of recomputing, and `.results/` is removed before the report is handed on.
+
+Everything is built in `.DIR.partial/` beside DIR and swapped in only when every job succeeded, so
+a failed run never replaces the last good report: it is kept in `DIR.failed/` for inspection and
+the command exits 1.
 
 dgm replaces only a directory it created: each report directory carries `.dgm-report`, the list
 of the files dgm wrote there. An `--out` that is a file, the project or data/, a directory
@@ -31,7 +38,7 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
-from dgm import paths
+from dgm import paths, results_store
 from dgm.constants import N_PATHS, SEED
 from dgm.errors import DgmError
 
@@ -57,6 +64,9 @@ LEGACY_FILES = (
     "figures/*",
 )
 EDITIONS = ("reader", "reviewer")  # reader: no code (NN_name.html); reviewer: full page
+STORE = ".results"  # in the work directory: results computed once (removed before the swap)
+# Notebook parameters that name a view of the assessments: (parameter, assessments() argument)
+VIEW_PARAMETERS = (("as_of", "as_of"), ("then", "as_of"), ("data_to", "data_to"))
 
 
 @dataclass(frozen=True)
@@ -146,12 +156,13 @@ def _stable_ids(executed: Path) -> None:
     nbformat.write(nb, executed)
 
 
-def _ipc_kernel_manager():
+def _ipc_kernel_manager(env: dict[str, str] | None = None):
     """A KernelManager that talks to its kernel over IPC sockets in its own temporary directory.
 
     The kernels run on this machine only; IPC avoids ipykernel's "running over TCP without
     encryption" warning on every notebook and port races between parallel kernels. Each kernel
-    gets its own directory, so parallel kernels never share a socket name.
+    gets its own directory, so parallel kernels never share a socket name. `env` adds to the
+    kernel's environment (the report's results store, dgm.results_store).
     """
     import tempfile
 
@@ -164,6 +175,11 @@ def _ipc_kernel_manager():
             kwargs.setdefault("ip", str(Path(self._socket_dir) / "ipc"))
             super().__init__(**kwargs)
 
+        async def _async_pre_start_kernel(self, **kw):
+            if env:
+                kw["env"] = {**kw.get("env", os.environ), **env}
+            return await super()._async_pre_start_kernel(**kw)
+
         def cleanup_resources(self, restart: bool = False) -> None:
             super().cleanup_resources(restart=restart)
             if not restart:
@@ -172,31 +188,42 @@ def _ipc_kernel_manager():
     return IPCKernelManager
 
 
-def run_notebook(
-    src: Path, work: Path, parameters: dict, pages: tuple[str, ...] = EDITIONS
-) -> JobResult:
-    """Execute one notebook with papermill into work/notebooks/, then write its page in each
-    edition of `pages` (see page_name).
-
-    The kernel's working directory is `work`, so `figures_dir="figures"` lands in work/figures/.
-    """
+def execute(src: Path, executed: Path, parameters: dict, cwd: Path, env=None) -> None:
+    """Execute a notebook with papermill in a fresh `python3` kernel (IPC, `env` added to its
+    environment) into `executed`; raises what papermill raises."""
     import papermill
 
+    papermill.execute_notebook(
+        str(src),
+        str(executed),
+        parameters=parameters,
+        kernel_name=KERNEL,
+        cwd=str(cwd),
+        progress_bar=False,
+        log_output=False,
+        execution_timeout=CELL_TIMEOUT_S,
+        kernel_manager_class=_ipc_kernel_manager(env),
+    )
+
+
+def run_notebook(
+    src: Path,
+    work: Path,
+    parameters: dict,
+    pages: tuple[str, ...] = EDITIONS,
+    store: Path | None = None,
+) -> JobResult:
+    """Execute one notebook into work/notebooks/, then write its page in each edition of `pages`
+    (see page_name).
+
+    The kernel's working directory is `work`, so `figures_dir="figures"` lands in work/figures/;
+    with `store`, the kernel reads the report's precomputed results (dgm.results_store).
+    """
     start = time.perf_counter()
     executed = work / EXECUTED / src.name
     error = ""
     try:
-        papermill.execute_notebook(
-            str(src),
-            str(executed),
-            parameters=parameters,
-            kernel_name=KERNEL,
-            cwd=str(work),
-            progress_bar=False,
-            log_output=False,
-            execution_timeout=CELL_TIMEOUT_S,
-            kernel_manager_class=_ipc_kernel_manager(),
-        )
+        execute(src, executed, parameters, work, store and results_store.kernel_env(store))
     except Exception as err:  # a failing notebook is reported, never raised
         error = _error_text(err)
     if executed.exists():
@@ -241,11 +268,13 @@ def build_workbook(path: Path, n_paths: int = N_PATHS, seed: int = SEED) -> None
     )
 
 
-def run_workbook(work: Path, n_paths: int, seed: int) -> JobResult:
-    """Job wrapper around build_workbook: errors become a JobResult."""
+def run_workbook(work: Path, n_paths: int, seed: int, store: Path | None = None) -> JobResult:
+    """Job wrapper around build_workbook (reading `store`, dgm.results_store): errors become a
+    JobResult."""
     start = time.perf_counter()
     try:
-        build_workbook(work / WORKBOOK_FILE, n_paths=n_paths, seed=seed)
+        with results_store.reading(store):
+            build_workbook(work / WORKBOOK_FILE, n_paths=n_paths, seed=seed)
         error = ""
     except Exception as err:
         error = _error_text(err)
@@ -257,6 +286,65 @@ def write_index(work: Path, lang: str, pages: tuple[str, ...] = EDITIONS) -> Non
     from dgm import landing
 
     landing.write_index(work, lang, pages)
+
+
+def notebook_parameters(src: Path) -> dict:
+    """The values of a notebook's `parameters` cell (plain literals, as the conventions require)."""
+    import ast
+
+    import nbformat
+
+    for cell in nbformat.read(src, as_version=4).cells:
+        if "parameters" in cell.metadata.get("tags", []):
+            return {
+                target.id: ast.literal_eval(node.value)
+                for node in ast.parse(cell.source).body
+                if isinstance(node, ast.Assign)
+                for target in node.targets
+                if isinstance(target, ast.Name)
+            }
+    return {}
+
+
+def report_calls(
+    todo: list[Path], parameters: dict, n_paths: int, seed: int, workbook: bool = True
+) -> list:
+    """The (function, kwargs) the report computes once before its kernels start, slowest first:
+    assessments() in every view the notebooks' parameters (after injection) name (VIEW_PARAMETERS:
+    `as_of` now, `then`, `data_to` pseudo-real-time; notebooks without `n_paths` simulate
+    nothing) and the workbook's, and backtest_all() when any of these is computed."""
+    from dgm.assess import assessments
+    from dgm.backtest import backtest_all
+
+    views = [{"as_of": None, "n_paths": n_paths, "seed": seed}] if workbook else []
+    for src in todo:
+        given = notebook_parameters(src) | parameters
+        if "n_paths" not in given:  # a notebook that never simulates
+            continue
+        for name, argument in VIEW_PARAMETERS:
+            if name in given:
+                view = {argument: given[name], "n_paths": given["n_paths"]}
+                view["seed"] = given.get("seed", seed)
+                views += [view] if view not in views else []
+    calls = [(assessments, view) for view in views]
+    return calls[:1] + [(backtest_all, {})] + calls[1:] if calls else []
+
+
+def precompute(pool, store: Path, calls: list, echo=print) -> None:
+    """Run `calls` in `pool` into `store` (dgm.results_store); a failed one is reported and left
+    to the jobs, which then compute it themselves (and fail with the notebook's own error)."""
+    start = time.perf_counter()
+    futures = {pool.submit(results_store.precompute, store, f, kw): (f, kw) for f, kw in calls}
+    for fut, (func, kwargs) in futures.items():
+        try:
+            fut.result()
+        except Exception as err:  # the jobs recompute it; their error names the notebook
+            call = results_store.call_name(func, (), kwargs)
+            echo(f"dgm report: computing {call} failed ({_error_text(err)}); left to the jobs")
+    echo(
+        f"dgm report: {len(calls)} results computed once for every job "
+        f"in {time.perf_counter() - start:.1f} s"
+    )
 
 
 def warm_caches() -> None:
@@ -396,11 +484,15 @@ def run_report(
     results: list[JobResult] = []
     if notebooks_dir is None:
         warm_caches()
+    store = work / STORE
     echo(f"dgm report: {total} jobs, {jobs} at a time → {out}")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-        futures = [pool.submit(run_notebook, src, work, params, pages) for src in todo]
+        calls = report_calls(todo, params, n_paths, seed, want_workbook)
+        if calls:
+            precompute(pool, store, calls, echo)
+        futures = [pool.submit(run_notebook, src, work, params, pages, store) for src in todo]
         if want_workbook:
-            futures.append(pool.submit(run_workbook, work, n_paths, seed))
+            futures.append(pool.submit(run_workbook, work, n_paths, seed, store))
         for fut in as_completed(futures):
             res = fut.result()
             results.append(res)
@@ -408,6 +500,7 @@ def run_report(
             echo(f"[{len(results)}/{total}] {res.name:<36} {res.seconds:6.1f} s  {state}")
 
     results.sort(key=lambda r: r.name)
+    shutil.rmtree(store, ignore_errors=True)  # pickles for this run only, never handed on
     write_index(work, lang, pages)
     write_sentinel(work)
     failed = [r for r in results if not r.ok]

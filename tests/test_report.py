@@ -137,7 +137,10 @@ def test_papermill_run_of_real_notebooks_in_english(tmp_path, capfd):
     out = tmp_path / "reports"
     results = report.run_report(out, lang="en", only=["05", "06"], workbook=False, echo=print)
     assert all(r.ok for r in results), [r.error for r in results if not r.ok]
-    assert "without encryption" not in capfd.readouterr().err
+    captured = capfd.readouterr()
+    assert "without encryption" not in captured.err
+    assert "results computed once" in captured.out  # dgm.results_store, read by the kernels
+    assert not (out / report.STORE).exists()  # the store is never handed on
     for name in ("05_scorecard", "06_scenario_explorer"):
         assert (out / f"{name}.html").stat().st_size > 10_000
         nb = nbformat.read(out / "notebooks" / f"{name}.ipynb", as_version=4)
