@@ -15,3 +15,25 @@ def cjk_font_cache():
     from dgm import fonts
 
     return fonts.cjk_font_path()
+
+
+@pytest.fixture
+def point_dgm_at(monkeypatch):
+    """A function that points dgm's data paths (and the registry's targets file) at a project
+    copy and changes into it, as DGM_ROOT does for a fresh process: commands run in-process."""
+    from dgm import paths, registry
+
+    def point(root):
+        for name, rel in [
+            ("ROOT", ""),
+            ("DATA", "data"),
+            ("RAW", "data/raw"),
+            ("PROCESSED", "data/processed"),
+            ("REPORTS", "reports"),
+        ]:
+            monkeypatch.setattr(paths, name, root / rel if rel else root)
+        monkeypatch.setattr(registry, "TARGETS_CSV", root / "data" / "raw" / "targets.csv")
+        monkeypatch.chdir(root)
+        return root
+
+    return point
