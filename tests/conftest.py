@@ -8,6 +8,15 @@ LibreOffice carry `@pytest.mark.slow`; `make test-fast` deselects them (`-m "not
 import pytest
 
 
+def pytest_configure(config):
+    """Import nbformat before collection, not first from a test module: its import builds about 40
+    lark grammars (jsonschema -> rfc3987-syntax), and at the stack depth of pytest's collection
+    CPython 3.11 maps and unmaps frame-stack memory ~340,000 times doing it (strace): ~4 s more
+    system time in every process that collects. The xdist controller collects nothing: skipped."""
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        import nbformat  # noqa: F401
+
+
 @pytest.fixture(scope="session", autouse=True)
 def cjk_font_cache():
     """The converted CJK TrueType font, built once (~20 s on a fresh machine; a file lock keeps
