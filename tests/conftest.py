@@ -2,7 +2,9 @@
 
 Test lanes: tests that execute notebooks, run `dgm report` or a benchmark, or drive a browser or
 LibreOffice carry `@pytest.mark.slow`; `make test-fast` deselects them (`-m "not slow"`) and
-`make test` runs them all.
+`make test` runs them all. Where a test walks one code path many times (every goal's sliders, each
+language's drawings), the fast lane keeps a stated representative part and the rest of the walk is
+marked slow with `pytest.param(..., marks=pytest.mark.slow)`, so `make test` still runs all of it.
 """
 
 import pytest
