@@ -11,6 +11,10 @@ LAB_LOCK := requirements/lab.lock
 COMPILE := $(BIN)/uv pip compile pyproject.toml requirements/build.in --universal \
 	--python-version 3.11 --generate-hashes --custom-compile-command "make lock"
 export MPLBACKEND := Agg
+# pytest keeps the assertion-rewritten test modules as bytecode in __pycache__ (git-ignored);
+# PYTHONDONTWRITEBYTECODE, set in many container images, makes every xdist worker rewrite them all
+# again (~3 s CPU per process), so the test targets run without it.
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest
 
 .DEFAULT_GOAL := help
 .PHONY: help report test test-fast lint check build bench explore lab lock clean
@@ -44,11 +48,11 @@ report: $(VENV)/.installed
 
 ## test: set up (with the lab extra the explorer tests use) and run the whole test suite (CI)
 test: $(VENV)/.installed-lab
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(PYTEST) -n 2 --dist loadfile
 
-## test-fast: every test except notebook execution, the report, benchmarks, browsers and LibreOffice (~1 min)
+## test-fast: every test except notebook execution, the report, benchmarks, browsers and LibreOffice (~70 s)
 test-fast: $(VENV)/.installed-lab
-	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not slow"
+	$(PYTEST) -n 2 --dist loadfile -m "not slow"
 
 ## lint: ruff check and format check
 lint: $(VENV)/.installed

@@ -4,12 +4,11 @@ import json
 
 import pandas as pd
 
-from dgm import paths
 from dgm.data import load_targets
 from dgm.jsonsafe import plain
 from dgm.termtable import render
 
-TARGETS_CSV = paths.RAW / "targets.csv"
+TARGETS_FILE = "targets.csv"  # in data/raw; named in the table's last line
 # Columns shown by `dgm targets` (the table); --json gives every column.
 TABLE_COLUMNS = (
     "id",
@@ -51,5 +50,5 @@ def main_targets(args) -> int:
     else:
         df = load_targets()
         print(targets_table(df, wide=getattr(args, "wide", False)))
-        print(f"\n{len(df)} targets; quotes and notes: dgm targets --json, or {TARGETS_CSV.name}")
+        print(f"\n{len(df)} targets; quotes and notes: dgm targets --json, or {TARGETS_FILE}")
     return 0

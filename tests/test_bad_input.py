@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dgm import build, paths, targets_table
+from dgm import build, paths
 from dgm.cli import main
 
 CLI = Path(__file__).parent / "fixtures" / "bad" / "cli"
@@ -375,21 +375,11 @@ def built(tmp_path_factory):
 
 
 @pytest.fixture
-def project(built, tmp_path, monkeypatch):
+def project(built, tmp_path, point_dgm_at):
     """A private copy of the built project, with every dgm path pointing into it."""
     root = tmp_path / "project"
     shutil.copytree(built, root, symlinks=True)
-    for name, rel in [
-        ("ROOT", ""),
-        ("DATA", "data"),
-        ("RAW", "data/raw"),
-        ("PROCESSED", "data/processed"),
-        ("REPORTS", "reports"),
-    ]:
-        monkeypatch.setattr(paths, name, root / rel if rel else root)
-    monkeypatch.setattr(targets_table, "TARGETS_CSV", root / "data" / "raw" / "targets.csv")
-    monkeypatch.chdir(root)
-    return root
+    return point_dgm_at(root)
 
 
 def test_there_are_at_least_40_bad_input_fixtures():

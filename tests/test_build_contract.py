@@ -1,7 +1,8 @@
 """dgm build: data/processed is rewritten only from clean raw data; a bad raw file changes nothing.
 
 Run through the command line on a copy of data/raw (DGM_ROOT points dgm at the copy), so the
-contract is tested whatever way build.py stages its writes.
+contract is tested whatever way build.py stages its writes; the fresh checkout runs the same
+command in-process (`point_dgm_at` does what DGM_ROOT does).
 """
 
 import os
@@ -65,8 +66,12 @@ def test_bad_raw_file_stops_the_build_and_leaves_processed_byte_identical(root):
     assert _files(processed) == before  # same files, same bytes, no temporary file left
 
 
-def test_bad_raw_file_on_a_fresh_checkout_writes_nothing(root):
+def test_bad_raw_file_on_a_fresh_checkout_writes_nothing(root, point_dgm_at, capsys):
+    from dgm.cli import main
+
     _break_first_year(root / "data" / "raw")
-    assert _dgm(root, "build").returncode == 1
+    point_dgm_at(root)
+    assert main(["build"]) == 1
+    assert "observations.csv:2:year: " in capsys.readouterr().out
     processed = root / "data" / "processed"
     assert not processed.exists() or _files(processed) == {}

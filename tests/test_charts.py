@@ -10,7 +10,9 @@ import pytest
 from dgm import charts
 from dgm.charts import labels
 
-LANGS = ["zh", "en", "both"]
+# make test-fast draws "both" (every Chinese and English text, the two-language layout) and, where
+# a chart is drawn per language, "en" (the one-language layout); make test draws every language.
+SLOW_ZH = pytest.param("zh", marks=pytest.mark.slow)
 QS = [
     0.025,
     0.05,
@@ -245,7 +247,7 @@ def agg():
     matplotlib.use("Agg")
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", [SLOW_ZH, "en", "both"])
 def test_every_chart_renders_without_warnings(lang):
     from matplotlib.figure import Figure
 
@@ -400,22 +402,22 @@ def test_charts_leave_global_rcparams_alone():
     assert dict(mpl.rcParams) == before
 
 
-def test_real_registry_charts_render():
+@pytest.mark.parametrize("lang", [SLOW_ZH, pytest.param("en", marks=pytest.mark.slow), "both"])
+def test_real_registry_charts_render(lang):
     """The real goal registry, catalogue and measures (small, always present) render cleanly."""
     import dgm
     from dgm.coverage import coverage_matrix
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        for lang in LANGS:
-            charts.measures_chart(dgm.load_measures(), lang=lang).canvas.draw()
-            charts.coverage_chart(
-                coverage_matrix(), dgm.load_indicators(), sources=dgm.load_sources(), lang=lang
-            ).canvas.draw()
-            targets = dgm.load_targets()
-            for row in targets.head(3).to_dict("records"):
-                obs = dgm.series(row["indicator"])
-                charts.path_to_goal(obs, row, sources=dgm.load_sources(), lang=lang).canvas.draw()
+        charts.measures_chart(dgm.load_measures(), lang=lang).canvas.draw()
+        charts.coverage_chart(
+            coverage_matrix(), dgm.load_indicators(), sources=dgm.load_sources(), lang=lang
+        ).canvas.draw()
+        targets = dgm.load_targets()
+        for row in targets.head(3).to_dict("records"):
+            obs = dgm.series(row["indicator"])
+            charts.path_to_goal(obs, row, sources=dgm.load_sources(), lang=lang).canvas.draw()
 
 
 def test_saved_files_keep_title_and_footnote(tmp_path):

@@ -22,6 +22,14 @@ HIST = pd.DataFrame(
     index=pd.Index([2014, 2016, 2018, 2020], name="year"),
 )
 IDS = scenario.explorable()
+# make test-fast walks the sliders of one goal per kind of path (a level, a share capped at 100 %,
+# a reduction and a growth rate on a chained index); make test walks every goal.
+FAST_WALK = {
+    "industrial_output_2025",
+    "rd_intensity_2025",
+    "energy_intensity_industry_reduction_2025",
+    "technical_renovation_investment_growth_2015_2025",
+}
 GROWTH_STEPS = np.round(np.linspace(100 * scenario.GROWTH_MIN, 100 * scenario.GROWTH_MAX, 15), 1)
 
 
@@ -111,7 +119,23 @@ def test_start_year_defaults_to_the_latest_observed_year(widgets):
         assert widgets.start.value == int(history.index.max()), t
 
 
-@pytest.mark.parametrize("target_id", IDS)
+def test_the_fast_walk_has_one_goal_of_each_kind_the_explorer_draws():
+    import dgm
+
+    kinds = dgm.load_targets().set_index("id")["kind"]
+    assert FAST_WALK <= set(IDS)
+    assert {kinds[t] for t in FAST_WALK} == {
+        "level",
+        "share",
+        "reduction_vs_baseline",
+        "growth_rate",
+    }
+
+
+@pytest.mark.parametrize(
+    "target_id",
+    [t if t in FAST_WALK else pytest.param(t, marks=pytest.mark.slow) for t in IDS],
+)
 def test_every_slider_through_its_range(widgets, target_id):
     w, fig = widgets, widgets.ex.figure
     w.goal.value = target_id
