@@ -71,7 +71,7 @@ def laid_out(fig, dpi: float = PNG_DPI):
     with house_style(), _at_dpi(fig, dpi):
         fig.draw_without_rendering()  # runs the layout engine
         box = fig.get_tightbbox().padded(PAD_INCHES)
-    fig.set_layout_engine("none")
+    fig.set_layout_engine(None)  # no engine: savefig neither lays out nor draws to lay out
     try:
         yield box
     finally:
