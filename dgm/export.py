@@ -65,8 +65,12 @@ def laid_out(fig, dpi: float = PNG_DPI):
     lay out and find the box, once to render); inside this block each file is drawn once. The
     layout and box are those the 300 dpi PNG gets on its own, so that file is unchanged.
     """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     from dgm.style import house_style
 
+    if not hasattr(fig.canvas, "get_renderer"):  # a bare Figure: give it the Agg canvas, whose
+        FigureCanvasAgg(fig)  # one renderer keeps text sizes from the layout for the box and PNG
     engine = fig.get_layout_engine()
     with house_style(), _at_dpi(fig, dpi):
         fig.draw_without_rendering()  # runs the layout engine
