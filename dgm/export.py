@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 import unicodedata
@@ -13,6 +14,7 @@ from dgm.jsonsafe import plain
 
 FORMATS = ("png", "svg", "pdf")
 PNG_DPI = 300
+PAD_INCHES = 0.05  # white margin around the tight bounding box of a saved figure
 # The workbook's document dates and zip entry times, fixed so that reruns give identical bytes
 # (openpyxl stamps the time of saving); the date is the policy's, 東府〔2015〕1號 of 2015-01-20.
 WORKBOOK_DATE = (2015, 1, 20, 0, 0, 0)
@@ -54,18 +56,62 @@ def safe_name(name: str, max_len: int = MAX_STEM) -> str:
     return stem
 
 
-def save(fig, name: str, out_dir: Path | str | None = None, formats=FORMATS) -> list[Path]:
+@contextlib.contextmanager
+def laid_out(fig, dpi: float = PNG_DPI):
+    """Lay ``fig`` out once at ``dpi`` and keep that layout inside the block; yields the tight
+    bounding box (inches, padded by PAD_INCHES) for every save in the block.
+
+    ``savefig(bbox_inches="tight")`` on a constrained-layout figure draws twice per file (once to
+    lay out and find the box, once to render); inside this block each file is drawn once. The
+    layout and box are those the 300 dpi PNG gets on its own, so that file is unchanged.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from dgm.style import house_style
+
+    if not hasattr(fig.canvas, "get_renderer"):  # a bare Figure: give it the Agg canvas, whose
+        FigureCanvasAgg(fig)  # one renderer keeps text sizes from the layout for the box and PNG
+    engine = fig.get_layout_engine()
+    with house_style(), _at_dpi(fig, dpi):
+        fig.draw_without_rendering()  # runs the layout engine
+        box = fig.get_tightbbox().padded(PAD_INCHES)
+    fig.set_layout_engine(None)  # no engine: savefig neither lays out nor draws to lay out
+    try:
+        yield box
+    finally:
+        fig.set_layout_engine(engine)
+
+
+@contextlib.contextmanager
+def _at_dpi(fig, dpi: float):
+    """``fig`` at ``dpi`` inside the block; a GUI window showing it is not resized."""
+    canvas = fig.canvas
+    manager, canvas.manager = canvas.manager, None
+    old = fig.dpi
+    fig.dpi = dpi
+    try:
+        yield
+    finally:
+        fig.dpi = old
+        canvas.manager = manager
+
+
+def save(
+    fig, name: str, out_dir: Path | str | None = None, formats=FORMATS, box=None
+) -> list[Path]:
     """Write ``fig`` as PNG (300 dpi), SVG and PDF to ``out_dir`` (default reports/figures/).
 
     The file stem is ``safe_name(name)``. The house style is applied while saving, so PDF text
-    embeds the TrueType CJK font (Type 42) whoever made the figure. Returns the paths written.
+    embeds the TrueType CJK font (Type 42) whoever made the figure. Every file is cropped to the
+    same tight box, ``box`` when given by an enclosing ``laid_out(fig)``. Returns the paths written.
     """
     from dgm.style import house_style
 
     out = Path(out_dir) if out_dir is not None else paths.REPORTS / "figures"
     stem = safe_name(name)
     written = []
-    with house_style():
+    layout = contextlib.nullcontext(box) if box is not None else laid_out(fig)
+    with layout as box, house_style():
         for fmt in formats:
             dest = out / f"{stem}.{fmt}"
             kwargs = {"dpi": PNG_DPI} if fmt == "png" else {}
@@ -76,9 +122,7 @@ def save(fig, name: str, out_dir: Path | str | None = None, formats=FORMATS) -> 
                 kwargs["metadata"] = {"Date": None}
             write_file(
                 dest,
-                lambda tmp, fmt=fmt, kw=kwargs: fig.savefig(
-                    tmp, format=fmt, bbox_inches="tight", pad_inches=0.05, **kw
-                ),
+                lambda tmp, fmt=fmt, kw=kwargs: fig.savefig(tmp, format=fmt, bbox_inches=box, **kw),
             )
             written.append(dest)
     return written

@@ -7,17 +7,18 @@ from pathlib import Path
 SHOW_DPI = 110  # on-screen resolution of charts shown in notebooks and the HTML report
 
 
-def save_figure(fig, name: str, figures_dir: str | None) -> list[Path]:
+def save_figure(fig, name: str, figures_dir: str | None, box=None) -> list[Path]:
     """Save fig with dgm.export.save into figures_dir (PNG, SVG, PDF); nothing when it is None/"".
 
     Notebooks get figures_dir from their parameters: `dgm report` injects it, an interactive
-    session leaves it None and only looks at the charts.
+    session leaves it None and only looks at the charts. ``box``: the tight box of an enclosing
+    ``dgm.export.laid_out(fig)``.
     """
     if not figures_dir:
         return []
     from dgm import export
 
-    saved = export.save(fig, name, figures_dir)
+    saved = export.save(fig, name, figures_dir, box=box)
     return list(saved) if saved else []
 
 
@@ -25,13 +26,24 @@ def show(fig, name: str, figures_dir: str | None = None) -> None:
     """Display a dgm chart in the notebook (PNG) and save it (PNG, SVG, PDF) when figures_dir is set.
 
     dgm.charts returns plain matplotlib Figures (no pyplot state), which IPython would show as text;
-    this renders them once for the page.
+    this renders them for the page. The page and the files share one layout and one crop
+    (dgm.export.laid_out): the figure is laid out once, not once per file, and the page shows
+    what the files hold.
     """
-    import io
-
     from IPython.display import Image, display
 
-    save_figure(fig, name, figures_dir)
+    from dgm import export
+
+    with export.laid_out(fig) as box:
+        save_figure(fig, name, figures_dir, box)
+        png = page_png(fig, box)
+    display(Image(data=png, format="png"))
+
+
+def page_png(fig, box=None) -> bytes:
+    """fig as PNG bytes at SHOW_DPI, cropped to ``box`` (inches; None: the whole figure)."""
+    import io
+
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=SHOW_DPI, metadata={"Software": None})
-    display(Image(data=buf.getvalue(), format="png"))
+    fig.savefig(buf, format="png", dpi=SHOW_DPI, bbox_inches=box, metadata={"Software": None})
+    return buf.getvalue()

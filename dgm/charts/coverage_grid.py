@@ -112,11 +112,14 @@ def coverage_chart(matrix, indicators=None, *, sources=None, lang: str = "zh", s
         )
         for c in codes
     ]
+    # Right-aligned under the grid and at most as wide as the figure: a legend centred under
+    # the grid overhangs it, and constrained layout then narrowed the grid on every run (with
+    # bilingual row labels, to nothing).
     ax.legend(
         handles=handles,
-        loc="upper center",
-        bbox_to_anchor=(0.4, 0.0),
-        ncol=4 if lang == "both" else 7,
+        loc="upper right",
+        bbox_to_anchor=(1.0, 0.0),
+        ncol=4,
         fontsize=style.BASE_FONT_PT - 1.5,
         handlelength=1.2,
         columnspacing=1.0,
