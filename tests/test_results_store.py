@@ -159,6 +159,7 @@ def test_a_goal_of_another_view_is_computed_not_read(store):
         assess.assessment("no_such_goal", n_paths=N)
 
 
+@pytest.mark.slow  # two backtests of the shipped data; the fast lane keeps the assessments' twin
 def test_stored_backtests_and_panel_are_those_recomputed(store):
     data._panel.cache_clear()  # computed in this process before: it would not be computed again
     with results_store.writing(store):
