@@ -65,6 +65,7 @@ HEADERS = {  # column → (zh, en)
     "first_year": ("首年", "First year"),
     "last_year": ("末年", "Last year"),
     "measures": ("措施", "Measures"),
+    "departments": ("部门", "Department"),
     "plan": ("计划值", "Plan"),
     "outcome": ("实际值", "Outcome"),
     "outcome_minus_plan": ("实际 − 计划", "Outcome − plan"),

@@ -54,6 +54,7 @@ def test_headers_in_words_and_language():
     assert tables.header("latest_year", "both") == "最新年份 · Latest year"
     assert tables.header("status (2014)", "en") == "Status (2014)"
     assert tables.header("some_new_column", "en") == "Some new column"
+    assert tables.header("departments", "both") == "部门 · Department"  # notebook 07
 
 
 def test_text_left_numbers_right_and_status_in_words():
