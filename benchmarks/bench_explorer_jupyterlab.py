@@ -13,8 +13,6 @@ Run: `PYTHONPATH=$PWD .venv/bin/python benchmarks/bench_explorer_jupyterlab.py [
 from __future__ import annotations
 
 import json
-import os
-import signal
 import socket
 import statistics
 import subprocess
@@ -23,18 +21,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from dgm.browser import TIMER_JS, launch
+from dgm.browser import TIMER_JS, free_port, launch, stop_server
 
 GOAL_MS = 150.0
 STEPS = 15
 STARTUP_S = 240
-
-
-def _free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _lab(root: str, port: int) -> subprocess.Popen:
@@ -55,20 +46,6 @@ def _lab(root: str, port: int) -> subprocess.Popen:
     return subprocess.Popen(
         args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """Stop JupyterLab, then anything left in its process group (started for this run only)."""
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        pass
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    proc.wait()
 
 
 def measure() -> dict:
@@ -94,7 +71,7 @@ def measure() -> dict:
             check=True,
             capture_output=True,
         )
-        port = _free_port()
+        port = free_port()
         proc = _lab(root, port)
         try:
             deadline = time.monotonic() + STARTUP_S
@@ -140,7 +117,7 @@ def measure() -> dict:
                 finally:
                     browser.close()
         finally:
-            _stop(proc)
+            stop_server(proc)
     return {
         "explorer_jupyterlab_step_ms_median": round(statistics.median(steps), 1),
         "explorer_jupyterlab_step_ms": [round(s, 1) for s in steps],

@@ -1,10 +1,14 @@
-"""The system Chromium that the browser tests, benchmarks and gallery screenshots drive (Playwright).
+"""The system Chromium that the browser tests, benchmarks and gallery screenshots drive (Playwright),
+and the loopback servers (JupyterLab, `dgm explore`) they start for it.
 
 Playwright cannot download its own browser here; Debian's `chromium` is used through
 `executable_path`, with the flags a closed, headless machine needs (no background networking).
 """
 
 import os
+import signal
+import socket
+import subprocess
 from pathlib import Path
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -35,3 +39,26 @@ TIMER_JS = """
 def launch(playwright):
     """A headless system Chromium from a `sync_playwright()` context."""
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """Stop a server started with `start_new_session=True`, then anything left in its process
+    group (a group started for this run only)."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            pass
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()

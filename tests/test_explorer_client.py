@@ -12,8 +12,6 @@ import base64
 import json
 import os
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -21,7 +19,7 @@ import sys
 import pytest
 
 from dgm import paths, scenario
-from dgm.browser import CHROMIUM, TIMER_JS, launch
+from dgm.browser import CHROMIUM, TIMER_JS, free_port, launch, stop_server
 
 STARTUP_S = 240  # Voilà, its kernel and the first chart on a loaded two-core machine
 BROWSER_STEPS = 15  # ArrowRight presses timed in the browser
@@ -91,32 +89,10 @@ def test_notebook_06_with_sliders_runs_under_papermill_and_shows_every_goal(tmp_
     assert png.startswith(b"\x89PNG"), "the chart was drawn into the widget"
 
 
-def _free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """Stop `dgm explore` (it stops Voilà), then anything left in its process group."""
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            pass
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)  # the group started for this test only
-    except ProcessLookupError:
-        pass
-    proc.wait()
-
-
 @pytest.fixture
 def served():
     """`dgm explore --port P --lang en` on a free loopback port; yields its printed URL."""
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "dgm", "explore", "--port", str(port), "--lang", "en"],
         stdout=subprocess.PIPE,
@@ -130,7 +106,7 @@ def served():
         assert f"http://127.0.0.1:{port}/" in line, line
         yield f"http://127.0.0.1:{port}/"
     finally:
-        _stop(proc)
+        stop_server(proc)
 
 
 @pytest.mark.slow
