@@ -152,6 +152,11 @@ def _mark_cut(ax, fan, obs, cut: float, lang) -> list:
     return [(Line2D([], [], **arrow), label)]
 
 
+def _joined(first: str, then: str) -> str:
+    """Two footnote sentences, either possibly empty, joined by one space."""
+    return " ".join(part for part in (first, then) if part)
+
+
 @styled
 def path_to_goal(
     obs,
@@ -181,23 +186,25 @@ def path_to_goal(
     bridged = [int(y) for y in obs.index[obs["bridged"].astype(bool)]] if has_bridge else []
     if bridged:
         yrs = ", ".join(map(str, bridged))
-        note = pick(
+        bridge = pick(
             f"{yrs}年由五年累计变化衔接（期内各年空缺）。",
             f"{yrs}: reached through a five-year cumulative change (years inside left blank).",
             lang,
             " ",
-        ) + (" " + note if note else "")
+        )
+        note = _joined(bridge, note)
     level = goal_level(target, obs, goal_value)
     cut = _fan_cut(fan, obs, level, bands) if fan is not None and len(fan) else None
     if cut is not None:
-        note = (note + " " if note else "") + _cut_note(fan, cut, lang)
+        note = _joined(note, _cut_note(fan, cut, lang))
     if attrs.get("proxy"):
-        note = pick(
+        proxy = pick(
             f"以代理指标判断：{attrs['proxy']}（目标本身的指标未见公布）。",
             f"Judged on a proxy: {attrs['proxy']} (the goal's own indicator is not published).",
             lang,
             " ",
-        ) + (" " + note if note else "")
+        )
+        note = _joined(proxy, note)
     foot = source_note(source_ids(obs), sources, lang, goal=target, extra=note)
     fig, gs = canvas(size, foot)
     ax = fig.add_subplot(gs[0])
