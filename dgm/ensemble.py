@@ -108,10 +108,11 @@ def growth_prior(histories: dict, origin: int, exclude: str | None = None):
         if ind == exclude or kind not in PRIOR_KINDS:
             continue
         s = observed(y)
-        s = s[(s.index <= origin) & (s.index >= origin - GROWTH_WINDOW)]
-        s = s[s > 0]
-        if len(s) >= 2 and s.index[-1] - s.index[0] >= MIN_PRIOR_SPAN:
-            rates.append(math.log(s.iloc[-1] / s.iloc[0]) / (s.index[-1] - s.index[0]))
+        t, v = s.index.to_numpy(), s.to_numpy()
+        keep = (t <= origin) & (t >= origin - GROWTH_WINDOW) & (v > 0)
+        t, v = t[keep], v[keep]
+        if len(v) >= 2 and t[-1] - t[0] >= MIN_PRIOR_SPAN:
+            rates.append(math.log(v[-1] / v[0]) / (t[-1] - t[0]))
     if len(rates) < MIN_PRIOR_SERIES:
         return None
     r = np.asarray(rates)

@@ -131,11 +131,18 @@ class ModelFit:
 
     def cdf(self, x) -> np.ndarray:
         """Marginal CDF at natural-scale values x, shape (..., H) broadcast against horizons."""
+        return self.cdf_on_scale()(self.scale.forward_clipped(x))
+
+    def cdf_on_scale(self):
+        """The marginal CDF as a function of modelling-scale values, its spread worked out once
+        (for repeated evaluation, as in mixture_quantiles' bisection)."""
         from scipy import special
 
         sd = np.sqrt(np.maximum(np.diag(self.cov), 1e-300))
-        u = (self.scale.forward_clipped(x) - self.mean) / sd
-        return special.stdtr(self.df, u) if math.isfinite(self.df) else special.ndtr(u)
+        mean, df = self.mean, self.df
+        if math.isfinite(df):
+            return lambda z: special.stdtr(df, (z - mean) / sd)
+        return lambda z: special.ndtr((z - mean) / sd)
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """n joint paths on the modelling scale, shape (n, H)."""
@@ -156,10 +163,14 @@ class ModelFit:
 
 
 def observed(z: pd.Series) -> pd.Series:
-    """Finite values sorted by int year."""
-    s = pd.Series(z, dtype=float).dropna()
-    s.index = s.index.astype(int)
-    return s.sort_index()
+    """Finite values sorted by int year. (numpy, not dropna/sort_index: the engine calls this
+    thousands of times per backtest, and pandas' per-call overhead was most of its cost.)"""
+    s = pd.Series(z, dtype=float)
+    v = s.to_numpy(dtype=float)
+    keep = ~np.isnan(v)
+    years = s.index.to_numpy()[keep].astype(int)
+    order = np.argsort(years, kind="stable")
+    return pd.Series(v[keep][order], index=pd.Index(years[order]), name=s.name)
 
 
 def regular_segment(z: pd.Series) -> pd.Series:
@@ -167,12 +178,17 @@ def regular_segment(z: pd.Series) -> pd.Series:
     s = observed(z)
     if s.empty:
         return s
-    full = s.reindex(range(int(s.index.min()), int(s.index.max()) + 1))
-    isolated = full.isna() & full.shift(1).notna() & full.shift(-1).notna()
-    full[isolated] = ((full.shift(1) + full.shift(-1)) / 2)[isolated]
-    gaps = np.flatnonzero(full.isna().to_numpy())
+    years = s.index.to_numpy()
+    full = np.full(int(years[-1] - years[0]) + 1, np.nan)
+    full[years - years[0]] = s.to_numpy()
+    prev, nxt = np.roll(full, 1), np.roll(full, -1)
+    prev[0] = nxt[-1] = np.nan
+    isolated = np.isnan(full) & ~np.isnan(prev) & ~np.isnan(nxt)
+    full[isolated] = ((prev + nxt) / 2)[isolated]
+    gaps = np.flatnonzero(np.isnan(full))
     start = gaps[-1] + 1 if gaps.size else 0
-    return full.iloc[start:]
+    index = pd.RangeIndex(int(years[0]) + start, int(years[-1]) + 1)
+    return pd.Series(full[start:], index=index, name=s.name)
 
 
 def _rw_cov(h: int, sigma2: float, drift_var: float) -> np.ndarray:
@@ -700,10 +716,13 @@ def mixture_quantiles(fits: list[ModelFit], probs) -> np.ndarray:
     lo = np.broadcast_to(ends.min(0), (len(probs), ends.shape[1])).copy()
     hi = np.broadcast_to(ends.max(0), (len(probs), ends.shape[1])).copy()
     target = probs[:, None]
+    cdfs = [(f.scale, f.cdf_on_scale()) for f in fits]
+    scales = {f.scale for f in fits}
     for _ in range(60):
         mid = 0.5 * (lo + hi)
         x = ref.inverse(mid)
-        below = np.mean([f.cdf(x) for f in fits], axis=0) < target
+        z = {scale: scale.forward_clipped(x) for scale in scales}
+        below = np.mean([cdf(z[scale]) for scale, cdf in cdfs], axis=0) < target
         lo = np.where(below, mid, lo)
         hi = np.where(below, hi, mid)
     return ref.inverse(0.5 * (lo + hi))
