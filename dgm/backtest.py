@@ -339,11 +339,12 @@ def headline(recs: pd.DataFrame, seed: int = 0) -> dict:
     )
     rng = np.random.default_rng(seed)
     ids = sums.index.to_numpy()
+    # per indicator (rows, in ids' order): summed errors of ensemble and drift, hits, forecasts
+    table = np.column_stack([sums["ens"], sums["drift"], cov["in80"], cov["in95"], cnt])
     boot = []
     for _ in range(BOOTSTRAP):
-        pick = rng.choice(ids, size=len(ids), replace=True)
-        s, c, k = sums.loc[pick].sum(), cov.loc[pick].sum(), cnt.loc[pick].sum()
-        boot.append((s["ens"] / s["drift"], c["in80"] / k, c["in95"] / k))
+        ens, drift, in80, in95, k = table[rng.integers(0, len(ids), size=len(ids))].sum(axis=0)
+        boot.append((ens / drift, in80 / k, in95 / k))
     lo, hi = np.nanpercentile(np.array(boot), [5, 95], axis=0)
     long_ids = [i for i in ids if cnt[i] >= LONG_MIN_FORECASTS]
     long = sums.loc[long_ids].sum() if long_ids else None
