@@ -165,8 +165,8 @@ class ModelFit:
 def observed(z: pd.Series) -> pd.Series:
     """Finite values sorted by int year. (numpy, not dropna/sort_index: the engine calls this
     thousands of times per backtest, and pandas' per-call overhead was most of its cost.)"""
-    s = pd.Series(z, dtype=float)
-    v = s.to_numpy(dtype=float)
+    s = z if isinstance(z, pd.Series) and z.dtype == np.float64 else pd.Series(z, dtype=float)
+    v = s.to_numpy()
     keep = ~np.isnan(v)
     years = s.index.to_numpy()[keep].astype(int)
     order = np.argsort(years, kind="stable")
