@@ -141,7 +141,7 @@ def kept_codepoints() -> set[int]:
     keep = gb2312_chars()
     for lo, hi in KEEP_RANGES:
         keep.update(range(lo, hi + 1))
-    keep.update(ord(c) for c in report_text() if not c.isspace() or c == " ")
+    keep.update(ord(c) for c in set(report_text()) if not c.isspace() or c == " ")
     return keep
 
 
