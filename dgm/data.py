@@ -163,6 +163,13 @@ def series(
     figures for years up to YEAR from any vintage (pseudo-real-time). With `include_plan`, a `plan` column holds the city's planned
     figure for each year (latest vintage).
     """
+    return _series(indicator, as_of_date(as_of), include_plan, data_to, _stamps()).copy()
+
+
+@cache
+def _series(indicator: str, as_of, include_plan: bool, data_to, stamps: tuple) -> pd.DataFrame:
+    """series() for one as-of date and one state of data/raw (the engine asks for the same
+    indicator many times; each cut of the panel costs ~10 ms)."""
     catalogue = load_indicators().set_index("id")
     if indicator not in catalogue.index:
         raise KeyError(
