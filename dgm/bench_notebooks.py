@@ -97,12 +97,28 @@ def floor_seconds(
     return time.perf_counter() - start, cpu_seconds() - cpu
 
 
+def cell_seconds(executed: Path) -> dict:
+    """Where the report's kernels spent their cell time: {"charts": seconds of the code cells that
+    show a chart (draw it and write its files), "other": the rest}, summed over the executed
+    notebooks in `executed` (papermill's per-cell durations)."""
+    import nbformat
+
+    out = {"charts": 0.0, "other": 0.0}
+    for path in sorted(executed.glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            seconds = cell.metadata.get("papermill", {}).get("duration")
+            if cell.cell_type == "code" and seconds is not None:
+                out["charts" if "show(" in cell.source else "other"] += seconds
+    return {k: round(v, 2) for k, v in out.items()}
+
+
 def notebook_overhead_ratio(jobs: int = JOBS, detail: bool = False):
     """Report wall time / floor wall time (goal ≤ 1.3), measured floor, report, floor.
 
     detail=True returns a dict: the ratio, the report's and both floors' wall seconds, the same in
     CPU seconds (`notebook_overhead_cpu_ratio`, `report_cpu_s`, `floor_cpu_s`), each job's wall
-    seconds inside the report, the report's progress lines, and the 1-minute load average before
+    seconds inside the report, the kernels' cell seconds in chart cells and the rest (`cell_s`),
+    the report's progress lines, and the 1-minute load average before
     and after (the machine's other work shows there).
     """
     from dgm import paths, report
@@ -119,6 +135,7 @@ def notebook_overhead_ratio(jobs: int = JOBS, detail: bool = False):
         start, cpu = time.perf_counter(), cpu_seconds()
         results = report.run_report(out=tmp / "report", jobs=jobs, echo=lines.append)
         report_s, report_cpu = time.perf_counter() - start, cpu_seconds() - cpu
+        cells = cell_seconds(tmp / "report" / report.EXECUTED)
         second, second_cpu = floor_seconds(nbs, tmp / "floor", jobs, parameters)
     load.append(os.getloadavg()[0])
     failed = [r.name for r in results if not r.ok]
@@ -139,6 +156,7 @@ def notebook_overhead_ratio(jobs: int = JOBS, detail: bool = False):
         "jobs": jobs,
         "n_notebooks": len(nbs),
         "per_job_s": {r.name: round(r.seconds, 2) for r in results},
+        "cell_s": cells,  # the kernels' cell time: chart cells and the rest (cell_seconds)
         "report_log": lines,
         "load_average_1min": [round(x, 2) for x in load],
         "goal": OVERHEAD_GOAL,
