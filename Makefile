@@ -50,7 +50,7 @@ report: $(VENV)/.installed
 test: $(VENV)/.installed-lab
 	$(PYTEST) -n 2 --dist loadfile
 
-## test-fast: every test except notebook execution, the report, benchmarks, browsers and LibreOffice (~65 s)
+## test-fast: every test except notebook execution, the report, benchmarks, browsers and LibreOffice (~55 s)
 test-fast: $(VENV)/.installed-lab
 	$(PYTEST) -n 2 --dist loadfile -m "not slow"
 

@@ -118,8 +118,8 @@ def notebook_overhead_ratio(jobs: int = JOBS, detail: bool = False):
     detail=True returns a dict: the ratio, the report's and both floors' wall seconds, the same in
     CPU seconds (`notebook_overhead_cpu_ratio`, `report_cpu_s`, `floor_cpu_s`), each job's wall
     seconds inside the report, the kernels' cell seconds in chart cells and the rest (`cell_s`),
-    the report's progress lines, and the 1-minute load average before
-    and after (the machine's other work shows there).
+    the report's progress lines, and the 1-minute load average before and after (the machine's
+    other work shows there).
     """
     from dgm import paths, report
 
