@@ -156,12 +156,15 @@ def _stable_ids(executed: Path) -> None:
     nbformat.write(nb, executed)
 
 
-def _ipc_kernel_manager(env: dict[str, str] | None = None):
+def ipc_kernel_manager(env: dict[str, str] | None = None):
     """A KernelManager that talks to its kernel over IPC sockets in its own temporary directory.
 
-    The kernels run on this machine only; IPC avoids ipykernel's "running over TCP without
-    encryption" warning on every notebook and port races between parallel kernels. Each kernel
-    gets its own directory, so parallel kernels never share a socket name. `env` adds to the
+    Every kernel dgm starts (the report, the bench, the notebook tests) uses it. The kernels run
+    on this machine only. Over TCP the manager picks free ports, closes them and hands them to
+    the kernel, so a kernel started in parallel with another process can find a port taken and
+    die before it answers (jupyter_client#154: "Kernel died before replying to kernel_info").
+    IPC also avoids ipykernel's "running over TCP without encryption" warning. Each kernel gets
+    its own directory, so parallel kernels never share a socket name. `env` adds to the
     kernel's environment (the report's results store, dgm.results_store).
     """
     import tempfile
@@ -202,7 +205,7 @@ def execute(src: Path, executed: Path, parameters: dict, cwd: Path, env=None) ->
         progress_bar=False,
         log_output=False,
         execution_timeout=CELL_TIMEOUT_S,
-        kernel_manager_class=_ipc_kernel_manager(env),
+        kernel_manager_class=ipc_kernel_manager(env),
     )
 
 

@@ -125,8 +125,13 @@ def test_no_hard_coded_paths_urls_or_clock(name):
 
 
 def _execute(name: str, workdir: str) -> tuple[str, float, str, object]:
-    """Run one notebook in a fresh python3 kernel; (name, seconds, error, executed notebook)."""
+    """Run one notebook in a fresh python3 kernel; (name, seconds, error, executed notebook).
+
+    The kernel talks over IPC, as the report's do: two TCP kernels starting side by side can
+    race for a port and one dies before it answers (dgm.report.ipc_kernel_manager)."""
     from nbclient import NotebookClient
+
+    from dgm.report import ipc_kernel_manager
 
     nb = _read(name)
     start = time.perf_counter()
@@ -136,6 +141,7 @@ def _execute(name: str, workdir: str) -> tuple[str, float, str, object]:
             nb,
             timeout=CELL_TIMEOUT_S,
             kernel_name="python3",
+            kernel_manager_class=ipc_kernel_manager(),
             resources={"metadata": {"path": workdir}},
         ).execute()
     except Exception as err:  # reported per notebook below

@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 from types import SimpleNamespace
 
 import nbformat
@@ -126,6 +127,22 @@ def test_cli_help_lists_the_contract_flags():
 def test_job_result_is_json_ready():
     r = report.JobResult("01_x", False, 1.5, "ValueError: boom")
     assert json.loads(json.dumps(r.__dict__))["error"] == "ValueError: boom"
+
+
+def test_parallel_kernels_get_ipc_sockets_in_directories_of_their_own():
+    """No TCP port to race for: each manager's connection is IPC under its own directory, and
+    the directory goes when the kernel's resources are cleaned up."""
+    manager = report.ipc_kernel_manager()
+    a, b = manager(kernel_name="python3"), manager(kernel_name="python3")
+    for km in (a, b):
+        km.write_connection_file()
+    info = [km.get_connection_info() for km in (a, b)]
+    assert [i["transport"] for i in info] == ["ipc", "ipc"]
+    dirs = [Path(i["ip"]).parent for i in info]
+    assert dirs[0] != dirs[1] and all(d.is_dir() for d in dirs)
+    for km in (a, b):
+        km.cleanup_resources()
+    assert not any(d.exists() for d in dirs)
 
 
 @pytest.mark.slow
