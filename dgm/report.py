@@ -170,6 +170,7 @@ def ipc_kernel_manager(env: dict[str, str] | None = None):
     import tempfile
 
     from jupyter_client.manager import KernelManager
+    from jupyter_core.utils import run_sync
 
     class IPCKernelManager(KernelManager):
         def __init__(self, **kwargs):
@@ -183,10 +184,13 @@ def ipc_kernel_manager(env: dict[str, str] | None = None):
                 kw["env"] = {**kw.get("env", os.environ), **env}
             return await super()._async_pre_start_kernel(**kw)
 
-        def cleanup_resources(self, restart: bool = False) -> None:
-            super().cleanup_resources(restart=restart)
+        async def _async_cleanup_resources(self, restart: bool = False) -> None:
+            # shutdown_kernel awaits this coroutine, not the public `cleanup_resources`
+            await super()._async_cleanup_resources(restart=restart)
             if not restart:
                 shutil.rmtree(self._socket_dir, ignore_errors=True)
+
+        cleanup_resources = run_sync(_async_cleanup_resources)
 
     return IPCKernelManager
 

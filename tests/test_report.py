@@ -129,19 +129,27 @@ def test_job_result_is_json_ready():
     assert json.loads(json.dumps(r.__dict__))["error"] == "ValueError: boom"
 
 
-def test_parallel_kernels_get_ipc_sockets_in_directories_of_their_own():
-    """No TCP port to race for: each manager's connection is IPC under its own directory, and
-    the directory goes when the kernel's resources are cleaned up."""
+def test_parallel_kernels_talk_over_ipc_in_directories_of_their_own():
+    """No TCP port to race for: two kernels started side by side answer over IPC sockets, each
+    in its own directory, and shutting a kernel down removes its directory."""
     manager = report.ipc_kernel_manager()
-    a, b = manager(kernel_name="python3"), manager(kernel_name="python3")
-    for km in (a, b):
-        km.write_connection_file()
-    info = [km.get_connection_info() for km in (a, b)]
-    assert [i["transport"] for i in info] == ["ipc", "ipc"]
-    dirs = [Path(i["ip"]).parent for i in info]
-    assert dirs[0] != dirs[1] and all(d.is_dir() for d in dirs)
-    for km in (a, b):
-        km.cleanup_resources()
+    kernels = [manager(kernel_name="python3") for _ in range(2)]
+    for km in kernels:
+        km.start_kernel()
+    try:
+        for km in kernels:
+            client = km.client()
+            client.start_channels()
+            client.wait_for_ready(timeout=60)
+            client.stop_channels()
+        info = [km.get_connection_info() for km in kernels]
+        assert [i["transport"] for i in info] == ["ipc", "ipc"]
+        dirs = [Path(i["ip"]).parent for i in info]
+        assert dirs[0] != dirs[1]
+        assert all(any(d.glob("ipc-*")) for d in dirs), "the sockets live in the directory"
+    finally:
+        for km in kernels:
+            km.shutdown_kernel(now=True)
     assert not any(d.exists() for d in dirs)
 
 
