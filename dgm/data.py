@@ -5,14 +5,15 @@ raises `DataError` with `FILE:ROW:COLUMN` lines. `dgm check` is the full validat
 """
 
 import datetime as dt
-from functools import cache
+import os
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pandas as pd
 
 from dgm import panel, paths
 from dgm.rawio import DataError, read_table
-from dgm.results_store import stored
+from dgm.results_store import raw_fingerprint, stored
 from dgm.schemas import TABLES
 
 
@@ -21,17 +22,40 @@ def _files(table: str, raw: Path) -> tuple[Path, ...]:
     return tuple(sorted(raw.glob(f"{table}.csv")) + sorted(raw.glob(f"{table}_*.csv")))
 
 
-def _stamp(path: Path) -> int:
-    """A file's modification time in ns (-1 when it cannot be read: the loader then says why)."""
-    try:
-        return path.stat().st_mtime_ns
-    except OSError:
-        return -1
+def _signature(raw: Path) -> tuple:
+    """(relative name, size, modification time in ns, inode) of every file under `raw`: cheap to
+    take (~0.2 ms), and it changes whenever a file is added, removed, renamed or rewritten."""
+    out = []
+    for folder, dirs, files in os.walk(raw):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            try:
+                st = os.stat(path)
+                out.append((os.path.relpath(path, raw), st.st_size, st.st_mtime_ns, st.st_ino))
+            except OSError:  # a broken link: the loaders and `dgm check` say why
+                out.append((os.path.relpath(path, raw), -1, -1, -1))
+    return tuple(out)
+
+
+@lru_cache(maxsize=8)
+def _content(raw: str, signature: tuple) -> str:
+    """SHA-256 of the content of `raw` (dgm.results_store.raw_fingerprint) for one signature."""
+    return raw_fingerprint(Path(raw))
+
+
+def raw_state(raw: Path | None = None) -> str:
+    """The state of data/raw: SHA-256 of every file's name and bytes, as the results store keys
+    it, read again whenever a file's name, size, modification time or inode changed. Every cache
+    of results computed from data/raw is keyed on it, so after `dgm import` (or any edit) the next
+    call in the same process (a JupyterLab kernel, the explorer) computes from the new figures."""
+    raw = Path(raw or paths.RAW)
+    return _content(str(raw), _signature(raw))
 
 
 @cache
-def _load(table: str, files: tuple[Path, ...], stamps: tuple[float, ...]) -> pd.DataFrame:
-    """Read and concatenate the files of a table (cached on their modification times)."""
+def _load(table: str, files: tuple[Path, ...], state: str) -> pd.DataFrame:
+    """Read and concatenate the files of a table (cached per state of data/raw)."""
     frames, problems = [], []
     for path in files:
         frame, more = read_table(path, TABLES[table])
@@ -50,7 +74,7 @@ def load_table(table: str, raw: Path | None = None) -> pd.DataFrame:
     files = _files(table, raw or paths.RAW)
     if not files:
         raise FileNotFoundError(f"no {table}.csv in {raw or paths.RAW}")
-    return _load(table, files, tuple(_stamp(p) for p in files)).copy()
+    return _load(table, files, raw_state(raw)).copy()
 
 
 def load_indicators() -> pd.DataFrame:
@@ -127,14 +151,9 @@ def data_up_to(obs: pd.DataFrame, data_to: int | None) -> pd.DataFrame:
     return obs[obs["year"].astype(int) <= int(data_to)]
 
 
-def _stamps() -> tuple:
-    """Modification times of every raw CSV (cache key: a changed file invalidates cached panels)."""
-    return tuple((p.name, _stamp(p)) for p in sorted(paths.RAW.glob("*.csv")))
-
-
-@cache
+@lru_cache(maxsize=64)
 @stored  # a report's kernels read the panel its precompute made (dgm.results_store)
-def _panel(as_of, data_to: int | None, stamps: tuple) -> pd.DataFrame:
+def _panel(as_of, data_to: int | None, state: str) -> pd.DataFrame:
     """The chosen and derived figures for one as-of date, one data-to year and one state of data/raw."""
     obs = data_up_to(published_by(load_observations(), as_of), data_to)
     units = dict(zip(*load_indicators()[["id", "unit"]].T.values, strict=True))
@@ -149,7 +168,7 @@ def _panel(as_of, data_to: int | None, stamps: tuple) -> pd.DataFrame:
 def panel_long(as_of=None, data_to: int | None = None) -> pd.DataFrame:
     """One chosen figure per indicator-year (published and derived), long format, with the `derived`
     and `partial_period` flags and the figure's `period`."""
-    return _panel(as_of_date(as_of), data_to, _stamps()).copy()
+    return _panel(as_of_date(as_of), data_to, raw_state()).copy()
 
 
 def series(
@@ -163,11 +182,11 @@ def series(
     figures for years up to YEAR from any vintage (pseudo-real-time). With `include_plan`, a `plan` column holds the city's planned
     figure for each year (latest vintage).
     """
-    return _series(indicator, as_of_date(as_of), include_plan, data_to, _stamps()).copy()
+    return _series(indicator, as_of_date(as_of), include_plan, data_to, raw_state()).copy()
 
 
-@cache
-def _series(indicator: str, as_of, include_plan: bool, data_to, stamps: tuple) -> pd.DataFrame:
+@lru_cache(maxsize=2048)
+def _series(indicator: str, as_of, include_plan: bool, data_to, state: str) -> pd.DataFrame:
     """series() for one as-of date and one state of data/raw (the engine asks for the same
     indicator many times; each cut of the panel costs ~10 ms)."""
     catalogue = load_indicators().set_index("id")

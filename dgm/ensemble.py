@@ -328,14 +328,22 @@ def calibrate_paths(paths, scale, pool, horizons, exclude):
     return scale.inverse(out)
 
 
-@functools.lru_cache(maxsize=4)
 def shipped_context(as_of=None, data_to: int | None = None):
-    """(ErrorPool, growth prior at the latest year, histories) from the shipped data, once a process.
+    """(ErrorPool, growth prior at the latest year, histories) from the shipped data, once a process
+    per state of data/raw (dgm.data.raw_state: after `dgm import` the next call recomputes).
 
     The pool is the ensemble's rolling-origin errors on every catalogue indicator (dgm.backtest,
     final-vintage figures published by `as_of`, for years up to `data_to`), so a view of the past
     is calibrated only on what that view could see.
     """
+    from dgm.data import raw_state
+
+    return _shipped_context(as_of, data_to, raw_state())
+
+
+@functools.lru_cache(maxsize=4)
+def _shipped_context(as_of, data_to: int | None, state: str):
+    """shipped_context() for one state of data/raw."""
     from dgm import backtest
 
     histories, bounds = backtest.published(as_of, data_to)
