@@ -157,7 +157,7 @@ def _panel(as_of, data_to: int | None, state: str) -> pd.DataFrame:
     """The chosen and derived figures for one as-of date, one data-to year and one state of data/raw."""
     obs = data_up_to(published_by(load_observations(), as_of), data_to)
     units = dict(zip(*load_indicators()[["id", "unit"]].T.values, strict=True))
-    chosen = panel.choose(obs)
+    chosen = panel.choose(obs, panel.official_copies(load_sources()))
     derived = panel.derive(chosen, units, obs)
     out = pd.concat([chosen.assign(derived=False), derived.assign(derived=True)], ignore_index=True)
     out["period"] = out["period"].fillna("year") if "period" in out else "year"

@@ -130,14 +130,21 @@ def manifest_text(table: str, source_file: Path, data_file: Path, file_name: str
 
 
 def _drop_known_sources(path: Path, raw: Path) -> None:
-    """Remove incoming source rows that repeat a row of raw/sources.csv exactly (the file goes if none remain)."""
+    """Remove incoming source rows that repeat a row of raw/sources.csv exactly, column by column
+    (a column one side leaves out reads as blank); the file goes if none remain."""
     if not path.exists():
         return
+    columns = list(TABLES["sources"].columns)
     with (raw / "sources.csv").open(encoding="utf-8", newline="") as fh:
-        known = {tuple(r) for r in csv.reader(fh)}
+        known = {tuple(r.get(c) or "" for c in columns) for r in csv.DictReader(fh)}
     with path.open(encoding="utf-8", newline="") as fh:
         header, *rows = list(csv.reader(fh))
-    new = [r for r in rows if tuple(r) not in known]
+    new = [
+        r
+        for r in rows
+        if len(r) > len(header)  # a ragged row stays, for the row-length check to refuse
+        or tuple(dict(zip(header, r, strict=False)).get(c, "") for c in columns) not in known
+    ]
     if not new:
         path.unlink()
         return
@@ -262,6 +269,7 @@ EXAMPLE_SOURCE = {
     "published": "2017-02-04",
     "url": "http://static.nfapp.southcn.com/content/201702/04/c270555.html",
     "accessed": "2026-11-28",
+    "copy_of": "",
 }
 INSTRUCTIONS = [
     "How to fill this workbook for `dgm import FILE.xlsx`",

@@ -99,6 +99,14 @@ TABLES = {
                 hint="a URL starting with http:// or https:// (or offline: and where the copy is)",
             ),
             "accessed": Col(type="date"),
+            # a lower-grade copy of a dated official document: that document's title and date
+            # (the build rule then counts its figures among the official ones; docs/data-model.md)
+            "copy_of": Col(
+                required=False,
+                may_omit=True,
+                pattern=r"^[^=+\-@\s].*\d{4}-\d{2}(-\d{2})?",
+                hint="the official document's title and its date YYYY-MM-DD",
+            ),
         },
         key=("source_id",),
     ),

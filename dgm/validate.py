@@ -112,7 +112,7 @@ UPPER_BEFORE = ("不到", "不足", "低于", "不超过")
 UPPER_AFTER = ("以下",)
 APPROX_BEFORE = ("约", "近", "大约")
 APPROX_AFTER = ("左右", "上下")
-PRELIMINARY = ("预计", "預計", "初步", "初步核算")
+PRELIMINARY = ("预计", "預計", "初步", "初步核算", "快报", "快報")
 SENTENCE_END = "。；;!?！？"
 
 

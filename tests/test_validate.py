@@ -121,6 +121,9 @@ EXPECTED = {
     "sources_bad_date.csv": [
         "2:published: not a date (expected an ISO date YYYY-MM-DD (or YYYY-MM, YYYY), got '2017年2月4日')"
     ],
+    "sources_copy_of_without_date.csv": [
+        "2:copy_of: bad format (expected the official document's title and its date YYYY-MM-DD, got '东莞市2019年计划执行情况的报告 (2020年6月11日)')"
+    ],
     "sources_bad_url.csv": [
         "2:url: bad format (expected a URL starting with http:// or https:// (or offline: and where the copy is), got 'www.southcn.com')"
     ],
