@@ -97,6 +97,12 @@ def load_targets() -> pd.DataFrame:
     return load_table("targets").drop(columns="file")
 
 
+def load_publications() -> pd.DataFrame:
+    """Where each indicator's figures are published (publication, table or section in words,
+    basis, source): data/raw/publications.csv, read by `dgm gaps`."""
+    return load_table("publications").drop(columns="file")
+
+
 def load_measures() -> pd.DataFrame:
     """The 43 measures of sections 三 and 四: number Int64, the rest str (missing where blank)."""
     return load_table("measures").drop(columns="file")

@@ -386,6 +386,44 @@ def check_target_rows(frame: pd.DataFrame, name: str, units: dict) -> list[Probl
     return problems
 
 
+def check_publication_rows(
+    frame: pd.DataFrame, name: str, units: dict, sources: set
+) -> list[Problem]:
+    """Each place of publication names a known indicator and its own source: a known source_id, an
+    address, or both."""
+    problems = []
+    for line, row in frame.iterrows():
+        ind, sid = row["indicator"], row["source_id"]
+        if pd.notna(ind) and ind not in units:
+            problems.append(
+                Problem(
+                    name,
+                    int(line),
+                    "indicator",
+                    f"unknown indicator (expected an id from indicators.csv, got '{excerpt(ind)}')",
+                )
+            )
+        if pd.notna(sid) and sid not in sources:
+            problems.append(
+                Problem(
+                    name,
+                    int(line),
+                    "source_id",
+                    f"unknown source (expected a source_id from sources.csv, got '{excerpt(sid)}')",
+                )
+            )
+        if pd.isna(sid) and pd.isna(row["url"]):
+            problems.append(
+                Problem(
+                    name,
+                    int(line),
+                    "source_id",
+                    "no source (expected a source_id from sources.csv or a url, got neither)",
+                )
+            )
+    return problems
+
+
 def check_measure_rows(frame: pd.DataFrame, name: str, targets: set) -> list[Problem]:
     """Each measure's `serves_targets` lists known goal ids separated by `;`."""
     problems = []
@@ -582,6 +620,8 @@ def check_dataset(
             problems += check_target_rows(frame, name, units)
         elif table.name == "measures":
             problems += check_measure_rows(frame, name, targets)
+        elif table.name == "publications":
+            problems += check_publication_rows(frame, name, units, sources)
     return problems
 
 

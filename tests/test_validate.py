@@ -121,6 +121,12 @@ EXPECTED = {
     "sources_bad_date.csv": [
         "2:published: not a date (expected an ISO date YYYY-MM-DD (or YYYY-MM, YYYY), got '2017年2月4日')"
     ],
+    "publications_unknown_basis.csv": [
+        "2:basis: not allowed (expected one of figure_read, target_read, table_seen, unverified, got 'heard_of')"
+    ],
+    "publications_without_source.csv": [
+        "2:source_id: no source (expected a source_id from sources.csv or a url, got neither)"
+    ],
     "sources_copy_of_without_date.csv": [
         "2:copy_of: bad format (expected the official document's title and its date YYYY-MM-DD, got '东莞市2019年计划执行情况的报告 (2020年6月11日)')"
     ],
