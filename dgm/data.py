@@ -4,8 +4,10 @@ Loaders read the raw files directly (they are small) and type them; a file that 
 raises `DataError` with `FILE:ROW:COLUMN` lines. `dgm check` is the full validation gate.
 """
 
+import contextlib
 import datetime as dt
 import os
+from contextvars import ContextVar
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -53,6 +55,27 @@ def raw_state(raw: Path | None = None) -> str:
     return _content(str(raw), _signature(raw))
 
 
+# Figures supposed for a what-if (dgm.gaps): observation rows, as sorted (column, value) tuples.
+_SUPPOSED: ContextVar[tuple] = ContextVar("dgm_supposed", default=())
+
+
+@contextlib.contextmanager
+def supposing(rows):
+    """Within this block the observations (and every panel, series and assessment computed from
+    them) include `rows`, dicts with the columns of observations.csv, as if a raw file held them:
+    the what-ifs of `dgm gaps`. `supposing(())` is data/raw alone. Nothing is written."""
+    token = _SUPPOSED.set(tuple(tuple(sorted(r.items())) for r in rows))
+    try:
+        yield
+    finally:
+        _SUPPOSED.reset(token)
+
+
+def state() -> tuple:
+    """The key of results computed from the observations: raw_state() and the supposed figures."""
+    return raw_state(), _SUPPOSED.get()
+
+
 @cache
 def _load(table: str, files: tuple[Path, ...], state: str) -> pd.DataFrame:
     """Read and concatenate the files of a table (cached per state of data/raw)."""
@@ -88,8 +111,19 @@ def load_sources() -> pd.DataFrame:
 
 
 def load_observations() -> pd.DataFrame:
-    """Every published figure, all vintages, long format (see docs/data-model.md)."""
-    return load_table("observations")
+    """Every published figure, all vintages, long format (see docs/data-model.md); inside
+    `supposing(rows)`, the supposed rows too (`file` "(supposed)")."""
+    return _observations(state())
+
+
+def _observations(key: tuple) -> pd.DataFrame:
+    """The observations of one state (key: raw_state() and the supposed rows)."""
+    frame = load_table("observations")
+    if not key[1]:
+        return frame
+    extra = pd.DataFrame([dict(r) for r in key[1]]).assign(file="(supposed)")
+    extra = extra.reindex(columns=frame.columns).astype(frame.dtypes.to_dict())
+    return pd.concat([frame, extra], ignore_index=True)
 
 
 def load_targets() -> pd.DataFrame:
@@ -157,11 +191,8 @@ def data_up_to(obs: pd.DataFrame, data_to: int | None) -> pd.DataFrame:
     return obs[obs["year"].astype(int) <= int(data_to)]
 
 
-@lru_cache(maxsize=64)
-@stored  # a report's kernels read the panel its precompute made (dgm.results_store)
-def _panel(as_of, data_to: int | None, state: str) -> pd.DataFrame:
-    """The chosen and derived figures for one as-of date, one data-to year and one state of data/raw."""
-    obs = data_up_to(published_by(load_observations(), as_of), data_to)
+def _build(obs: pd.DataFrame) -> pd.DataFrame:
+    """The chosen and derived figures of a set of observations, with their period flags."""
     units = dict(zip(*load_indicators()[["id", "unit"]].T.values, strict=True))
     chosen = panel.choose(obs, panel.official_copies(load_sources()))
     derived = panel.derive(chosen, units, obs)
@@ -171,10 +202,42 @@ def _panel(as_of, data_to: int | None, state: str) -> pd.DataFrame:
     return out.sort_values(["indicator", "year"]).reset_index(drop=True)
 
 
+@lru_cache(maxsize=64)
+@stored  # a report's kernels read the panel its precompute made (dgm.results_store)
+def _panel(as_of, data_to: int | None, state: str) -> pd.DataFrame:
+    """The chosen and derived figures for one as-of date, one data-to year and one state of data/raw."""
+    return _build(data_up_to(published_by(_observations((state, ())), as_of), data_to))
+
+
+@lru_cache(maxsize=16)
+def _supposed_panel(as_of, data_to: int | None, key: tuple) -> pd.DataFrame:
+    """_panel with supposed figures, built again only where they can change it: the indicators an
+    identity links to them (panel.linked) in the years they are for (every identity of the build
+    holds within a year; a stated change derives year t from t + 1). The rest is data/raw's panel;
+    tests/test_gaps.py checks the two ways give the same panel."""
+    real = _panel(as_of, data_to, key[0])
+    rows = [dict(r) for r in key[1]]
+    linked = panel.linked({r["indicator"] for r in rows})
+    years = {int(r["year"]) for r in rows}
+    obs = data_up_to(published_by(_observations(key), as_of), data_to)
+    near = obs["indicator"].isin(linked) & obs["year"].isin(years | {y + 1 for y in years})
+    part = _build(obs[near])
+    stale = real["indicator"].isin(linked) & real["year"].isin(years)
+    out = pd.concat([real[~stale], part[part["year"].isin(years)]], ignore_index=True)
+    return out.sort_values(["indicator", "year"]).reset_index(drop=True)
+
+
+def _long(as_of, data_to: int | None, key: tuple) -> pd.DataFrame:
+    """The panel of one as-of date, data-to year and state (not a copy: callers copy)."""
+    if key[1]:
+        return _supposed_panel(as_of, data_to, key)
+    return _panel(as_of, data_to, key[0])
+
+
 def panel_long(as_of=None, data_to: int | None = None) -> pd.DataFrame:
     """One chosen figure per indicator-year (published and derived), long format, with the `derived`
     and `partial_period` flags and the figure's `period`."""
-    return _panel(as_of_date(as_of), data_to, raw_state()).copy()
+    return _long(as_of_date(as_of), data_to, state()).copy()
 
 
 def series(
@@ -188,11 +251,11 @@ def series(
     figures for years up to YEAR from any vintage (pseudo-real-time). With `include_plan`, a `plan` column holds the city's planned
     figure for each year (latest vintage).
     """
-    return _series(indicator, as_of_date(as_of), include_plan, data_to, raw_state()).copy()
+    return _series(indicator, as_of_date(as_of), include_plan, data_to, state()).copy()
 
 
 @lru_cache(maxsize=2048)
-def _series(indicator: str, as_of, include_plan: bool, data_to, state: str) -> pd.DataFrame:
+def _series(indicator: str, as_of, include_plan: bool, data_to, key: tuple) -> pd.DataFrame:
     """series() for one as-of date and one state of data/raw (the engine asks for the same
     indicator many times; each cut of the panel costs ~10 ms)."""
     catalogue = load_indicators().set_index("id")
@@ -200,7 +263,7 @@ def _series(indicator: str, as_of, include_plan: bool, data_to, state: str) -> p
         raise KeyError(
             f"unknown indicator '{indicator}' (expected an id from data/raw/indicators.csv)"
         )
-    long = panel_long(as_of, data_to)
+    long = _long(as_of, data_to, key)
     cols = [
         "value",
         "kind",
@@ -214,7 +277,7 @@ def _series(indicator: str, as_of, include_plan: bool, data_to, state: str) -> p
     out = long.loc[long["indicator"] == indicator, ["year", *cols]].set_index("year").sort_index()
     out.index = out.index.astype("int64")
     if include_plan:
-        plans = data_up_to(published_by(load_observations(), as_of), data_to)
+        plans = data_up_to(published_by(_observations(key), as_of), data_to)
         plans = plans[(plans["indicator"] == indicator) & (plans["kind"] == "plan_target")]
         plan = plans.sort_values("vintage").groupby("year")["value"].last()
         plan.index = plan.index.astype("int64")

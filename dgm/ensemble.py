@@ -334,7 +334,8 @@ def shipped_context(as_of=None, data_to: int | None = None):
 
     The pool is the ensemble's rolling-origin errors on every catalogue indicator (dgm.backtest,
     final-vintage figures published by `as_of`, for years up to `data_to`), so a view of the past
-    is calibrated only on what that view could see.
+    is calibrated only on what that view could see; always on data/raw alone, never on figures
+    supposed in a what-if (dgm.data.supposing).
     """
     from dgm.data import raw_state
 
@@ -345,8 +346,10 @@ def shipped_context(as_of=None, data_to: int | None = None):
 def _shipped_context(as_of, data_to: int | None, state: str):
     """shipped_context() for one state of data/raw."""
     from dgm import backtest
+    from dgm.data import supposing
 
-    histories, bounds = backtest.published(as_of, data_to)
+    with supposing(()):
+        histories, bounds = backtest.published(as_of, data_to)
     recs = backtest.ensemble_records(histories, bounds)
     pool = ErrorPool(recs)
     latest = max((int(observed(y).index.max()) for y, _ in histories.values()), default=0)

@@ -228,6 +228,22 @@ def choose(obs: pd.DataFrame, copies=frozenset()) -> pd.DataFrame:
     )
 
 
+def linked(indicators) -> set[str]:
+    """The indicators whose chosen or derived figures can change with those of `indicators`: the
+    closure over the relations derive() uses (RATIOS, STATED_CHANGES, PART_OF)."""
+    relations = [set(r[:3]) for r in RATIOS] + [set(r) for r in STATED_CHANGES]
+    relations += [{whole, part} for whole, part, _ in PART_OF]
+    out = set(indicators)
+    grew = True
+    while grew:
+        grew = False
+        for rel in relations:
+            if rel & out and not rel <= out:
+                out |= rel
+                grew = True
+    return out
+
+
 def official_copies(sources: pd.DataFrame) -> frozenset:
     """The source_ids whose `copy_of` names the dated official document they reproduce (step 5)."""
     if "copy_of" not in sources:
@@ -267,6 +283,9 @@ def _partial(*periods: str) -> str:
 
 def _identity_rows(points: pd.DataFrame, have: set, units: dict) -> list[dict]:
     """RATIOS: the missing member of share = part / whole × scale from the other two."""
+    present = set(points["indicator"])
+    if not any(len(present & set(r[:3])) >= 2 for r in RATIOS):
+        return []  # no identity has two members: nothing to derive (and no pivots to pay for)
     wide = points.pivot(index="year", columns="indicator", values="value")
     srcs = points.pivot(index="year", columns="indicator", values="source_id")
     pers = _periods(points).pivot(index="year", columns="indicator", values="period")
@@ -304,6 +323,8 @@ def _identity_rows(points: pd.DataFrame, have: set, units: dict) -> list[dict]:
 
 def _stated_change_rows(obs: pd.DataFrame, have: set, units: dict) -> list[dict]:
     """STATED_CHANGES: the previous year's share from one source's share and its stated rise."""
+    if not set(obs["indicator"]) & {change for _, change in STATED_CHANGES}:
+        return []  # no stated change among the figures
     ranked = _ranked(obs[obs["kind"].isin(list(POINT_RANK))])
     rows = []
     for share, change in STATED_CHANGES:

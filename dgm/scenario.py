@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from dgm.constants import BOUND_KINDS, TO_YEAR
-from dgm.data import load_observations, load_targets, raw_state
+from dgm.data import load_observations, load_targets, state
 
 # Slider range for growth, as fractions per year.
 GROWTH_MIN, GROWTH_MAX = -0.30, 0.40
@@ -329,14 +329,14 @@ def _chain_base(row) -> int:
 def history_for(target_id: str, as_of: int | None = None) -> pd.DataFrame:
     """The observed history of a goal on the scale it is judged on, as known at the end of as_of.
 
-    Cached per state of data/raw (dgm.data.raw_state): the as-of slider moves between a handful of
+    Cached per state of data/raw (dgm.data.state): the as-of slider moves between a handful of
     vintages, each read once, and a figure imported meanwhile is seen at the next call.
     """
-    return _history_for(target_id, as_of, raw_state())
+    return _history_for(target_id, as_of, state())
 
 
 @lru_cache(maxsize=256)
-def _history_for(target_id: str, as_of, state: str) -> pd.DataFrame:
+def _history_for(target_id: str, as_of, key: tuple) -> pd.DataFrame:
     """history_for() for one state of data/raw."""
     return goal_history(load_targets().set_index("id").loc[target_id], as_of)
 
@@ -346,11 +346,11 @@ def judged(target_id: str, as_of: int | None = None, lang: str = "en") -> tuple[
 
     Cached like history_for (a slider step must not re-read the registry).
     """
-    return _judged(target_id, as_of, lang, raw_state())
+    return _judged(target_id, as_of, lang, state())
 
 
 @lru_cache(maxsize=1024)
-def _judged(target_id: str, as_of, lang: str, state: str) -> tuple[Goal, pd.DataFrame]:
+def _judged(target_id: str, as_of, lang: str, key: tuple) -> tuple[Goal, pd.DataFrame]:
     """judged() for one state of data/raw."""
     row = load_targets().set_index("id").loc[target_id]
     return goal_from_target(row, lang), history_for(target_id, as_of)

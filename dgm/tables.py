@@ -79,6 +79,8 @@ HEADERS = {  # column → (zh, en)
     "programme_zh": ("专项", "Programme"),
     "programme_en": ("Programme", "Programme"),
     "growth_pct": ("年增长 %", "Growth %/yr"),
+    "figure": ("缺少的数据", "Missing figure"),
+    "where": ("通常发布于", "Usually published in"),
 }
 VALUE_COLUMNS = (  # codes shown in words (on_track → on track / 按计划推进)
     "status",
