@@ -62,6 +62,15 @@ TEXT = {  # page furniture: key → (zh, en)
         "达成概率来自模型模拟路径，属预测，非官方数据。",
         "P(goal met) comes from simulated model paths: a projection, not an official figure.",
     ),
+    "gaps": ("哪些数据能给出结论", "The figures that would settle the open goals"),
+    "gaps_note": (
+        "对尚无结论或结论不稳的目标，假设缺少的数据取低、中、高三个值，重新评估后的结论（dgm gaps）。",
+        "For each goal without a verdict, or with a fragile one: the verdict if the missing figure"
+        " were low, middle or high, from the assessment run again (dgm gaps).",
+    ),
+    "gap_figure": ("缺少的数据", "Missing figure"),
+    "gap_if": ("低 / 中 / 高时的结论", "Status if low / mid / high"),
+    "gap_where": ("通常发布于", "Usually published in"),
 }
 
 
@@ -263,6 +272,30 @@ def findings(work: Path, lang: str, figures: list[dict]) -> list[dict]:
     return out
 
 
+def gap_rows(records: dict[str, dict], lang: str) -> tuple[str, list[dict]]:
+    """(headline, rows) of notebook 00's `gaps` records: goal, missing figure, status under the
+    low, middle and high value, where published; ("", []) when 00 was not run."""
+    from dgm.zh import simplified
+
+    recs = records.get("00_overview", {})
+    rows = []
+    for r in recs.get("gaps") or []:
+        statuses = [r.get(f"status ({k})") for k in ("low", "mid", "high")]
+        rows.append(
+            {
+                "id": r.get("id", ""),
+                "goal": simplified(str(r.get("goal", ""))),
+                "figure": r.get("figure", ""),
+                "statuses": " / ".join(
+                    pick(*STATUS_LABELS[s], lang, " · ") if s in STATUS_LABELS else "—"
+                    for s in statuses
+                ),
+                "where": simplified(str(r.get("where", ""))),
+            }
+        )
+    return str(recs.get("gaps_headline") or ""), rows
+
+
 def context(work: Path, lang: str = "both", editions=("reader", "reviewer")) -> dict:
     """Everything the landing page shows, as plain values (the template only lays them out)."""
     from dgm.report import WORKBOOK_FILE, page_name
@@ -280,6 +313,7 @@ def context(work: Path, lang: str = "both", editions=("reader", "reviewer")) -> 
         for s in stems
     ]
     found = findings(work, lang, figs)
+    gaps_headline, gaps = gap_rows(_records(work), lang)
     for f in found:
         f["page_href"] = page_name(f["page"], editions[0]) if f["page"] else None
     scorecard_fig = next((f for f in figs if f["stem"] == SCORECARD_FIGURE), None)
@@ -287,6 +321,8 @@ def context(work: Path, lang: str = "both", editions=("reader", "reviewer")) -> 
         "lang": {"zh": "zh-Hans", "en": "en"}.get(lang, "zh-Hans"),
         "t": _text(lang),
         "findings": found,
+        "gaps": gaps,
+        "gaps_headline": gaps_headline,
         "has_scorecard": any(f["status"] for f in found),
         "show_basis": any(f["basis"] for f in found),
         "scorecard_figure": scorecard_fig,
