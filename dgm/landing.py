@@ -280,17 +280,18 @@ def gap_rows(records: dict[str, dict], lang: str) -> tuple[str, list[dict]]:
     recs = records.get("00_overview", {})
     rows = []
     for r in recs.get("gaps") or []:
-        statuses = [r.get(f"status ({k})") for k in ("low", "mid", "high")]
+        where = simplified(str(r.get("where", "")))
         rows.append(
             {
                 "id": r.get("id", ""),
                 "goal": simplified(str(r.get("goal", ""))),
                 "figure": r.get("figure", ""),
-                "statuses": " / ".join(
-                    pick(*STATUS_LABELS[s], lang, " · ") if s in STATUS_LABELS else "—"
-                    for s in statuses
-                ),
-                "where": simplified(str(r.get("where", ""))),
+                "statuses": [
+                    (s, pick(*STATUS_LABELS[s], lang, " · ") if s in STATUS_LABELS else "—")
+                    for s in (r.get(f"status ({k})") for k in ("low", "mid", "high"))
+                ],
+                "publication": where.split(": ", 1)[0],  # the document; the rest in its title
+                "where": where,
             }
         )
     return str(recs.get("gaps_headline") or ""), rows

@@ -94,7 +94,7 @@ def built(tmp_path_factory):
             "status (low)": "not_met",
             "status (mid)": "met",
             "status (high)": "met",
-            "where": "东莞市政府工作报告 <review>",
+            "where": "东莞市政府工作报告: <review>",
         }
     ]
     _executed(
@@ -179,8 +179,12 @@ def test_landing_page_shows_what_would_settle_the_open_goals(built):
     assert 'href="#goal-clusters_over_100bn_2025"' in section
     assert "5个千亿元产业集群" in section  # simplified characters, as the rest of the page
     assert "<code>clusters_over_100bn 2025</code>" in section
-    assert "未达成 · not met / 已达成 · met / 已达成 · met" in section
-    assert "&lt;review&gt;" in section and "<review>" not in section  # escaped
+    assert (
+        '<span class="status status-not_met">未达成 · not met</span> / '
+        '<span class="status status-met">已达成 · met</span>'
+    ) in section
+    assert 'title="东莞市政府工作报告: &lt;review&gt;">东莞市政府工作报告</td>' in section
+    assert "<review>" not in section  # escaped
 
 
 def test_landing_page_without_notebook_00_has_no_gaps_section(tmp_path):
