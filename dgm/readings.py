@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from dgm.assess import FIELDS
-from dgm.constants import BOUND_KINDS, STATUS_LABELS
+from dgm.constants import BOUND_KINDS, STATUS_LABELS, STATUSES
 from dgm.lang import pick
 
 # The assessment's contract fields (less indicator and notes) and the schemes' categories.
@@ -61,6 +61,42 @@ def reading(row: dict, lang: str = "en") -> str:
         en_parts.append(f"judged on a proxy, {row['proxy']}")
     zh, en = "；".join(zh_parts), "; ".join(en_parts)
     return f"{head}: {pick(zh, en, lang, ' · ')}"
+
+
+def headline_counts(rows: list[dict]) -> dict:
+    """Statuses counted for the headline: goals judged on their own figures (`own`) apart from
+    goals judged on a proxy (`proxy`), each {status: count} in STATUSES order; `n` goals."""
+    own, proxy = {}, {}
+    for s in STATUSES:
+        for counts, on_proxy in ((own, False), (proxy, True)):
+            n = sum(
+                1
+                for r in rows
+                if r.get("status") == s and (r.get("evidence") == "proxy") == on_proxy
+            )
+            if n:
+                counts[s] = n
+    return {"own": own, "proxy": proxy, "n": len(rows)}
+
+
+def headline(rows: list[dict], lang: str = "en") -> str:
+    """The headline counts in words: "21 goals. Judged on their own figures: met 2, …;
+    judged on a proxy: on track 1." (zh: "共21项目标。…")."""
+    c = headline_counts(rows)
+
+    def listed(counts: dict, lang_: str) -> str:
+        sep = "，" if lang_ == "zh" else ", "
+        return sep.join(
+            f"{pick(*STATUS_LABELS[s], lang_)}{'' if lang_ == 'zh' else ' '}{n}"
+            for s, n in counts.items()
+        )
+
+    zh = f"共{c['n']}项目标。依据本身数据：{listed(c['own'], 'zh')}。"
+    en = f"{c['n']} goals. Judged on their own figures: {listed(c['own'], 'en')}."
+    if c["proxy"]:
+        zh += f"依据代理指标（另计）：{listed(c['proxy'], 'zh')}。"
+        en += f" Judged on a proxy (counted apart): {listed(c['proxy'], 'en')}."
+    return pick(zh, en, lang, " · ")
 
 
 def assessment_table(rows: list[dict], lang: str = "en"):
