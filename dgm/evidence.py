@@ -19,6 +19,7 @@ from dgm import rates
 from dgm.constants import BOUND_KINDS, COMPARISON_SIGNS, PERIOD_LABELS, READING
 from dgm.goals import CHAINED, STOCKS, Judged
 from dgm.lang import pick
+from dgm.numbers import COUNT_UNITS
 
 MIN_FIGURES = 3  # yearly figures (the latest included) a measured trend needs
 STOCK_MAX_FALL = 0.10  # a stock of STOCKS is taken not to fall faster than this a year
@@ -214,7 +215,7 @@ def period_notes(j: Judged, latest: int | None) -> list[str]:
 
 # ---------------------------------------------------------------- words and numbers
 
-COUNT_UNITS = ("家", "个", "件")  # units whose figures read as whole counts ("66,000")
+
 BILLIONS = "亿元"  # 100 million yuan: read as "2.6 trillion yuan" / "2.6万亿元"
 
 

@@ -322,7 +322,9 @@ def test_one_figure_short_of_the_goal_is_a_snapshot_with_a_reading():
         "one figure, 2016: about 1 % (grade D); 49.0 points short of ≥ 50 %; "
         "would need +5.4 points a year to 2025"
     )
-    assert r["reading_zh"].startswith("一个数据，2016年：约1%（可靠性D级）；距目标≥50%差49.0个百分点")
+    assert r["reading_zh"].startswith(
+        "一个数据，2016年：约1%（可靠性D级）；距目标≥50%差49.0个百分点"
+    )
 
 
 def test_a_passed_deadline_is_met_not_met_or_unknown_never_a_trend_word():
