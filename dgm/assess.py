@@ -65,6 +65,9 @@ FIELDS = (
     "notes",
 )
 EVIDENCE = (
+    "evidence",
+    "reading",
+    "reading_zh",
     "basis",
     "n_points",
     "first_year",
