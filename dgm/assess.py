@@ -490,9 +490,9 @@ def verdict(j: Judged, today_year: int, half_life: float = ESCAP_HALF_LIFE) -> d
     if basis == "bound":
         rate_notes = []  # the bound decides; no rate is needed
     status, status_notes = status_stage(j, ex_post, prog, today_year)
-    if ex_post is not None and basis == "observed":
-        edge = threshold_note(j, j.goal.target_year, f"{j.goal.target_year}")
-        status_notes = [edge] if edge else status_notes
+    edge = threshold_note(j, j.goal.target_year, str(j.goal.target_year))
+    if basis == "observed" and edge:  # the target year's own figure, at the threshold
+        status_notes = [*status_notes, edge]
     if status == "insufficient_data" and prog is None:
         notes = rate_notes + notes
     else:

@@ -388,3 +388,14 @@ def test_every_note_is_true_of_its_own_record(views):
             for x in re.findall(r"is ([\d.]+) × the goal", notes):
                 assert float(x) == pytest.approx(r["latest_value"] / r["target_value"], abs=0.05)
             assert ("judged on a proxy" in notes) == (r["proxy"] is not None)
+
+
+def test_a_target_year_figure_at_the_threshold_is_met_by_its_value_and_fragile():
+    goal = _goal(comparison=">", target_value=4.0)
+    f = _frame({2019: 3.06, 2020: 3.54, 2025: 4.0012}).assign(
+        low=[3.055, 3.535, 3.999], high=[3.065, 3.545, 4.0033]
+    )
+    r = _assess(goal, f, today=2026)
+    assert r["status"] == "met" and r["basis"] == "observed" and r["robustness"]["fragile"]
+    assert "the 2025 figure is at the threshold within rounding" in r["notes"]
+    assert "the 2025 figure is at the threshold within rounding" in r["robustness"]["reasons"]
