@@ -12,7 +12,7 @@ and part-year figures are left out):
   levels);
 - a five-year change and the yearly changes: (Π (1 + c/100) − 1) × 100 over the five years.
 Each figure stands for the interval its written precision allows (`8.2%` is 8.15–8.25,
-dgm.panel.precision); a break is reported only when the published figure and the interval the other
+dgm.panel.rounding_interval); a break is reported only when the published figure and the interval the other
 figures imply do not meet. A break is a warning: the build goes on.
 """
 
@@ -42,11 +42,6 @@ COLUMNS = [
 ]
 
 
-def _span(value: float, step: float) -> tuple[float, float]:
-    """The interval a figure written to `step` stands for."""
-    return value - step / 2, value + step / 2
-
-
 def _product(a: tuple, b: tuple) -> tuple[float, float]:
     """Interval product of two intervals."""
     ends = [x * y for x in a for y in b]
@@ -63,13 +58,13 @@ def _figures(frame: pd.DataFrame) -> list[dict]:
         rows = rows[rows["period"].fillna("year") == "year"]
     out = []
     for r in rows.to_dict("records"):
-        step = panel.precision(
+        span = panel.rounding_interval(
             r["value"],
             r.get("as_written"),
             r.get("unit") if isinstance(r.get("unit"), str) else "",
             r.get("quote") if isinstance(r.get("quote"), str) else "",
         )
-        out.append(r | {"year": int(r["year"]), "span": _span(float(r["value"]), step)})
+        out.append(r | {"year": int(r["year"]), "span": span})
     return out
 
 

@@ -202,3 +202,10 @@ def test_every_open_and_every_fragile_goal_gets_a_figure(capsys):
         assert all(CONTRACT <= set(f) for f in g["figures"])
     head = gaps.headline(found)
     assert head["open"] == sum(r["status"] == "insufficient_data" for r in records.values())
+
+
+def test_every_series_a_goal_is_judged_on_says_where_it_is_published():
+    places = set(data.load_publications()["indicator"])
+    for a in assess.assessments(n_paths=200):
+        for ind in gaps._indicators(a):
+            assert ind in places, (a.record["target_id"], ind)
