@@ -296,6 +296,19 @@ GAPS_README = [
     "Nothing is imported unless every row passes; `dgm build` and `dgm assess` then show the verdicts the figures move.",
 ]
 VALIDATION_ROWS = 2000  # rows of the observations sheet that carry the drop-down lists
+WIDTHS = {  # column widths (characters) of the workbook's sheets; others 12
+    "indicator": 36,
+    "scope": 22,
+    "source_id": 30,
+    "quote": 60,
+    "note": 40,
+    "title": 50,
+    "publisher": 30,
+    "url": 50,
+    "copy_of": 40,
+    "goals": 45,
+    "where it is usually published": 100,
+}
 
 
 def _choices(ws, column: str, choices: tuple[str, ...]) -> None:
@@ -314,6 +327,16 @@ def _choices(ws, column: str, choices: tuple[str, ...]) -> None:
     )
     ws.add_data_validation(rule)
     rule.add(f"{letter}2:{letter}{VALIDATION_ROWS}")
+
+
+def _header(ws) -> None:
+    """Bold header row, frozen, and column widths from WIDTHS."""
+    from openpyxl.styles import Font
+
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        ws.column_dimensions[cell.column_letter].width = WIDTHS.get(str(cell.value), 12)
+    ws.freeze_panes = "A2"
 
 
 def _book(info: tuple[str, list[str]], observations: list[dict], sources: list[dict]):
@@ -336,9 +359,7 @@ def _book(info: tuple[str, list[str]], observations: list[dict], sources: list[d
         ws.append(list(TABLES[name].columns))
         for row in rows:
             ws.append([row.get(c, "") for c in TABLES[name].columns])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        ws.freeze_panes = "A2"
+        _header(ws)
     obs = book["observations"]
     for column, choices in (
         ("kind", KINDS),
@@ -359,8 +380,6 @@ def write_gaps_template(path, rows) -> Path:
     """Write the import workbook pre-filled with the figures `dgm gaps` lists (`rows`: indicator,
     year, unit, period, scope, goals, where), the rest of each row left for the user; a README
     sheet first and a 'where' sheet beside it. Refuses a file that exists (nothing is replaced)."""
-    from openpyxl.styles import Font
-
     from dgm.atomic import write_file
 
     path = Path(path)
@@ -377,8 +396,7 @@ def write_gaps_template(path, rows) -> Path:
     book = _book(("README", GAPS_README), filled, [])
     where = book.create_sheet("where")
     where.append(["row", "indicator", "year", "goals", "where it is usually published"])
-    for cell in where[1]:
-        cell.font = Font(bold=True)
+    _header(where)
     for line, r in enumerate(rows.to_dict("records"), start=2):
         where.append([line, r["indicator"], r["year"], "; ".join(r["goals"]), r["where"]])
     write_file(path, book.save)

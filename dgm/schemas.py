@@ -34,6 +34,7 @@ PUBLICATION_BASIS = ("figure_read", "target_read", "table_seen", "unverified")
 # http(s) without spaces or quotes; or `offline:` then where the copy is, in words that do not start
 # like a spreadsheet formula (= + - @) and hold no control characters
 URL_PATTERN = r"^(https?://[^\s\"<>]+|offline: ?[^=+\-@\s][^\x00-\x1f]*)$"
+URL_HINT = "a URL starting with http:// or https:// (or offline: and where the copy is)"
 
 
 @dataclass(frozen=True)
@@ -98,10 +99,7 @@ TABLES = {
             "title": Col(),
             "publisher": Col(),
             "published": Col(type="date", required=False),
-            "url": Col(
-                pattern=URL_PATTERN,
-                hint="a URL starting with http:// or https:// (or offline: and where the copy is)",
-            ),
+            "url": Col(pattern=URL_PATTERN, hint=URL_HINT),
             "accessed": Col(type="date"),
             # a lower-grade copy of a dated official document: that document's title and date
             # (the build rule then counts its figures among the official ones; docs/data-model.md)
@@ -165,11 +163,7 @@ TABLES = {
             "years": Col(required=False),
             "basis": Col(choices=PUBLICATION_BASIS),
             "source_id": Col(required=False),
-            "url": Col(
-                required=False,
-                pattern=URL_PATTERN,
-                hint="a URL starting with http:// or https:// (or offline: and where the copy is)",
-            ),
+            "url": Col(required=False, pattern=URL_PATTERN, hint=URL_HINT),
             "note": Col(required=False),
         },
         key=("indicator", "publication", "where"),

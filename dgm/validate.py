@@ -156,6 +156,16 @@ def wording_kinds(written: str, quote: str, start: int) -> tuple[str, tuple[str,
     return (preliminary, ("estimate",)) if preliminary else None
 
 
+def unknown_indicator(name: str, line: int, ind) -> Problem:
+    """The problem of a row naming an indicator the catalogue does not have."""
+    return Problem(
+        name,
+        line,
+        "indicator",
+        f"unknown indicator (expected an id from indicators.csv, got '{excerpt(ind)}')",
+    )
+
+
 def check_observation_rows(
     frame: pd.DataFrame, name: str, units: dict, sources: set, ranges: dict | None = None
 ) -> list[Problem]:
@@ -169,14 +179,7 @@ def check_observation_rows(
         problems += _row_checks(row, name, line, ranges)
         ind, unit = row["indicator"], row["unit"]
         if pd.notna(ind) and ind not in units:
-            problems.append(
-                Problem(
-                    name,
-                    line,
-                    "indicator",
-                    f"unknown indicator (expected an id from indicators.csv, got '{excerpt(ind)}')",
-                )
-            )
+            problems.append(unknown_indicator(name, line, ind))
         elif pd.notna(unit) and pd.notna(ind) and unit != units[ind]:
             problems.append(
                 Problem(
@@ -355,14 +358,7 @@ def check_target_rows(frame: pd.DataFrame, name: str, units: dict) -> list[Probl
     for line, row in frame.iterrows():
         ind = row["indicator"]
         if pd.notna(ind) and ind not in units:
-            problems.append(
-                Problem(
-                    name,
-                    int(line),
-                    "indicator",
-                    f"unknown indicator (expected an id from indicators.csv, got '{ind}')",
-                )
-            )
+            problems.append(unknown_indicator(name, int(line), ind))
         elif pd.notna(ind) and pd.notna(row["unit"]) and row["unit"] != units[ind]:
             problems.append(
                 Problem(
@@ -395,14 +391,7 @@ def check_publication_rows(
     for line, row in frame.iterrows():
         ind, sid = row["indicator"], row["source_id"]
         if pd.notna(ind) and ind not in units:
-            problems.append(
-                Problem(
-                    name,
-                    int(line),
-                    "indicator",
-                    f"unknown indicator (expected an id from indicators.csv, got '{excerpt(ind)}')",
-                )
-            )
+            problems.append(unknown_indicator(name, int(line), ind))
         if pd.notna(sid) and sid not in sources:
             problems.append(
                 Problem(

@@ -209,3 +209,22 @@ def test_every_series_a_goal_is_judged_on_says_where_it_is_published():
     for a in assess.assessments(n_paths=200):
         for ind in gaps._indicators(a):
             assert ind in places, (a.record["target_id"], ind)
+
+
+def test_a_group_of_the_latest_years_is_supposed_together():
+    # labour productivity: one yearly figure (2014); the latest missing years, 2 and 3 together
+    a = assess.assessment("industrial_labour_productivity_growth_2015_2025", n_paths=200)
+    cands = gaps.groups(a)
+    assert [c.years for c in cands] == [(2025, 2024), (2025, 2024, 2023)]
+    f = gaps.figure(a, cands[1], data.load_publications())
+    assert (f["year"], f["together_with"]) == (2025, [2024, 2023])
+    assert (f["value_low"], f["value_mid"], f["value_high"]) == (9.0, 10.0, 11.0)
+    # 11 % a year for three years: the goal's 10 % is met whatever the engine's route to it
+    with supposing(gaps.supposed_rows(cands[1], 11.0)):
+        rec = assess.assessment(a.record["target_id"], n_paths=gaps.WHAT_IF_PATHS).record
+    assert rec["status"] == f["status_high"] and f["status_high"] != "insufficient_data"
+    assert gaps.template_rows([{"target_id": "x", "figures": [f]}])["year"].tolist() == [
+        2025,
+        2024,
+        2023,
+    ]
