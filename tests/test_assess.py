@@ -414,7 +414,9 @@ def test_a_proxy_verdict_says_so_and_is_fragile():
     assert r["proxy"] == "gdp" and r["baseline_year"] == 2016 and r["bridged_years"] == [2021]
     assert r["observed_rate"] == pytest.approx(0.775 ** (1 / 5) - 1)
     assert r["required_rate"] == pytest.approx(0.7 ** (1 / 9) - 1)
-    assert r["status"] == "insufficient_data" and r["basis"] == "projected" and r["basis_year"] == 2021
+    assert (
+        r["status"] == "insufficient_data" and r["basis"] == "projected" and r["basis_year"] == 2021
+    )
     assert (r["latest_year"], r["latest_value"]) == (2021, pytest.approx(22.5))
     assert r["notes"].startswith("judged on a proxy: whole-city energy use per unit of GDP")
     assert r["evidence"] == "proxy" and (r["n_points"], r["first_year"]) == (2, 2016)
