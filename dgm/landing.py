@@ -70,7 +70,7 @@ TEXT = {  # page furniture: key → (zh, en)
         " were low, middle or high, from the assessment run again (dgm gaps).",
     ),
     "gap_figure": ("缺少的数据", "Missing figure"),
-    "gap_if": ("低 / 中 / 高时的结论", "Status if low / mid / high"),
+    "gap_if": ("由低到高时的结论", "Status, low → high value"),
     "gap_where": ("通常发布于", "Usually published in"),
 }
 
@@ -287,14 +287,16 @@ def gap_rows(records: dict[str, dict], lang: str) -> tuple[str, list[dict]]:
     rows = []
     for r in recs.get("gaps") or []:
         where = simplified(str(r.get("where", "")))
+        statuses = [r.get(f"status ({k})") for k in ("low", "mid", "high")]
         rows.append(
             {
                 "id": r.get("id", ""),
                 "goal": simplified(str(r.get("goal", ""))),
                 "figure": r.get("figure", ""),
-                "statuses": [
+                "statuses": [  # low → high, a repeated status once
                     (s, pick(*STATUS_LABELS[s], lang, " · ") if s in STATUS_LABELS else "—")
-                    for s in (r.get(f"status ({k})") for k in ("low", "mid", "high"))
+                    for i, s in enumerate(statuses)
+                    if i == 0 or s != statuses[i - 1]
                 ],
                 "publication": where.split(": ", 1)[0],  # the document; the rest in its title
                 "where": where,

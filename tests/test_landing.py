@@ -198,9 +198,9 @@ def test_landing_page_shows_what_would_settle_the_open_goals(built):
     assert 'href="#goal-clusters_over_100bn_2025"' in section
     assert "5个千亿元产业集群" in section  # simplified characters, as the rest of the page
     assert "<code>clusters_over_100bn 2025</code>" in section
-    assert (
-        '<span class="status status-not_met">未达成 · not met</span> / '
-        '<span class="status status-met">已达成 · met</span>'
+    assert (  # low → high, the repeated "met" once
+        '<td class="gap-status"><span class="status status-not_met">未达成 · not met</span> → '
+        '<span class="status status-met">已达成 · met</span></td>'
     ) in section
     assert 'title="东莞市政府工作报告: &lt;review&gt;">东莞市政府工作报告</td>' in section
     assert "<review>" not in section  # escaped
