@@ -133,15 +133,18 @@ def write_html(executed: Path, html: Path, edition: str = "reviewer") -> None:
     atomic.write_text(html, body)
 
 
-def _stable_ids(executed: Path) -> None:
-    """Give papermill's injected-parameters cell a fixed id (it draws a random one each run)."""
+def _stable_ids(written: Path, executed: Path) -> None:
+    """Give papermill's injected-parameters cell in `written` a fixed id (it draws a random one
+    each run), and name `executed`, where `written` is renamed to, as papermill's output path."""
     import nbformat
 
-    nb = nbformat.read(executed, as_version=4)
+    nb = nbformat.read(written, as_version=4)
     for cell in nb.cells:
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell["id"] = "injected-parameters"
-    nbformat.write(nb, executed)
+    if "papermill" in nb.metadata:
+        nb.metadata.papermill["output_path"] = str(executed)
+    nbformat.write(nb, written)
 
 
 _KERNELS: dict[int, object] = {}  # the kernel managers of this process whose kernels may run
@@ -243,7 +246,7 @@ def run_notebook(
     except Exception as err:  # a failing notebook is reported, never raised
         error = _error_text(err)
     if partial.stat().st_size:
-        _stable_ids(partial)
+        _stable_ids(partial, executed)
         os.chmod(partial, 0o644)
         os.replace(partial, executed)
         try:

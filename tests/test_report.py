@@ -80,6 +80,9 @@ def test_good_run_then_failing_run_keeps_the_good_report(collection, tmp_path):
     executed = nbformat.read(out / "notebooks" / "01_first.ipynb", as_version=4)
     text = "".join(o.get("text", "") for c in executed.cells for o in c.get("outputs", []))
     assert "lang is en" in text  # papermill injected lang="en"
+    # papermill wrote a temporary file; the notebook names its own place (reruns stay identical)
+    written = executed.metadata.papermill.output_path
+    assert written == str(tmp_path / ".reports.partial" / "notebooks" / "01_first.ipynb")
     assert not (tmp_path / ".reports.partial").exists()
 
     lines.clear()
