@@ -6,13 +6,13 @@ and a planted link's target by its bytes) must be byte-identical afterwards.
 """
 
 import datetime as dt
-import hashlib
 import os
 import shutil
 from pathlib import Path
 
 import pytest
 import yaml
+from projects import built_project, digest
 
 from dgm import build, outdir, paths
 from dgm.cli import main
@@ -507,7 +507,9 @@ CASES = {
         None,
         ["report", "--out", ""],
         1,
-        ["dgm: report --out '': is empty (expected a directory, e.g. reports/); nothing was changed"],
+        [
+            "dgm: report --out '': is empty (expected a directory, e.g. reports/); nothing was changed"
+        ],
     ),
     "explore_port_too_large": (
         None,
@@ -561,18 +563,7 @@ CASES = {
 def _digest(root: Path) -> dict[str, str]:
     """The whole project (data/raw, data/processed, reports/ and what is beside it): every entry
     with its mode, owner and the hash of its bytes (a link by its target, never followed)."""
-    out = {}
-    for p in sorted(root.rglob("*")):
-        st = p.lstat()
-        key = str(p.relative_to(root))
-        if p.is_symlink():
-            out[key] = "-> " + str(os.readlink(p))
-        elif p.is_file():
-            out[key] = hashlib.sha256(p.read_bytes()).hexdigest()
-        else:
-            out[key] = "dir" if p.is_dir() else "other"
-        out[key] += f" {st.st_mode:o} {st.st_uid}"
-    return out
+    return digest(root, modes=True)
 
 
 def earlier_report(reports: Path) -> None:
@@ -591,9 +582,7 @@ def earlier_report(reports: Path) -> None:
 def built(tmp_path_factory):
     """A project with data/raw, a data/processed built from it and an earlier report in reports/,
     to be copied per case."""
-    root = tmp_path_factory.mktemp("built") / "project"
-    shutil.copytree(paths.RAW, root / "data" / "raw")
-    build.publish(build.processed_tables(), root / "data" / "processed")
+    root = built_project(tmp_path_factory.mktemp("built") / "project")
     earlier_report(root / "reports")
     return root
 
@@ -696,7 +685,9 @@ def test_unwritable_raw_refuses_the_import_and_leaves_nothing(project, monkeypat
     target = project / "data" / "raw" / "observations_mine.csv.yml"
     before = _digest(project)
 
-    def denied(self, data):  # the manifest's temporary file (.dgm-tmp.XXXXXXXX.NAME) cannot be written
+    def denied(
+        self, data
+    ):  # the manifest's temporary file (.dgm-tmp.XXXXXXXX.NAME) cannot be written
         if self.name.endswith(target.name):
             raise PermissionError(13, "Permission denied", str(self))
         return real(self, data)

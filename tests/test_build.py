@@ -2,11 +2,11 @@
 
 import os
 import shutil
-import signal
 from multiprocessing import get_context
 from pathlib import Path
 
 import pandas as pd
+from projects import die_at
 
 from dgm import build
 
@@ -16,20 +16,7 @@ NAMES = ("panel.csv", "panel_wide.csv", "coverage.csv", "conflicts.csv")
 def _publish_and_die(out: Path, tag: str, kill_at: int) -> None:
     """In the child: publish tables NAMES that each hold `tag`, with SIGKILL at the kill_at-th
     link, rename or removal of a directory (0: never)."""
-    calls = 0
-
-    def hooked(real):
-        def call(*args, **kwargs):
-            nonlocal calls
-            calls += 1
-            if calls == kill_at:
-                os.kill(os.getpid(), signal.SIGKILL)
-            return real(*args, **kwargs)
-
-        return call
-
-    os.replace, os.symlink = hooked(os.replace), hooked(os.symlink)
-    shutil.rmtree = hooked(shutil.rmtree)
+    die_at(kill_at, (os, "replace"), (os, "symlink"), (shutil, "rmtree"))
     build.publish({n: pd.DataFrame({"generation": [tag]}) for n in NAMES}, out)
 
 

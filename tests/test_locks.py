@@ -1,7 +1,6 @@
 """One writer at a time: a second import, build or report waits for the lock another process holds,
 or gives up with one line having changed nothing; never both write."""
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -11,8 +10,9 @@ import time
 from pathlib import Path
 
 import pytest
+from projects import built_project, digest
 
-from dgm import build, locks, paths
+from dgm import locks
 from dgm.cli import main
 
 CLI = Path(__file__).parent / "fixtures" / "bad" / "cli"
@@ -25,23 +25,9 @@ with locks.project(sys.argv[1], shared=sys.argv[2] == "shared"):
 """
 
 
-def _digest(root: Path) -> dict[str, str]:
-    """Every file and link of the project by its bytes (links by target)."""
-    out = {}
-    for p in sorted(root.rglob("*")):
-        if p.is_symlink():
-            out[str(p.relative_to(root))] = "-> " + os.readlink(p)
-        elif p.is_file():
-            out[str(p.relative_to(root))] = hashlib.sha256(p.read_bytes()).hexdigest()
-    return out
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("built") / "project"
-    shutil.copytree(paths.RAW, root / "data" / "raw")
-    build.publish(build.processed_tables(), root / "data" / "processed")
-    return root
+    return built_project(tmp_path_factory.mktemp("built") / "project")
 
 
 @pytest.fixture
@@ -85,11 +71,11 @@ def test_a_second_command_gives_up_after_the_timeout_having_changed_nothing(
     monkeypatch.setenv(locks.TIMEOUT_ENV, "0.5")
     holder = Holder(project)
     try:
-        before = _digest(project)
+        before = digest(project)
         start = time.monotonic()
         assert main(argv) == 1
         waited = time.monotonic() - start
-        assert _digest(project) == before
+        assert digest(project) == before
     finally:
         holder.release()
     command = argv[0]

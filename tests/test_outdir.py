@@ -1,13 +1,12 @@
 """dgm.outdir: which report directory is dgm's, and a swap that a kill at any step cannot lose."""
 
-import hashlib
 import os
 import shutil
-import signal
 from multiprocessing import get_context
 from pathlib import Path
 
 import pytest
+from projects import die_at, digest
 
 from dgm import outdir
 from dgm.errors import DgmError
@@ -24,30 +23,12 @@ def _report(folder: Path, text: str) -> None:
 
 def _digest(folder: Path) -> dict[str, str]:
     """Every file under `folder` by the hash of its bytes (links by target)."""
-    out = {}
-    for p in sorted(folder.rglob("*")):
-        if p.is_symlink():
-            out[str(p.relative_to(folder))] = "-> " + os.readlink(p)
-        elif p.is_file():
-            out[str(p.relative_to(folder))] = hashlib.sha256(p.read_bytes()).hexdigest()
-    return out
+    return {k: v for k, v in digest(folder).items() if v != "dir"}
 
 
 def _swap_and_die(work: Path, out: Path, kill_at: int) -> None:
     """In the child: swap, with SIGKILL at the kill_at-th rename or tree removal."""
-    calls = 0
-
-    def hooked(real):
-        def call(*args, **kwargs):
-            nonlocal calls
-            calls += 1
-            if calls == kill_at:
-                os.kill(os.getpid(), signal.SIGKILL)
-            return real(*args, **kwargs)
-
-        return call
-
-    os.rename, shutil.rmtree = hooked(os.rename), hooked(shutil.rmtree)
+    die_at(kill_at, (os, "rename"), (shutil, "rmtree"))
     outdir.swap(work, out)
 
 
