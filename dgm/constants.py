@@ -31,3 +31,14 @@ STATUS_LABELS = {  # status → (zh, en)
     "deterioration": ("倒退", "deterioration"),
     "insufficient_data": ("数据不足", "insufficient data"),
 }
+EX_POST_UNKNOWN = (
+    "尚无定论",
+    "not yet known",
+)  # ex-post verdict `unknown`: the figures do not settle it
+EVIDENCE_LABELS = {  # the evidence a verdict rests on (dgm assess `evidence`) → (zh, en)
+    "series": ("多年数据序列", "a series of figures"),
+    "snapshot": ("一两个数字", "one or two figures"),
+    "bound": ("公布的上/下限", "a published bound"),
+    "proxy": ("代理指标", "a proxy indicator"),
+    "none": ("无数据", "no figure"),
+}

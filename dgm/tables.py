@@ -1,17 +1,21 @@
 """DataFrame → a publication table for notebooks and the HTML report (`format_table`).
 
 One formatter for every table the collection shows: headers in words (not snake_case) in the
-chosen language, numbers formatted by unit (years without decimals, counts with thousands
-separators, probabilities in percent), one missing-value mark, text left-aligned and numbers
-right-aligned. Values are only formatted for display: records (`notebook_records.record`) keep them.
+chosen language, names instead of ids (goals, indicators; sources by title, linked to their URL
+in HTML), codes in words (statuses, kinds of figure, methods, scenarios, yes/no for booleans),
+numbers formatted by unit (years without decimals, counts with thousands separators,
+probabilities in percent), one missing-value mark, text left-aligned and numbers right-aligned.
+A positional index is not shown. Values are only formatted for display: records
+(`notebook_records.record`) keep them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html as _html
 import re
 
-from dgm.constants import STATUS_LABELS
+from dgm.constants import EVIDENCE_LABELS, EX_POST_UNKNOWN, STATUS_LABELS
 from dgm.lang import pick
 
 MISSING = "—"  # the one mark for a missing value
@@ -27,7 +31,16 @@ DECIMALS = {  # catalogue unit → decimals shown
     "吨标准煤/万元": 4,
 }
 PERCENT_COLUMNS = ("p_attain", "coverage80", "coverage95")  # fractions 0–1 shown as whole %
-RATE_COLUMNS = ("required_%/yr", "observed_%/yr")  # yearly rates already in percent
+RATE_COLUMNS = (  # yearly rates already in percent
+    "required_%/yr",
+    "observed_%/yr",
+    "growth_pct",
+    "required_rate_pct",
+)
+# Columns of ids shown as names: column → what the ids name (see names).
+ID_COLUMNS = {"target_id": "goal", "indicator": "indicator", "proxy": "indicator"}
+SOURCE_COLUMN = "source_id"  # source ids (several joined by ";") → titles, linked in HTML
+SOURCE_SEP = "; "
 HEADERS = {  # column → (zh, en)
     "id": ("编号", "ID"),
     "target_id": ("目标", "Goal"),
@@ -39,10 +52,33 @@ HEADERS = {  # column → (zh, en)
     "kind": ("类型", "Kind"),
     "reliability": ("可靠性", "Reliability"),
     "source_id": ("来源", "Source"),
+    "proxy": ("代理指标", "Proxy"),
+    "scenario": ("情景", "Scenario"),
+    "start_year": ("起始年份", "Start year"),
+    "start_value": ("起始值", "Start value"),
+    "goal_value": ("目标值", "Goal value"),
+    "value_at_target_year": ("目标年份的值", "Value in the goal year"),
+    "meets_goal": ("达成目标", "Meets goal"),
+    "crossing_year": ("达成年份", "Crossing year"),
+    "required_rate_pct": ("所需年增长 %", "Required %/yr"),
+    "bridged": ("五年累计衔接", "Five-year bridge"),
+    "fragile": ("结论不稳健", "Fragile"),
+    "basis_year": ("依据年份", "Basis year"),
+    "min_reliability": ("最低可靠性", "Lowest reliability"),
+    "evidence": ("证据", "Evidence"),
+    "indicators": ("指标数", "Indicators"),
+    "programme": ("专项", "Programme"),
+    "bounds": ("上下限", "Bounds"),
+    "plan_only": ("仅有计划值", "Plan only"),
+    "missing": ("缺失", "Missing"),
+    "figures": ("数字个数", "Figures"),
+    "last year": ("末年", "Last year"),
+    "not_yet_published": ("当时尚未公布", "Not yet published"),
     "status": ("结论", "Status"),
     "basis": ("依据", "Basis"),
     "latest_year": ("最新年份", "Latest year"),
     "latest_value": ("最新值", "Latest figure"),
+    "latest": ("最新值", "Latest figure"),
     "latest_kind": ("最新值类型", "Latest kind"),
     "required_%/yr": ("所需年均变化 %", "Required %/yr"),
     "observed_%/yr": ("实际年均变化 %", "Observed %/yr"),
@@ -80,15 +116,8 @@ HEADERS = {  # column → (zh, en)
     "programme_en": ("Programme", "Programme"),
     "growth_pct": ("年增长 %", "Growth %/yr"),
 }
-VALUE_COLUMNS = (  # codes shown in words (on_track → on track / 按计划推进)
-    "status",
-    "ex_post",
-    "eurostat_category",
-    "escap_category",
-    "unsd_category",
-    "kind",
-    "latest_kind",
-)
+STATUS_COLUMNS = ("status", "ex_post", "eurostat_category", "escap_category", "unsd_category")
+KIND_COLUMNS = ("kind", "latest_kind")  # kinds of figure and of goal (dgm.charts.labels.TEXT)
 _SUFFIX = re.compile(r"^(?P<base>.+?) \((?P<tag>[^)]*)\)$")  # "status (2014)" → status + tag
 
 
@@ -132,13 +161,83 @@ def header(col, lang: str = "en") -> str:
     return text[:1].upper() + text[1:]
 
 
-def _value_text(v, lang: str) -> str:
-    """A category value (status, verdicts) in words."""
-    if _missing(v):
+def names(what: str, lang: str) -> dict:
+    """{id: name in `lang`} of the goals (registry) or indicators (catalogue)."""
+    from dgm.data import load_indicators, load_targets
+    from dgm.lang import label
+
+    frame = load_targets() if what == "goal" else load_indicators()
+    return dict(zip(frame["id"].astype(str), label(frame, lang), strict=True))
+
+
+def _sources() -> dict:
+    """{source id: (title, url)} of sources.csv."""
+    from dgm.data import load_sources
+
+    s = load_sources()
+    return {
+        str(i): (str(t), str(u))
+        for i, t, u in zip(s["source_id"], s["title"], s["url"], strict=True)
+    }
+
+
+def _source_cell(ids, lang: str, html: bool) -> str:
+    """Source ids ("a;b") as their titles (`html`: each linked to its URL, escaped)."""
+    from dgm.zh import simplified
+
+    if _missing(ids) or not str(ids).strip():
         return MISSING
-    if v in STATUS_LABELS:
-        return pick(*STATUS_LABELS[v], lang, " · ")
-    return str(v).replace("_", " ")
+    known, parts = _sources(), []
+    for sid in dict.fromkeys(x.strip() for x in str(ids).split(";") if x.strip()):
+        title, url = known.get(sid, (sid, ""))
+        title = simplified(title) if lang in ("zh", "both") else title
+        if html:
+            title = _html.escape(title)
+            if url.startswith(("https://", "http://")):
+                title = f'<a href="{_html.escape(url)}">{title}</a>'
+        parts.append(title)
+    return SOURCE_SEP.join(parts)
+
+
+def words(column: str, lang: str) -> dict:
+    """{code: words} for a column of codes (statuses, kinds, comparisons, methods, scenarios)."""
+    from dgm.charts import labels
+
+    if column in STATUS_COLUMNS:
+        words = STATUS_LABELS | {"unknown": EX_POST_UNKNOWN}
+        return {k: pick(*v, lang, " · ") for k, v in words.items()}
+    if column == "basis":
+        keys = {"observed": "observed", "bound": "bound", "projected": "projection"}
+        return {k: pick(*labels.TEXT[w], lang, " · ") for k, w in keys.items()}
+    if column == "evidence":
+        return {k: pick(*v, lang, " · ") for k, v in EVIDENCE_LABELS.items()}
+    if column in KIND_COLUMNS:
+        return {k: pick(*v, lang, " · ") for k, v in labels.TEXT.items()}
+    if column == "comparison":
+        return dict(labels.COMPARISON)
+    if column == "method":
+        return {k: pick(*v, lang, " · ") for k, v in labels.METHODS.items()}
+    if column == "departments":
+        from dgm.policy import DEPARTMENTS_EN
+
+        return {k: pick(k, v, lang, " · ") for k, v in DEPARTMENTS_EN.items()}
+    if column == "scenario":
+        from dgm.scenario import PRESET_LABELS
+
+        return {k: pick(*v, lang, " · ") for k, v in PRESET_LABELS.items()}
+    return {}
+
+
+def _text(v, words: dict) -> str:
+    """A text cell: a code in words (a trailing † kept), or the text as it is (names, titles)."""
+    if _missing(v) or v == "":
+        return MISSING
+    if isinstance(v, dict):  # {key: value} → "key: value; …", numbers formatted
+        return "; ".join(f"{k}: {_text(x, {})}" for k, x in v.items())
+    if isinstance(v, float | int) and not isinstance(v, bool):
+        return format_number(v)
+    code, mark = (v[:-2], v[-2:]) if isinstance(v, str) and v.endswith(" †") else (v, "")
+    return words.get(code, str(code)) + mark
 
 
 def _is_year(col: str) -> bool:
@@ -146,24 +245,47 @@ def _is_year(col: str) -> bool:
     return col == "year" or col.endswith("_year") or col.endswith("year_median") or "year (" in col
 
 
-def formatted(frame, lang: str = "en"):
-    """(text frame, numeric-column flags): every cell as display text, headers in words."""
+def _shown(frame):
+    """`frame` with a named index as its first column(s); a positional index is dropped."""
     import pandas as pd
 
+    named = any(n is not None for n in frame.index.names)
+    if named:
+        return frame.reset_index()
+    if not isinstance(frame.index, pd.RangeIndex):
+        return frame.reset_index(drop=True)
+    return frame
+
+
+def formatted(frame, lang: str = "en", html: bool = False):
+    """(text frame, numeric-column flags): every cell as display text, headers in words.
+
+    With `html`, every cell is HTML (escaped text; source titles linked to their URLs).
+    """
+    import numpy as np
+    import pandas as pd
+
+    from dgm.charts.labels import TEXT
     from dgm.zh import VERBATIM, simplified
 
-    df = frame.copy()
-    if not isinstance(df.index, pd.RangeIndex) or df.index.name is not None:
-        df = df.reset_index()
+    df = _shown(frame.copy())
     units = df["unit"] if "unit" in df.columns else None
+    yes_no = {True: pick(*TEXT["yes"], lang, " · "), False: pick(*TEXT["no"], lang, " · ")}
     out, numeric = {}, []
     for col in df.columns:
         name = str(col)
         s = df[col]
         base = _SUFFIX.match(name)
         base = base["base"] if base else name
-        is_num = pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
-        if _is_year(name) and is_num:
+        present = s.dropna()
+        is_bool = pd.api.types.is_bool_dtype(s) or (
+            len(present) > 0 and all(isinstance(v, bool | np.bool_) for v in present)
+        )
+        is_num = pd.api.types.is_numeric_dtype(s) and not is_bool
+        escape = _html.escape if html else str
+        if is_bool:
+            cells = [MISSING if _missing(v) else yes_no[bool(v)] for v in s]
+        elif _is_year(name) and is_num:
             cells = [MISSING if _missing(v) else f"{int(v)}" for v in s]
         elif base in PERCENT_COLUMNS and is_num:
             cells = [MISSING if _missing(v) else f"{100 * float(v):.0f} %" for v in s]
@@ -184,45 +306,50 @@ def formatted(frame, lang: str = "en"):
             small = all(_missing(v) or abs(float(v)) < 1 for v in s)
             decimals = None if whole or small else 2
             cells = [format_number(v, decimals=decimals) for v in s]
-        elif base in VALUE_COLUMNS:
-            cells = [_value_text(v, lang) for v in s]
+        elif base == SOURCE_COLUMN:
+            cells = [_source_cell(v, lang, html) for v in s]
+            escape = str  # escaped (and linked) by _source_cell
+        elif base in ID_COLUMNS:
+            known = names(ID_COLUMNS[base], lang)
+            cells = [MISSING if _missing(v) else known.get(str(v), str(v)) for v in s]
         else:
-            cells = [MISSING if _missing(v) or v == "" else str(v) for v in s]
+            cells = [_text(v, words(base, lang)) for v in s]
         if lang in ("zh", "both") and not is_num and base not in VERBATIM:  # quotes as written
             cells = [simplified(c) for c in cells]
-        out[header(col, lang)] = cells
+        out[header(col, lang)] = [escape(c) for c in cells]
         numeric.append(is_num)
     text = pd.DataFrame(out)
     return text, numeric
 
 
 def format_table(frame, lang: str = "en"):
-    """A pandas Styler of `frame` for display: words for headers, formatted numbers, one
-    missing mark, text left and numbers right, no index column."""
-    text, numeric = formatted(frame, lang)
+    """A pandas Styler of `frame` for display: words for headers, ids and codes, formatted
+    numbers, one missing mark, sources linked, text left and numbers right, no index column."""
+    text, numeric = formatted(frame, lang, html=True)
     styles = [
         {"selector": "th", "props": "text-align: left; vertical-align: bottom;"},
         {"selector": "td", "props": "text-align: left; vertical-align: top;"},
     ]
     for i, col in enumerate(text.columns):
         if max((len(c) for c in text[col]), default=0) > PROSE_CHARS:  # prose: a readable measure
-            styles.append({"selector": f"td.col{i}", "props": "min-width: 22em;"})
+            styles.append({"selector": f"td.col{i}", "props": "min-width: 16em;"})
     for i, is_num in enumerate(numeric):
         if is_num:
-            styles.append(
+            styles += [
                 {
                     "selector": f"td.col{i}, th.col_heading.col{i}",
                     "props": "text-align: right; font-variant-numeric: tabular-nums;",
-                }
-            )
+                },
+                {"selector": f"td.col{i}", "props": "white-space: nowrap;"},
+            ]
     # A table id from its content: two runs give the same page, two tables never share styles.
     uid = hashlib.sha1(text.to_csv().encode("utf-8")).hexdigest()[:10]
     styler = text.style.set_uuid(uid).hide(axis="index").set_table_styles(styles)
-    return styler.format(escape="html").format_index(escape="html", axis=1)
+    return styler.format_index(escape="html", axis=1)  # cells are HTML already (formatted)
 
 
 def to_html(frame, lang: str = "en") -> str:
-    """The table as an HTML fragment that scrolls sideways when wider than the page."""
+    """The table as an HTML fragment (scrolls sideways only if it cannot wrap to the page)."""
     return f'<div style="overflow-x: auto;">{format_table(frame, lang).to_html()}</div>'
 
 

@@ -15,6 +15,7 @@ from dgm.lang import pick
 # Chart furniture in both languages (indicator and goal names come from the catalogue/registry).
 TEXT = {
     "observed": ("观测值", "Observed"),
+    "exact": ("公布值", "Published"),
     "estimate": ("初步/估计数", "Preliminary or estimate"),
     "approx": ("约数", "Approximate"),
     "derived": ("推算值", "Derived"),
@@ -67,6 +68,16 @@ TEXT = {
     "ratio": ("所需/实际", "Required ÷ observed"),
     "crossing": ("预计达成年份", "Median crossing year"),
     "indicator": ("指标", "Indicator"),
+    "bound": ("公布的上/下限", "published bound"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    # goal kinds of the registry (targets.csv `kind`)
+    "level": ("总量", "level"),
+    "count": ("数量", "count"),
+    "share": ("比重", "share"),
+    "index": ("指数", "index"),
+    "growth_rate": ("年均增速", "yearly growth"),
+    "reduction_vs_baseline": ("较基期降低", "cut from the baseline"),
 }
 
 UNIT_EN = {
