@@ -147,3 +147,17 @@ def matches(
     if unit in ("%", POINTS):
         candidates += [-c for c in candidates]
     return any(math.isclose(value, c, rel_tol=rel_tol, abs_tol=1e-9) for c in candidates)
+
+
+def written_decimals(as_written: str, value: float) -> int | None:
+    """Decimals of `value` (in its catalogue unit) that the figure as written carries: `3.54%` → 2,
+    `2.6万亿元` for 26000 亿元 → 0; None when no number is written. Never below 0."""
+    m = re.search(r"\d[\d,，]*(?:\.(\d+))?", re.sub(r"(?<=\d)。(?=\d)", ".", str(as_written)))
+    if not m:
+        return None
+    number = float(re.sub(r"[,，]", "", m.group().split(".")[0]) + "." + (m.group(1) or "0"))
+    decimals = len(m.group(1) or "")
+    if number == 0 or value == 0:
+        return decimals
+    scale = round(math.log10(abs(value / number)))  # 2.6 万亿 → 26000 亿: 10**4
+    return max(0, decimals - scale)

@@ -397,7 +397,7 @@ def test_a_proxy_verdict_says_so_and_is_fragile():
     ]
     from dgm.readings import reading
 
-    assert reading(r, "en").endswith("; judged on a proxy, gdp")
+    assert reading(r, "en").endswith("; judged on a proxy, Gross domestic product")  # its name
     own = _frame({y: -4.0 for y in range(2015, 2021)}, direction="lower_is_better")
     r = assess.assess_goal(goal, own, n_paths=200, proxy=proxy, today_year=2026)
     assert r["proxy"] is None and r["observed_rate"] == pytest.approx(-0.04)

@@ -1,0 +1,99 @@
+"""dgm.readings: figures as a reader sees them, and the assessment split into two tables."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from dgm import readings
+from dgm.numbers import written_decimals
+
+
+@pytest.mark.parametrize(
+    ("written", "value", "decimals"),
+    [("3.54%", 3.54, 2), ("2.6万亿元", 26000, 0), ("7713.36亿元", 7713.36, 2), ("约1%", 1, 0)],
+)
+def test_written_decimals(written, value, decimals):
+    assert written_decimals(written, value) == decimals
+
+
+@pytest.mark.parametrize(
+    ("row", "text"),
+    [  # the real data: as published, or three significant digits for a derived figure
+        (
+            {"indicator": "rd_intensity", "unit": "%", "latest_value": 4.0011699686}
+            | {"latest_year": 2021},
+            "4.00 % (2021)",
+        ),
+        (
+            {"indicator": "industrial_va_rate", "unit": "%", "latest_value": 21.499551}
+            | {"latest_year": 2022},
+            "21.5 % (2022)",
+        ),
+        (
+            {"indicator": "industrial_output_all", "unit": "亿元", "latest_value": 26000.0}
+            | {"latest_kind": "lower_bound", "latest_year": 2025},
+            "≥ 26,000 亿元 (2025)",
+        ),
+        (
+            {"indicator": "rd_intensity", "unit": "%", "latest_value": 2.41, "latest_year": 2016},
+            "2.41 % (2016)",
+        ),
+        (
+            {
+                "indicator": "advanced_mfg_share",
+                "unit": "%",
+                "latest_value": 46.0,
+                "latest_year": 2022,
+            },
+            "46 % (2022)",
+        ),
+    ],
+)
+def test_latest_figure_rounded_as_published_with_its_unit(row, text):
+    assert readings.latest_text(row, "en") == text
+
+
+def test_counts_carry_their_unit_in_chinese_only():
+    assert readings.figure_text(66000.0, "件", "zh", places=0) == "66,000 件"
+    assert readings.figure_text(66000.0, "件", "en", places=0) == "66,000"
+    assert readings.figure_text(-1.3, "%", "en") == "−1.30 %"
+    assert readings.figure_text(math.nan, "%") == "—"
+
+
+ROWS = [
+    {
+        "target_id": "rd_intensity_2025",
+        "status": "on_track",
+        "unit": "%",
+        "indicator": "rd_intensity",
+        "latest_year": 2021,
+        "latest_value": 4.0011699686,
+        "latest_kind": "derived",
+        "required_rate": 0.0579,
+        "observed_rate": 0.1067,
+        "p_attain": 0.95,
+        "basis": "projected",
+        "robustness": {"fragile": True},
+    },
+    {"target_id": "famous_brands_2025", "status": "insufficient_data", "basis": "projected"},
+]
+
+
+def test_verdict_and_rates_tables():
+    v = readings.verdict_table(ROWS, "en")
+    assert list(v.columns) == ["target_id", "status", "reading"]
+    assert v["status"].tolist() == ["on_track †", "insufficient_data"]
+    assert v["reading"][0].startswith("latest 4.00 % (2021); observed +10.7 %/yr")
+    r = readings.rates_table(ROWS, "en")
+    assert (
+        r.loc[0, "required_%/yr"] == pytest.approx(5.79) and r.loc[0, "latest"] == "4.00 % (2021)"
+    )
+    assert r.loc[0, "basis"] == "projected" and pd.isna(r.loc[1, "basis"])  # no figure, no basis
+    with_evidence = [dict(ROWS[0], evidence="series"), dict(ROWS[1], evidence="none")]
+    assert list(readings.verdict_table(with_evidence, "en").columns) == [
+        "target_id",
+        "status",
+        "evidence",
+        "reading",
+    ]
