@@ -181,18 +181,16 @@ def _sources() -> dict:
     }
 
 
-def _source_cell(ids, lang: str, html: bool) -> str:
-    """Source ids ("a;b") as their titles (`html`: each linked to its URL, escaped)."""
-    from dgm.zh import simplified
-
+def _source_cell(ids, html: bool) -> str:
+    """Source ids ("a;b") as their titles, as written (dgm.zh.VERBATIM); in `html` each is a
+    <cite> (the mark of a title kept verbatim) linked to its URL."""
     if _missing(ids) or not str(ids).strip():
         return MISSING
     known, parts = _sources(), []
     for sid in dict.fromkeys(x.strip() for x in str(ids).split(";") if x.strip()):
         title, url = known.get(sid, (sid, ""))
-        title = simplified(title) if lang in ("zh", "both") else title
         if html:
-            title = _html.escape(title)
+            title = f"<cite>{_html.escape(title)}</cite>"
             if url.startswith(("https://", "http://")):
                 title = f'<a href="{_html.escape(url)}">{title}</a>'
         parts.append(title)
@@ -217,6 +215,11 @@ def words(column: str, lang: str) -> dict:
         return dict(labels.COMPARISON)
     if column == "method":
         return {k: pick(*v, lang, " · ") for k, v in labels.METHODS.items()}
+    if column == "unit":
+        return {
+            u: pick(labels.UNIT_ZH.get(u, u), labels.UNIT_EN.get(u, u), lang, " · ")
+            for u in labels.UNIT_EN
+        }
     if column == "departments":
         from dgm.policy import DEPARTMENTS_EN
 
@@ -307,14 +310,15 @@ def formatted(frame, lang: str = "en", html: bool = False):
             decimals = None if whole or small else 2
             cells = [format_number(v, decimals=decimals) for v in s]
         elif base == SOURCE_COLUMN:
-            cells = [_source_cell(v, lang, html) for v in s]
+            cells = [_source_cell(v, html) for v in s]
             escape = str  # escaped (and linked) by _source_cell
         elif base in ID_COLUMNS:
             known = names(ID_COLUMNS[base], lang)
             cells = [MISSING if _missing(v) else known.get(str(v), str(v)) for v in s]
         else:
             cells = [_text(v, words(base, lang)) for v in s]
-        if lang in ("zh", "both") and not is_num and base not in VERBATIM:  # quotes as written
+        verbatim = base in VERBATIM or base == SOURCE_COLUMN  # quotes and titles as written
+        if lang in ("zh", "both") and not is_num and not verbatim:
             cells = [simplified(c) for c in cells]
         out[header(col, lang)] = [escape(c) for c in cells]
         numeric.append(is_num)
