@@ -68,6 +68,43 @@ HEADERS = {  # column → (zh, en)
     "evidence": ("证据", "Evidence"),
     "indicators": ("指标数", "Indicators"),
     "programme": ("专项", "Programme"),
+    # the workbook's columns (dgm.export)
+    "label_zh": ("目标（中文）", "Goal in Chinese"),
+    "label_en": ("目标（英文）", "Goal in English"),
+    "as_written": ("原文写法", "As written"),
+    "scope": ("统计范围", "Scope"),
+    "price_basis": ("价格口径", "Prices"),
+    "vintage": ("发布日期（版本）", "Vintage"),
+    "quote": ("原文引文", "Quote"),
+    "quote_check": ("引文核对", "Quote check"),
+    "note": ("说明", "Note"),
+    "period": ("时期", "Period"),
+    "source_title": ("来源标题", "Source title"),
+    "source_publisher": ("发布者", "Publisher"),
+    "source_url": ("来源网址", "Source URL"),
+    "title": ("标题", "Title"),
+    "publisher": ("发布者", "Publisher"),
+    "published": ("发布日期", "Published"),
+    "url": ("网址", "URL"),
+    "accessed": ("访问日期", "Read on"),
+    "baseline_value": ("基期值", "Baseline value"),
+    "series": ("序列", "Series"),
+    "required_rate": ("所需年均变化", "Required yearly change"),
+    "observed_rate": ("实际年均变化", "Observed yearly change"),
+    "direction": ("方向", "Direction"),
+    "baseline_rule": ("基期规则", "Baseline rule"),
+    "n_points": ("数字个数", "Figures used"),
+    "bridged_years": ("衔接年份", "Bridged years"),
+    "notes": ("说明", "Notes"),
+    "models": ("模型", "Models"),
+    "rate_method": ("增长率算法", "Rate method"),
+    "as_of": ("数据截至（发布）", "Published by"),
+    "data_to": ("数据截至（年份）", "Data to"),
+    "pseudo_real_time": ("准实时", "Pseudo-real-time"),
+    "crps": ("CRPS", "CRPS"),
+    "reasons": ("不稳健的原因", "Why fragile"),
+    "label": ("目标", "Goal"),
+    "indicator_label": ("指标", "Indicator"),
     "bounds": ("上下限", "Bounds"),
     "plan_only": ("仅有计划值", "Plan only"),
     "missing": ("缺失", "Missing"),
@@ -149,14 +186,15 @@ def format_number(v, unit: str | None = None, decimals: int | None = None) -> st
     return f"{x:,.2f}"
 
 
-def header(col, lang: str = "en") -> str:
-    """A column label in words: the known ones translated, others with spaces for underscores."""
+def header(col, lang: str = "en", sep: str = " · ") -> str:
+    """A column label in words: the known ones translated (`both`: zh, `sep`, en), others with
+    spaces for underscores."""
     col = str(col)
     m = _SUFFIX.match(col)
     base, tag = (m["base"], f" ({m['tag']})") if m and m["base"] in HEADERS else (col, "")
     if base in HEADERS:
         zh, en = HEADERS[base]
-        return pick(zh, en, lang, " · ") + tag
+        return pick(zh, en, lang, sep) + tag
     text = col.replace("_", " ").strip()
     return text[:1].upper() + text[1:]
 
@@ -215,6 +253,10 @@ def words(column: str, lang: str) -> dict:
         return dict(labels.COMPARISON)
     if column == "method":
         return {k: pick(*v, lang, " · ") for k, v in labels.METHODS.items()}
+    if column == "direction":
+        return {
+            k: pick(*labels.TEXT[k], lang, " · ") for k in ("higher_is_better", "lower_is_better")
+        }
     if column == "unit":
         return {
             u: pick(labels.UNIT_ZH.get(u, u), labels.UNIT_EN.get(u, u), lang, " · ")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 
-VERBATIM = frozenset({"quote", "as_written", "note", "title", "url"})  # kept exactly as written
+VERBATIM = frozenset({"quote", "as_written", "note", "title", "source_title", "url", "source_url"})
 
 
 @functools.cache

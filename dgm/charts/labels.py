@@ -69,6 +69,8 @@ TEXT = {
     "crossing": ("预计达成年份", "Median crossing year"),
     "indicator": ("指标", "Indicator"),
     "bound": ("公布的上/下限", "published bound"),
+    "higher_is_better": ("越高越好", "higher is better"),
+    "lower_is_better": ("越低越好", "lower is better"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     # goal kinds of the registry (targets.csv `kind`)
