@@ -29,6 +29,8 @@ TEXT = {
         "Projections are model simulations, not official data",
     ),
     "goal": ("目标", "Goal"),
+    "baseline": ("{year}年基期（文件所述）", "{year} baseline, as the text states"),
+    "implied_path": ("目标隐含路径（年均{rate}）", "Path the goal implied ({rate} a year)"),
     "year": ("年份", "Year"),
     "sources": ("资料来源：", "Sources: "),
     "goal_source": (
