@@ -36,6 +36,8 @@ SYNONYMS = {
     "項": "个",
     "吨标煤/万元": "吨标准煤/万元",
 }
+# Units of whole counts: a count written without a magnitude word (`24家`) is exact, not rounded.
+COUNT_UNITS = ("家", "个", "件")
 LEADING = ("超过", "突破", "超", "逾", "约", "近", "达到", "达")
 TRAILING = ("左右", "以上", "以下", "上下")
 _NUMBER = r"\d[\d,，]*(?:\.\d+)?"
@@ -147,17 +149,3 @@ def matches(
     if unit in ("%", POINTS):
         candidates += [-c for c in candidates]
     return any(math.isclose(value, c, rel_tol=rel_tol, abs_tol=1e-9) for c in candidates)
-
-
-def written_decimals(as_written: str, value: float) -> int | None:
-    """Decimals of `value` (in its catalogue unit) that the figure as written carries: `3.54%` → 2,
-    `2.6万亿元` for 26000 亿元 → 0; None when no number is written. Never below 0."""
-    m = re.search(r"\d[\d,，]*(?:\.(\d+))?", re.sub(r"(?<=\d)。(?=\d)", ".", str(as_written)))
-    if not m:
-        return None
-    number = float(re.sub(r"[,，]", "", m.group().split(".")[0]) + "." + (m.group(1) or "0"))
-    decimals = len(m.group(1) or "")
-    if number == 0 or value == 0:
-        return decimals
-    scale = round(math.log10(abs(value / number)))  # 2.6 万亿 → 26000 亿: 10**4
-    return max(0, decimals - scale)

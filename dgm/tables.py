@@ -65,7 +65,6 @@ HEADERS = {  # column → (zh, en)
     "fragile": ("结论不稳健", "Fragile"),
     "basis_year": ("依据年份", "Basis year"),
     "min_reliability": ("最低可靠性", "Lowest reliability"),
-    "evidence": ("证据", "Evidence"),
     "indicators": ("指标数", "Indicators"),
     "programme": ("专项", "Programme"),
     # the workbook's columns (dgm.export)
@@ -113,6 +112,8 @@ HEADERS = {  # column → (zh, en)
     "not_yet_published": ("当时尚未公布", "Not yet published"),
     "status": ("结论", "Status"),
     "basis": ("依据", "Basis"),
+    "evidence": ("证据", "Evidence"),
+    "drop_latest": ("去掉最新数据后", "Without the latest figure"),
     "latest_year": ("最新年份", "Latest year"),
     "latest_value": ("最新值", "Latest figure"),
     "latest": ("最新值", "Latest figure"),
@@ -153,7 +154,14 @@ HEADERS = {  # column → (zh, en)
     "programme_en": ("Programme", "Programme"),
     "growth_pct": ("年增长 %", "Growth %/yr"),
 }
-STATUS_COLUMNS = ("status", "ex_post", "eurostat_category", "escap_category", "unsd_category")
+STATUS_COLUMNS = (  # statuses (robustness `drop_latest`: the status without the latest figure)
+    "status",
+    "ex_post",
+    "eurostat_category",
+    "escap_category",
+    "unsd_category",
+    "drop_latest",
+)
 KIND_COLUMNS = ("kind", "latest_kind")  # kinds of figure and of goal (dgm.charts.labels.TEXT)
 _SUFFIX = re.compile(r"^(?P<base>.+?) \((?P<tag>[^)]*)\)$")  # "status (2014)" → status + tag
 

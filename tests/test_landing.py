@@ -77,6 +77,7 @@ def built(tmp_path_factory):
             "p_attain": 1.0,
             "reading": "已达成 · met: <b>latest</b> ≥ 26000 (2025)",
             "basis": "lower bound above the goal",
+            "evidence": "bound",
         },
         {
             "target_id": "hightech_mfg_share_2025",
@@ -85,6 +86,13 @@ def built(tmp_path_factory):
             "latest_value": 37.2,
             "p_attain": 0.02,
             "reading": "limited progress",
+            "evidence": "series",
+        },
+        {
+            "target_id": "energy_intensity_industry_reduction_2025",
+            "status": "on_track",
+            "evidence": "proxy",
+            "reading": "on track (proxy): judged on a proxy",
         },
     ]
     _executed(
@@ -161,6 +169,17 @@ def test_landing_page_names_goals_and_figures_in_words_not_ids(built):
         in text
     )
     assert "走势与预测 · path and projection" in text  # a goal's figure in its row
+
+
+def test_landing_page_shows_the_evidence_and_counts_proxies_apart(built):
+    _, html, _ = built
+    row = html[html.index('id="goal-industrial_output_2025"') :]
+    assert "公布的界限 · bound" in row[: row.index("</tr>")]
+    head = html[html.index('class="headline"') :]
+    head = head[: head.index("</p>")]
+    assert "3 goals. Judged on their own figures: met 1, limited progress 1." in head
+    assert "Judged on a proxy (counted apart): on track 1." in head
+    assert "依据代理指标（另计）：按计划推进1" in head
 
 
 def test_landing_page_escapes_data_and_keeps_a_run_record(built):

@@ -6,15 +6,6 @@ import pandas as pd
 import pytest
 
 from dgm import readings
-from dgm.numbers import written_decimals
-
-
-@pytest.mark.parametrize(
-    ("written", "value", "decimals"),
-    [("3.54%", 3.54, 2), ("2.6万亿元", 26000, 0), ("7713.36亿元", 7713.36, 2), ("约1%", 1, 0)],
-)
-def test_written_decimals(written, value, decimals):
-    assert written_decimals(written, value) == decimals
 
 
 @pytest.mark.parametrize(
@@ -84,7 +75,11 @@ def test_verdict_and_rates_tables():
     v = readings.verdict_table(ROWS, "en")
     assert list(v.columns) == ["target_id", "status", "reading"]
     assert v["status"].tolist() == ["on_track †", "insufficient_data"]
-    assert v["reading"][0].startswith("latest 4.00 % (2021); observed +10.7 %/yr")
+    assert v["reading"][0] == "latest 4.00 % (2021); P(met) 95%"  # a record without its reading
+    read = dict(ROWS[0], reading="4 figures, 2016–2021", reading_zh="4个数据，2016–2021年")
+    assert readings.verdict_table([read], "both")["reading"][0] == (
+        "4个数据，2016–2021年；达成概率 95% · 4 figures, 2016–2021; P(met) 95%"
+    )
     r = readings.rates_table(ROWS, "en")
     assert (
         r.loc[0, "required_%/yr"] == pytest.approx(5.79) and r.loc[0, "latest"] == "4.00 % (2021)"
