@@ -206,6 +206,7 @@ PRINTED = {  # sheet → the columns that print, in this order; the others follo
     "scorecard": [
         "label",
         "status",
+        "evidence",
         "latest_value",
         "unit",
         "latest_year",
