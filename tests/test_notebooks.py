@@ -69,6 +69,9 @@ def _opening(name):
     return cells[:at], cells[at], cells[at + 1], cells[at + 2 :]
 
 
+CJK_WRAP = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]\n[ \t]*(?![-*|#>]|\d+\.\s|\n)")
+
+
 def _tags(cell) -> list:
     return cell.metadata.get("tags", [])
 
@@ -133,6 +136,8 @@ def test_narrative_comes_in_language_pairs(name):
         twin = prose.pop(0) if prose else None
         assert twin is not None and _tags(twin) == ["lang-en"], f"{cell.id}: its en twin next"
         assert not changes(_QUOTE.sub("", cell.source)), f"{cell.id}: traditional characters"
+        # a line break inside a Chinese paragraph shows as a space on the page
+        assert not CJK_WRAP.search(cell.source), f"{cell.id}: a Chinese line wrapped mid-paragraph"
         for pattern in (r"^#+ ", r"\]\([^)]+\)", r"<q>.*?</q>"):
             assert len(re.findall(pattern, cell.source, re.M)) == len(
                 re.findall(pattern, twin.source, re.M)
