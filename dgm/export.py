@@ -611,7 +611,7 @@ def _scorecards(scorecard, targets):
 
     from dgm.charts.labels import TEXT
     from dgm.lang import pick
-    from dgm.readings import reading_body
+    from dgm.readings import basis, reading_body
 
     if scorecard is None:
         rows = []
@@ -632,14 +632,15 @@ def _scorecards(scorecard, targets):
         row["label"] = "\n".join(x for x in (goal.get("label_zh"), goal.get("label_en")) if x)
         row["reading"] = reading_body(row, "both") if row.get("status") else None
         row["fragile"] = pick(*TEXT["yes" if row["fragile"] else "no"], "both", " · ")
-        if row.get("latest_value") is None:  # no figure: nothing to base a verdict on
-            row["basis"] = None
         details.append(row)
     frame = pd.DataFrame(details)
     if frame.empty:
         return frame, frame
     reader = [c for c in PRINTED["scorecard"] if c in frame]
-    score = _words(frame[reader])
+    score = frame[reader].copy()
+    if "basis" in score:  # a reader sees no basis without a figure or a verdict
+        score["basis"] = [basis(r) for r in details]
+    score = _words(score)
     rest = [c for c in frame.columns if c not in ("label", "reading")]
     return score, _printed_first(_words(frame[rest]), "scorecard_details")
 

@@ -269,7 +269,7 @@ def findings(work: Path, lang: str, figures: list[dict]) -> list[dict]:
     """One finding per goal of the registry: label, status, evidence, basis (only for a goal
     with a figure), the reading, latest figure (rounded as published, with unit), P(met), links."""
     from dgm.data import load_targets
-    from dgm.readings import latest_text
+    from dgm.readings import basis, latest_text
     from dgm.zh import simplified
 
     targets = load_targets().sort_values("id")
@@ -298,7 +298,7 @@ def findings(work: Path, lang: str, figures: list[dict]) -> list[dict]:
                 "status_text": pick(*STATUS_LABELS[status], lang, " · ")
                 if status in STATUS_LABELS
                 else "—",
-                "basis": _basis_text(row.get("basis"), lang) if latest else "",
+                "basis": _basis_text(basis({**goal, **row}), lang),
                 "evidence": row.get("evidence") or "",
                 "evidence_text": pick(*EVIDENCE_LABELS[row["evidence"]], lang, " · ")
                 if row.get("evidence") in EVIDENCE_LABELS

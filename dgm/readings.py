@@ -180,6 +180,14 @@ def headline(rows: list[dict], lang: str = "en") -> str:
     return pick(zh, en, lang, " · ")
 
 
+def basis(row: dict) -> str | None:
+    """The basis a reader is shown (observed, bound, projected): none for a goal without a figure
+    or whose verdict is `insufficient_data` (nothing was based on anything)."""
+    if _missing(row.get("latest_value")) or row.get("status") == "insufficient_data":
+        return None
+    return row.get("basis")
+
+
 def _fragile(row: dict) -> bool:
     """Whether a verdict changes with the baseline or ESCAP's half-life (dgm.assess robustness)."""
     return bool((row.get("robustness") or {}).get("fragile"))
@@ -221,7 +229,7 @@ def rates_table(rows: list[dict], lang: str = "en"):
                 "unsd_q": r.get("unsd_q"),
                 "p_attain": r.get("p_attain"),
                 "crossing_year_median": r.get("crossing_year_median"),
-                "basis": r.get("basis") if latest else None,
+                "basis": basis(r),
             }
         )
     return pd.DataFrame(out).astype({"crossing_year_median": "Float64"})
