@@ -92,3 +92,10 @@ def test_verdict_and_rates_tables():
         "evidence",
         "reading",
     ]
+
+
+def test_a_reader_sees_a_basis_only_for_a_verdict_on_a_figure():
+    on = {"latest_value": 4.0, "status": "on_track", "basis": "projected"}
+    assert readings.basis(on) == "projected"
+    assert readings.basis(on | {"status": "insufficient_data"}) is None  # no verdict to base
+    assert readings.basis({"status": "met", "basis": "projected"}) is None  # no figure
