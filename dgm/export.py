@@ -261,17 +261,7 @@ PRINTED = {  # sheet → the columns that print, in this order; the others follo
     "sources": ["source_id", "title", "publisher", "published", "accessed", "url"],
     "forecasts": ["target_id", "unit", "year"]
     + [f"projection p{q}" for q in (2.5, 10, 25, 50, 75, 90, 97.5)],
-    "backtests": [
-        "indicator",
-        "method",
-        "mase",
-        "smape",
-        "coverage80",
-        "coverage95",
-        "n_forecasts",
-        "crps",
-    ],
-}
+}  # a sheet not named here prints all its columns
 WRAP = {  # characters a printed text column wraps at (others: WRAP_WIDTH)
     "label": 26,
     "reading": 36,
@@ -738,7 +728,7 @@ def workbook_tables(*, scorecard, targets, observations, sources, forecasts, bac
         ),
         "sources": (_printed_first(src, "sources"), {}, None),
         "forecasts": (_printed_first(fc, "forecasts"), {"year": "0"}, fc_fmt),
-        "backtests": (_printed_first(bt, "backtests"), bt_fmt, None),
+        "backtests": (bt, bt_fmt, None),
     }
 
 

@@ -460,8 +460,8 @@ def _pdf_pages(pdf) -> list[tuple[str, float]]:
     return pages
 
 
-def _to_pdf(xlsx, tmp_path):
-    """LibreOffice's PDF of a workbook (what printing it gives)."""
+def _convert(xlsx, tmp_path, fmt: str = "pdf"):
+    """LibreOffice's conversion of a workbook into tmp_path (pdf: what printing it gives)."""
     res = subprocess.run(
         [
             "soffice",
@@ -469,7 +469,7 @@ def _to_pdf(xlsx, tmp_path):
             "--norestore",
             f"-env:UserInstallation=file://{tmp_path}/lo",
             "--convert-to",
-            "pdf",
+            fmt,
             "--outdir",
             str(tmp_path),
             str(xlsx),
@@ -479,7 +479,7 @@ def _to_pdf(xlsx, tmp_path):
         timeout=300,
     )
     assert res.returncode == 0, res.stderr
-    return tmp_path / f"{xlsx.stem}.pdf"
+    return tmp_path / f"{xlsx.stem}.{fmt}"
 
 
 @pytest.mark.slow  # drives LibreOffice, the workbook's real client (as browsers are for HTML)
@@ -500,9 +500,9 @@ def test_libreoffice_prints_no_sheet_below_8_pt(tmp_path):
     ref.active["A1"] = "参考 reference 8 pt"
     ref.active["A1"].font = export._font(size=export.MIN_PRINT_PT)
     ref.save(tmp_path / "ref.xlsx")
-    (_, smallest), *_ = _pdf_pages(_to_pdf(tmp_path / "ref.xlsx", tmp_path))
+    (_, smallest), *_ = _pdf_pages(_convert(tmp_path / "ref.xlsx", tmp_path))
     assert report.run_workbook(tmp_path, n_paths=500, seed=2015).ok
-    pages = _pdf_pages(_to_pdf(tmp_path / report.WORKBOOK_FILE, tmp_path))
+    pages = _pdf_pages(_convert(tmp_path / report.WORKBOOK_FILE, tmp_path))
     by_sheet = {}
     for sheet, size in pages:
         by_sheet.setdefault(sheet, []).append(size)
@@ -523,24 +523,7 @@ def test_libreoffice_prints_no_sheet_below_8_pt(tmp_path):
 @pytest.mark.slow  # drives LibreOffice, the workbook's real client (as browsers are for HTML)
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
 def test_workbook_converts_with_libreoffice(book, tmp_path):
-    res = subprocess.run(
-        [
-            "soffice",
-            "--headless",
-            "--norestore",
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--convert-to",
-            "ods",
-            "--outdir",
-            str(tmp_path),
-            str(book),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert res.returncode == 0, res.stderr
-    assert (tmp_path / "dgm.ods").stat().st_size > 0
+    assert _convert(book, tmp_path, "ods").stat().st_size > 0
 
 
 def test_workbook_reruns_are_byte_identical(book, book_inputs, tmp_path):
