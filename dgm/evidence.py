@@ -43,12 +43,16 @@ def rate_figures(j: Judged) -> int:
 
 
 def measured(j: Judged, prog: dict | None) -> bool:
-    """Whether a trend is measured: a chained goal's accepted rate (>= MIN_FIGURES yearly figures
-    with the latest, level endpoints, a bridged index, or the trend up to the baseline); a level
-    goal's rate resting on >= MIN_FIGURES figures."""
+    """Whether a trend is measured: a rate resting on >= MIN_FIGURES figures: a chained goal's
+    index points (its baseline = 100, yearly and bridged points) or its published levels from the
+    baseline on, a level goal's figures from its baseline. Two index points joined by one
+    five-year change are a snapshot."""
     if prog is None:
         return False
-    return j.goal.kind in CHAINED or rate_figures(j) >= MIN_FIGURES
+    if j.goal.kind not in CHAINED:
+        return rate_figures(j) >= MIN_FIGURES
+    levels = 0 if j.levels is None else int((j.levels.index >= j.base[0]).sum())
+    return max(len(j.hist), levels) >= MIN_FIGURES
 
 
 def tier(j: Judged, basis: str | None, prog: dict | None) -> str:
@@ -448,15 +452,14 @@ def _chained(j: Judged, prog, passed: bool, lang: str) -> list[str]:
             out.append(_w("nothing_after", lang, y=by))
         return out
     y = int(j.hist.index[-1])
-    trend = measured(j, prog)
-    after = yearly[yearly.index > by]
+    beyond = yearly[yearly.index > y]  # yearly figures the chain cannot reach
     out = [
-        _w("chain", lang, n=len(j.hist), base=by)
-        if trend or not len(after)
-        else _yearly_figures(j, after.index, lang),
+        _yearly_figures(j, yearly[yearly.index > by].index, lang)
+        if len(beyond) and not measured(j, prog)
+        else _w("chain", lang, n=len(j.hist), base=by),
         _w("at", lang, when=_year(y, lang), value=_w("index", lang, v=f"{j.hist.loc[y]:.1f}")),
     ]
-    if len(yearly[yearly.index > y]):
+    if len(beyond):
         out.append(_w("chain_break", lang, y=y))
         need = pace_needed(j, y, float(j.hist.loc[y]))
         if need is not None:
@@ -465,8 +468,7 @@ def _chained(j: Judged, prog, passed: bool, lang: str) -> list[str]:
             )
     else:
         out += _position(j, y, lang, passed)
-    if trend:
-        out.append(_rate(prog, lang))
+    out.append(_rate(prog, lang))  # a chain's pace, measured or not: the tier says which
     return out
 
 

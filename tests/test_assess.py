@@ -1,6 +1,7 @@
 """dgm.assess: verdicts per goal on hand-made frames (known answers) and on the shipped data."""
 
 import argparse
+import dataclasses
 import json
 import math
 import re
@@ -413,7 +414,9 @@ def test_a_proxy_verdict_says_so_and_is_fragile():
     assert r["proxy"] == "gdp" and r["baseline_year"] == 2016 and r["bridged_years"] == [2021]
     assert r["observed_rate"] == pytest.approx(0.775 ** (1 / 5) - 1)
     assert r["required_rate"] == pytest.approx(0.7 ** (1 / 9) - 1)
-    assert r["status"] == "on_track" and r["basis"] == "projected" and r["basis_year"] == 2021
+    assert (
+        r["status"] == "insufficient_data" and r["basis"] == "projected" and r["basis_year"] == 2021
+    )
     assert (r["latest_year"], r["latest_value"]) == (2021, pytest.approx(22.5))
     assert r["notes"].startswith("judged on a proxy: whole-city energy use per unit of GDP")
     assert r["evidence"] == "proxy" and (r["n_points"], r["first_year"]) == (2, 2016)
@@ -421,6 +424,13 @@ def test_a_proxy_verdict_says_so_and_is_fragile():
         "judged on a proxy: whole-city energy use per unit of GDP; a 2-point chain (2016 = 100); "
         "2021: index 77.5; 7.5 points short of index ≤ 70"
     )
+    assert r["robustness"]["fragile"] is False  # nothing decided, nothing to be fragile
+    # a third index point (2022, -3 %) makes the proxy's chain a measured trend: on track, fragile
+    proxy3 = dataclasses.replace(
+        proxy, frame=_frame({2014: -5.9, 2020: -2.0, 2022: -3.0}, direction="lower_is_better")
+    )
+    r = assess.assess_goal(goal, empty, n_paths=200, proxy=proxy3, today_year=2026)
+    assert (r["status"], r["evidence"], r["n_points"]) == ("on_track", "proxy", 3)
     assert r["robustness"]["fragile"] is True
     assert r["robustness"]["reasons"] == [
         "judged on a proxy (gdp), not on the goal's own indicator"
@@ -480,8 +490,10 @@ def test_the_issues_named_cases(shipped, target_id, check):
 def test_the_energy_goal_is_judged_on_its_proxy(shipped):
     # issue 12: energy use per unit of industrial VA is unpublished; whole-city per GDP stands in
     r = shipped["energy_intensity_industry_reduction_2025"]
-    assert r["status"] != "insufficient_data" and r["basis"] in assess.BASES
-    assert r["proxy"] == "energy_intensity_gdp_change" and r["robustness"]["fragile"]
+    # issue 21: a two-point chain (2016 = 100, 2021 through one five-year change) is no trend
+    assert r["status"] == "insufficient_data" and r["evidence"] == "proxy"
+    assert r["n_points"] == 2 and "observed -5.0 % a year against -3.9 % required" in r["reading"]
+    assert r["proxy"] == "energy_intensity_gdp_change" and r["basis"] in assess.BASES
     assert "judged on a proxy: whole-city energy use per unit of GDP" in r["notes"]
     assert f"baseline {r['baseline_year']}" in r["notes"]  # the note names the baseline it took
 
