@@ -20,6 +20,7 @@ from dgm.lang import pick
 
 MISSING = "—"  # the one mark for a missing value
 PROSE_CHARS = 60  # a column with longer cells is prose: given a minimum width
+SHORT_CHARS = 4  # a column with no longer cell (units, grades) never wraps
 DECIMALS = {  # catalogue unit → decimals shown
     "亿元": 2,
     "%": 2,
@@ -384,9 +385,13 @@ def format_table(frame, lang: str = "en"):
         {"selector": "th", "props": "text-align: left; vertical-align: bottom;"},
         {"selector": "td", "props": "text-align: left; vertical-align: top;"},
     ]
-    for i, col in enumerate(text.columns):
-        if max((len(c) for c in text[col]), default=0) > PROSE_CHARS:  # prose: a readable measure
+    plain, _ = formatted(frame, lang)  # the cells' text, for their lengths
+    for i, col in enumerate(plain.columns):
+        longest = max((len(c) for c in plain[col]), default=0)
+        if longest > PROSE_CHARS:  # prose: a readable measure
             styles.append({"selector": f"td.col{i}", "props": "min-width: 16em;"})
+        elif longest <= SHORT_CHARS:  # 亿元 stays on one line
+            styles.append({"selector": f"td.col{i}", "props": "white-space: nowrap;"})
     for i, is_num in enumerate(numeric):
         if is_num:
             styles += [
