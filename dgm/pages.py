@@ -138,8 +138,11 @@ def render(nb, lang: str = "both", edition: str = "reader") -> str:
 
 
 def write_page(executed: Path, html: Path, edition: str = "reviewer", lang: str = "both") -> None:
-    """Write the page of an executed notebook file (images embedded, nothing loaded from afar)."""
+    """Write the page of an executed notebook file (images embedded, nothing loaded from afar),
+    by temp file and rename (dgm.atomic)."""
     import nbformat
 
+    from dgm import atomic
+
     nb = nbformat.read(executed, as_version=4)
-    html.write_text(render(nb, lang, edition), encoding="utf-8")
+    atomic.write_text(html, render(nb, lang, edition))
