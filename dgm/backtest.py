@@ -119,7 +119,9 @@ def crps_from_quantiles(q: np.ndarray, y) -> np.ndarray:
     return 2 * np.mean(np.maximum(tau * d, (tau - 1) * d), axis=0)
 
 
-def _record(indicator, method, origin, year, step, actual, q, scale_abs, kind, has_ens) -> dict:
+def forecast_record(
+    indicator, method, origin, year, step, actual, q, scale_abs, kind, has_ens
+) -> dict:
     """One scored forecast of `year` made at `origin` from its quantiles at LEVELS (the column of
     `step`: years from the training data's last figure to `year`)."""
     lo95, lo80, med, hi80, hi95 = q[: len(PROBS)]
@@ -151,7 +153,7 @@ def _record(indicator, method, origin, year, step, actual, q, scale_abs, kind, h
 
 
 def _origins(y: pd.Series, train):
-    """(origin, training series, outcomes) for every usable origin of one series."""
+    """(origin, training series, outcomes, MASE scale) for every usable origin of one series."""
     years = y.index.to_numpy()
     for k in range(MIN_FORECAST_POINTS, len(years)):
         origin = int(years[k - 1])
@@ -160,7 +162,9 @@ def _origins(y: pd.Series, train):
         tr = tr[tr.index <= origin]
         if future.empty or len(tr) < MIN_FORECAST_POINTS:
             continue
-        yield origin, tr, future
+        scale_abs = _naive_scale(tr)
+        if math.isfinite(scale_abs) and scale_abs > 0:
+            yield origin, tr, future, scale_abs
 
 
 def forecast_records(
@@ -183,10 +187,7 @@ def forecast_records(
     y = observed(history)
     train = train or (lambda origin: y)
     recs = []
-    for origin, tr, future in _origins(y, train):
-        scale_abs = _naive_scale(tr)
-        if not math.isfinite(scale_abs) or scale_abs <= 0:
-            continue
+    for origin, tr, future, scale_abs in _origins(y, train):
         hs = histories(origin) if callable(histories) else histories
         prior = ensemble.growth_prior(hs, origin, exclude=indicator) if hs else None
         b = bounds(origin) if callable(bounds) else bounds
@@ -204,7 +205,7 @@ def forecast_records(
             step = int(year) - last
             for name, q in qs.items():
                 col = q[:, step - 1]
-                rec = _record(
+                rec = forecast_record(
                     indicator,
                     name,
                     origin,
@@ -245,6 +246,28 @@ def published(as_of=None, data_to: int | None = None) -> tuple[dict, dict]:
     return histories, bounds
 
 
+def _inputs(histories: dict, rt: dict | None, bounds: dict | None):
+    """Per backtested series: (indicator, series, kind, prior histories, train, bounds), where
+    the last three are fixed (final vintage) or functions of the origin (real-time: `rt`)."""
+    for ind, (y, kind) in histories.items():
+        if len(observed(y)) <= MIN_FORECAST_POINTS:
+            continue
+        if rt is None:
+            yield ind, y, kind, histories, None, (bounds or {}).get(ind)
+            continue
+
+        def hs(o):
+            return rt.get(o, ({}, {}))[0]
+
+        def train(o, ind=ind):
+            return rt.get(o, ({}, {}))[0].get(ind, (pd.Series(dtype=float), None))[0]
+
+        def b(o, ind=ind):
+            return rt.get(o, ({}, {}))[1].get(ind)
+
+        yield ind, y, kind, hs, train, b
+
+
 def panel_records(
     histories: dict, rt: dict | None = None, names=None, bounds: dict | None = None
 ) -> pd.DataFrame:
@@ -254,22 +277,7 @@ def panel_records(
     bounds)}, from `published(origin)`) trains on each origin's vintage instead (real-time).
     """
     recs = []
-    for ind, (y, kind) in histories.items():
-        if len(observed(y)) <= MIN_FORECAST_POINTS:
-            continue
-        if rt is None:
-            hs, train, b = histories, None, (bounds or {}).get(ind)
-        else:
-
-            def hs(o):
-                return rt.get(o, ({}, {}))[0]
-
-            def train(o, ind=ind):
-                return rt.get(o, ({}, {}))[0].get(ind, (pd.Series(dtype=float), None))[0]
-
-            def b(o, ind=ind):
-                return rt.get(o, ({}, {}))[1].get(ind)
-
+    for ind, y, kind, hs, train, b in _inputs(histories, rt, bounds):
         recs.extend(forecast_records(y, kind, ind, hs, train, names, b))
     extra = ["z50", "s", "e", "scale", "kind"]
     return pd.DataFrame(recs, columns=RECORD_COLUMNS + extra)
@@ -324,7 +332,7 @@ def calibrate_records(recs: pd.DataFrame, known=None) -> pd.DataFrame:
             )
             for j, r in enumerate(g.itertuples(index=False)):
                 out.append(
-                    _record(
+                    forecast_record(
                         r.indicator,
                         "ensemble",
                         r.origin,
@@ -341,22 +349,46 @@ def calibrate_records(recs: pd.DataFrame, known=None) -> pd.DataFrame:
     return pd.concat([recs, cal], ignore_index=True)
 
 
-def backtest_records(as_of: int | None = None, vintage: str = "final") -> pd.DataFrame:
-    """All forecast records (calibrated ensemble included) on the shipped data."""
+def vintage_inputs(as_of: int | None = None, vintage: str = "real-time"):
+    """(today's histories, today's bounds, rt, known) of a vintage: rt ({origin: published(origin)})
+    and known (origin -> {indicator: figures published by then}) are None in the final vintage."""
     if vintage not in VINTAGES:
         raise ValueError(f"vintage must be one of {VINTAGES}, got {vintage!r}")
     histories, bounds = published(as_of)
-    rt, known = None, None
-    if vintage == "real-time":
-        years = sorted({int(i) for y, _ in histories.values() for i in observed(y).index})
-        last = as_of if as_of is not None else max(years, default=0)
-        rt = {o: published(o) for o in years if o <= last}
+    if vintage == "final":
+        return histories, bounds, None, None
+    years = sorted({int(i) for y, _ in histories.values() for i in observed(y).index})
+    last = as_of if as_of is not None else max(years, default=0)
+    rt = {o: published(o) for o in years if o <= last}
 
-        def known(t):
-            return {ind: observed(y) for ind, (y, _) in rt.get(t, ({}, {}))[0].items()}
+    def known(t):
+        return {ind: observed(y) for ind, (y, _) in rt.get(t, ({}, {}))[0].items()}
 
+    return histories, bounds, rt, known
+
+
+def backtest_records(as_of: int | None = None, vintage: str = "final") -> pd.DataFrame:
+    """All forecast records (calibrated ensemble included) on the shipped data."""
+    histories, bounds, rt, known = vintage_inputs(as_of, vintage)
     recs = calibrate_records(panel_records(histories, rt, bounds=bounds), known)
     return recs.assign(vintage=vintage)
+
+
+def windows(as_of: int | None = None, vintage: str = "real-time"):
+    """Every forecast problem of the backtest, as the models see it: dicts of indicator, kind,
+    origin, train (the training figures), outcomes (today's figures of the target years) and
+    mase_scale (benchmarks/peers.py fits other forecasters on exactly these)."""
+    histories, bounds, rt, _ = vintage_inputs(as_of, vintage)
+    for ind, y, kind, _, train, _ in _inputs(histories, rt, bounds):
+        for origin, tr, future, scale_abs in _origins(observed(y), train or (lambda o, y=y: y)):
+            yield {
+                "indicator": ind,
+                "kind": kind,
+                "origin": origin,
+                "train": tr,
+                "outcomes": future,
+                "mase_scale": scale_abs,
+            }
 
 
 def summarise(recs: pd.DataFrame) -> pd.DataFrame:

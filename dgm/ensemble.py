@@ -62,6 +62,9 @@ Z80 = 1.2815515655446004  # standard normal 90 % quantile
 TAIL_DF = 3.0
 PRIOR_WEIGHT = MIN_POOL
 BISECTIONS = 50  # halvings of [0, a bound < 1000]: quantiles to ~1e-12
+# levels |2p - 1| at which the quantiles of many paths are computed and then interpolated, dense
+# toward 1 for the tails: 1 - (1 - x)^2 for 1000 steps of x in [0, 1)
+LEVEL_GRID = 1 - (1 - np.linspace(0.0, 1.0, 1001)[:-1]) ** 2
 LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 
 
@@ -310,9 +313,13 @@ class ErrorPool:
         in the horizon)."""
         p = np.asarray(p, dtype=float)
         levels, where = np.unique(np.abs(2 * p - 1), return_inverse=True)
-        curves = self._fitted(levels)
-        m = curves[min(int(h), len(curves)) - 1][where]
-        return np.sign(p - 0.5) * m.reshape(p.shape)
+        if levels.size <= LEVEL_GRID.size:  # a few levels (the backtest's): exact
+            curves = self._fitted(levels)
+            m = curves[min(int(h), len(curves)) - 1]
+        else:  # one per path: interpolated on LEVEL_GRID (to ~1e-6)
+            curves = self._fitted(LEVEL_GRID)
+            m = np.interp(levels, LEVEL_GRID, curves[min(int(h), len(curves)) - 1])
+        return np.sign(p - 0.5) * m[where].reshape(p.shape)
 
 
 def isotonic_rows(values: np.ndarray, weights: np.ndarray) -> np.ndarray:

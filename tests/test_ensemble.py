@@ -193,3 +193,13 @@ def test_fit_members_fits_the_censored_year():
     assert any("censored" in n for n in notes)
     # the ARIMA pair uses the regular run: the censored year, not the linear fill, enters it
     assert fits["arima_drift"].info["sigma2"] != plain["arima_drift"].info["sigma2"]
+
+
+def test_the_quantiles_of_many_paths_agree_with_the_exact_ones():
+    rng = np.random.default_rng(4)
+    frame = pd.DataFrame({"h": rng.integers(1, 4, 120), "e": rng.standard_t(3, 120) * 1.7})
+    pool = ensemble.ErrorPool(frame)
+    u = (np.arange(10_000) + 0.5) / 10_000  # one level per path: interpolated on LEVEL_GRID
+    few = u[::997]  # a few levels: exact
+    for h in (1, 3, 5):
+        np.testing.assert_allclose(pool.quantile(u, h)[::997], pool.quantile(few, h), rtol=1e-5)
