@@ -200,6 +200,12 @@ def test_the_quantiles_of_many_paths_agree_with_the_exact_ones():
     frame = pd.DataFrame({"h": rng.integers(1, 4, 120), "e": rng.standard_t(3, 120) * 1.7})
     pool = ensemble.ErrorPool(frame)
     u = (np.arange(10_000) + 0.5) / 10_000  # one level per path: interpolated on LEVEL_GRID
-    few = u[::997]  # a few levels: exact
     for h in (1, 3, 5):
-        np.testing.assert_allclose(pool.quantile(u, h)[::997], pool.quantile(few, h), rtol=1e-5)
+        many = pool.quantile(u, h)
+        exact = np.concatenate([pool.quantile(c, h) for c in np.split(u, 20)])  # 500 at a time
+        # the interpolation between grid levels is off by a few millionths of the ensemble's
+        # sd for most paths, and by under 1 % where the errors' empirical law jumps in the tails
+        gap = np.abs(many - exact)
+        assert np.median(gap) < 1e-5 and np.quantile(gap, 0.99) < 5e-3
+        np.testing.assert_allclose(many, exact, rtol=1e-2, atol=1e-3)
+        assert np.abs(many - exact).max() > 0  # the two ways really differ
