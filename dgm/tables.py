@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from dgm.constants import STATUS_LABELS
+from dgm.constants import EVIDENCE_LABELS, STATUS_LABELS
 from dgm.lang import pick
 
 MISSING = "—"  # the one mark for a missing value
@@ -41,6 +41,8 @@ HEADERS = {  # column → (zh, en)
     "source_id": ("来源", "Source"),
     "status": ("结论", "Status"),
     "basis": ("依据", "Basis"),
+    "evidence": ("证据", "Evidence"),
+    "drop_latest": ("去掉最新数据后", "Without the latest figure"),
     "latest_year": ("最新年份", "Latest year"),
     "latest_value": ("最新值", "Latest figure"),
     "latest_kind": ("最新值类型", "Latest kind"),
@@ -88,6 +90,8 @@ VALUE_COLUMNS = (  # codes shown in words (on_track → on track / 按计划推�
     "unsd_category",
     "kind",
     "latest_kind",
+    "evidence",
+    "drop_latest",
 )
 _SUFFIX = re.compile(r"^(?P<base>.+?) \((?P<tag>[^)]*)\)$")  # "status (2014)" → status + tag
 
@@ -138,6 +142,8 @@ def _value_text(v, lang: str) -> str:
         return MISSING
     if v in STATUS_LABELS:
         return pick(*STATUS_LABELS[v], lang, " · ")
+    if v in EVIDENCE_LABELS:
+        return pick(*EVIDENCE_LABELS[v], lang, " · ")
     return str(v).replace("_", " ")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 
+from dgm.constants import COMPARISON_SIGNS
 from dgm.lang import pick
 
 # Chart furniture in both languages (indicator and goal names come from the catalogue/registry).
@@ -80,7 +81,7 @@ UNIT_EN = {
     "吨标准煤/万元": "tce per 10,000 yuan",
 }
 UNIT_ZH = {"index": "指数", "%": "%"}
-COMPARISON = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "~": "≈", "==": "="}
+COMPARISON = {**COMPARISON_SIGNS, "==": "="}
 METHODS = {  # forecasting method → (zh, en)
     "naive_drift": ("朴素漂移", "Naive with drift"),
     "constant_growth": ("固定增长率", "Constant growth"),
