@@ -173,7 +173,23 @@ def test_the_records_reproduce_the_headline_numbers(records):
                 assert head[name] == value, (vintage, name)
 
 
-def test_backtest_records_json_prints_exactly_the_contract_fields(capsys):
+_EARLY: dict = {}  # (as_of, vintage) -> records, shared by the CLI tests below
+
+
+@pytest.fixture
+def early(monkeypatch):
+    """backtest_records computed once per (as_of, vintage) for the CLI tests (as of 2019)."""
+    real = backtest.backtest_records
+
+    def once(as_of=None, vintage="final"):
+        if (as_of, vintage) not in _EARLY:
+            _EARLY[as_of, vintage] = real(as_of, vintage)
+        return _EARLY[as_of, vintage].copy()
+
+    monkeypatch.setattr(backtest, "backtest_records", once)
+
+
+def test_backtest_records_json_prints_exactly_the_contract_fields(capsys, early):
     args = argparse.Namespace(json=True, records=True, as_of=2019, vintage=None)
     assert backtest.main_backtest(args) == 0
     payload = json.loads(capsys.readouterr().out)
@@ -194,3 +210,16 @@ def test_backtest_records_json_prints_exactly_the_contract_fields(capsys):
         assert printed["n_forecasts"] == again["n_forecasts"] > 0
         for name in ("mase_ratio", "coverage80", "coverage95"):
             assert printed[name] == pytest.approx(again[name], rel=1e-12), (vintage, name)
+
+
+def test_backtest_headline_is_the_real_time_vintage_with_the_final_beside_it(capsys, early):
+    args = argparse.Namespace(json=True, records=False, as_of=2019, vintage=None)
+    assert backtest.main_backtest(args) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["headline"]["vintage"] == "real-time"
+    assert list(payload["headlines"]) == ["real-time", "final"]
+    assert payload["headline"] == payload["headlines"]["real-time"]
+    args = argparse.Namespace(json=False, records=False, as_of=2019, vintage=None)
+    assert backtest.main_backtest(args) == 0
+    text = capsys.readouterr().out
+    assert text.index("real-time vintage (") < text.index("final vintage (")
