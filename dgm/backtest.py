@@ -367,7 +367,7 @@ def vintage_inputs(as_of: int | None = None, vintage: str = "real-time"):
     return histories, bounds, rt, known
 
 
-def backtest_records(as_of: int | None = None, vintage: str = "final") -> pd.DataFrame:
+def backtest_records(as_of: int | None = None, vintage: str = VINTAGES[0]) -> pd.DataFrame:
     """All forecast records (calibrated ensemble included) on the shipped data."""
     histories, bounds, rt, known = vintage_inputs(as_of, vintage)
     recs = calibrate_records(panel_records(histories, rt, bounds=bounds), known)
@@ -481,7 +481,7 @@ def headline(recs: pd.DataFrame, seed: int = 0) -> dict:
 
 
 @stored  # computed once per report (dgm.results_store)
-def backtest_all(as_of: int | None = None, vintage: str = "final") -> pd.DataFrame:
+def backtest_all(as_of: int | None = None, vintage: str = VINTAGES[0]) -> pd.DataFrame:
     """Columns COLUMNS, one row per indicator and method, pooled rows under indicator "ALL"."""
     return summarise(backtest_records(as_of, vintage))
 
