@@ -19,7 +19,7 @@ from dgm.atomic import STALE, own_dir, replace_link
 from dgm.coverage import coverage_matrix
 from dgm.data import load_observations, panel_long
 from dgm.errors import DgmError, capped
-from dgm.validate import check_paths
+from dgm.validate import check_paths, identity_warnings
 
 GENERATIONS = ".generations"  # data/processed/.generations/gen-*/: one whole build each
 GENERATION = re.compile(r"^gen-[A-Za-z0-9_]{8}$")  # a generation's name (mkdtemp's)
@@ -55,8 +55,19 @@ def processed_tables() -> dict[str, pd.DataFrame]:
         "panel.csv": long,
         "panel_wide.csv": wide.reset_index(),
         "coverage.csv": coverage_matrix().reset_index(),
-        "conflicts.csv": panel.conflicts(load_observations()),
+        "conflicts.csv": conflicts_table(),
     }
+
+
+def conflicts_table() -> pd.DataFrame:
+    """Figures that disagree (panel.conflicts) and figures that break an identity beyond rounding
+    (dgm.identities, value_b the implied figure): `dgm coverage --conflicts`, conflicts.csv."""
+    from dgm import identities
+
+    obs = load_observations()
+    found = identities.breaks(panel_long(), obs)
+    both = [t for t in (panel.conflicts(obs), identities.as_conflicts(found)) if not t.empty]
+    return pd.concat(both, ignore_index=True) if both else pd.DataFrame()
 
 
 def current_generation(out_dir: Path) -> str | None:
@@ -147,4 +158,6 @@ def _build() -> int:
         ) from err
     for name, frame in tables.items():
         print(f"wrote {paths.PROCESSED.relative_to(paths.ROOT) / name} ({len(frame)} rows)")
+    for line in capped(identity_warnings([paths.RAW])):
+        print(line)
     return 0

@@ -27,6 +27,11 @@ COMMANDS = {
     "coverage": ("dgm.coverage", "main_coverage", "indicator × year coverage matrix"),
     "import": ("dgm.importer", "main_import", "add a user's .xlsx/.csv of figures to data/raw"),
     "assess": ("dgm.assess", "main_assess", "assess every goal: status, rates, P(goal met)"),
+    "gaps": (
+        "dgm.gaps",
+        "main_gaps",
+        "the missing figures that would settle each goal, ranked; --template writes them to fill",
+    ),
     "backtest": ("dgm.backtest", "main_backtest", "rolling-origin backtests of the forecasters"),
     "bench": ("dgm.bench", "main_bench", "timings measured in one run"),
     "report": ("dgm.report", "main_report", "execute the notebooks, write HTML, figures, Excel"),
@@ -94,9 +99,9 @@ def port(text: str) -> int:
 
 def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:
     """Declare each command's flags (the flags are a contract: keep them)."""
-    if name in ("targets", "coverage", "assess", "backtest", "bench"):
+    if name in ("targets", "coverage", "assess", "backtest", "bench", "gaps"):
         p.add_argument("--json", action="store_true", help="emit JSON instead of a table")
-    if name in ("targets", "coverage", "assess", "backtest"):
+    if name in ("targets", "coverage", "assess", "backtest", "gaps"):
         p.add_argument(
             "--wide", action="store_true", help="all columns in full, however wide the terminal"
         )
@@ -126,6 +131,16 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:
             "--paths", type=at_least(1), default=N_PATHS, dest="n_paths", help="simulated paths"
         )
         p.add_argument("--seed", type=at_least(0), default=SEED, help="random seed (≥ 0)")
+    if name == "gaps":
+        p.add_argument("--goal", metavar="ID", help="one goal only (an id from `dgm targets`)")
+        p.add_argument(
+            "--template",
+            metavar="FILE.xlsx",
+            help="write the observations workbook pre-filled with the figures to look up",
+        )
+        p.add_argument(
+            "--top", type=at_least(1), default=3, help="figures shown (and templated) per goal"
+        )
     if name == "backtest":
         p.add_argument(
             "--as-of",

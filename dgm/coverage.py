@@ -4,7 +4,6 @@ import json
 
 import pandas as pd
 
-from dgm import panel
 from dgm.data import load_indicators, load_observations, panel_long, published_by
 from dgm.termtable import render_frame
 
@@ -63,7 +62,9 @@ def coverage_summary(matrix: pd.DataFrame) -> pd.DataFrame:
 def main_coverage(args) -> int:
     """`dgm coverage [--json] [--conflicts]`: the matrix (or the conflicting figures)."""
     if args.conflicts:
-        table = panel.conflicts(load_observations())
+        from dgm.build import conflicts_table
+
+        table = conflicts_table()
         if args.json:
             print(json.dumps(table.to_dict("records"), ensure_ascii=False, indent=1, default=str))
         elif table.empty:

@@ -4,9 +4,12 @@ Loaders read the raw files directly (they are small) and type them; a file that 
 raises `DataError` with `FILE:ROW:COLUMN` lines. `dgm check` is the full validation gate.
 """
 
+import contextlib
 import datetime as dt
+import os
 from collections import defaultdict
-from functools import cache
+from contextvars import ContextVar
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +17,7 @@ import pandas as pd
 from dgm import panel, paths
 from dgm.errors import DgmError
 from dgm.rawio import DataError, read_table
-from dgm.results_store import stored
+from dgm.results_store import raw_fingerprint, stored
 from dgm.schemas import TABLES
 
 
@@ -23,17 +26,61 @@ def _files(table: str, raw: Path) -> tuple[Path, ...]:
     return tuple(sorted(raw.glob(f"{table}.csv")) + sorted(raw.glob(f"{table}_*.csv")))
 
 
-def _stamp(path: Path) -> int:
-    """A file's modification time in ns (-1 when it cannot be read: the loader then says why)."""
+def _signature(raw: Path) -> tuple:
+    """(relative name, size, modification time in ns, inode) of every file under `raw`: cheap to
+    take (~0.2 ms), and it changes whenever a file is added, removed, renamed or rewritten."""
+    out = []
+    for folder, dirs, files in os.walk(raw):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            try:
+                st = os.stat(path)
+                out.append((os.path.relpath(path, raw), st.st_size, st.st_mtime_ns, st.st_ino))
+            except OSError:  # a broken link: the loaders and `dgm check` say why
+                out.append((os.path.relpath(path, raw), -1, -1, -1))
+    return tuple(out)
+
+
+@lru_cache(maxsize=8)
+def _content(raw: str, signature: tuple) -> str:
+    """SHA-256 of the content of `raw` (dgm.results_store.raw_fingerprint) for one signature."""
+    return raw_fingerprint(Path(raw))
+
+
+def raw_state(raw: Path | None = None) -> str:
+    """The state of data/raw: SHA-256 of every file's name and bytes, as the results store keys
+    it, read again whenever a file's name, size, modification time or inode changed. Every cache
+    of results computed from data/raw is keyed on it, so after `dgm import` (or any edit) the next
+    call in the same process (a JupyterLab kernel, the explorer) computes from the new figures."""
+    raw = Path(raw or paths.RAW)
+    return _content(str(raw), _signature(raw))
+
+
+# Figures supposed for a what-if (dgm.gaps): observation rows, as sorted (column, value) tuples.
+_SUPPOSED: ContextVar[tuple] = ContextVar("dgm_supposed", default=())
+
+
+@contextlib.contextmanager
+def supposing(rows):
+    """Within this block the observations (and every panel, series and assessment computed from
+    them) include `rows`, dicts with the columns of observations.csv, as if a raw file held them:
+    the what-ifs of `dgm gaps`. `supposing(())` is data/raw alone. Nothing is written."""
+    token = _SUPPOSED.set(tuple(tuple(sorted(r.items())) for r in rows))
     try:
-        return path.stat().st_mtime_ns
-    except OSError:
-        return -1
+        yield
+    finally:
+        _SUPPOSED.reset(token)
+
+
+def state() -> tuple:
+    """The key of results computed from the observations: raw_state() and the supposed figures."""
+    return raw_state(), _SUPPOSED.get()
 
 
 @cache
-def _load(table: str, files: tuple[Path, ...], stamps: tuple[float, ...]) -> pd.DataFrame:
-    """Read and concatenate the files of a table (cached on their modification times)."""
+def _load(table: str, files: tuple[Path, ...], state: str) -> pd.DataFrame:
+    """Read and concatenate the files of a table (cached per state of data/raw)."""
     frames, problems = [], []
     for path in files:
         frame, more = read_table(path, TABLES[table])
@@ -55,7 +102,7 @@ def load_table(table: str, raw: Path | None = None) -> pd.DataFrame:
             f"no {table}.csv in {raw or paths.RAW} (expected the project's raw data there; "
             "is DGM_ROOT the project directory?)"
         )
-    return _load(table, files, tuple(_stamp(p) for p in files)).copy()
+    return _load(table, files, raw_state(raw)).copy()
 
 
 def load_indicators() -> pd.DataFrame:
@@ -69,13 +116,30 @@ def load_sources() -> pd.DataFrame:
 
 
 def load_observations() -> pd.DataFrame:
-    """Every published figure, all vintages, long format (see docs/data-model.md)."""
-    return load_table("observations")
+    """Every published figure, all vintages, long format (see docs/data-model.md); inside
+    `supposing(rows)`, the supposed rows too (`file` "(supposed)")."""
+    return _observations(state())
+
+
+def _observations(key: tuple) -> pd.DataFrame:
+    """The observations of one state (key: raw_state() and the supposed rows)."""
+    frame = load_table("observations")
+    if not key[1]:
+        return frame
+    extra = pd.DataFrame([dict(r) for r in key[1]]).assign(file="(supposed)")
+    extra = extra.reindex(columns=frame.columns).astype(frame.dtypes.to_dict())
+    return pd.concat([frame, extra], ignore_index=True)
 
 
 def load_targets() -> pd.DataFrame:
     """The goal registry of 東府〔2015〕1號: values float (catalogue units), years Int64, rest str."""
     return load_table("targets").drop(columns="file")
+
+
+def load_publications() -> pd.DataFrame:
+    """Where each indicator's figures are published (publication, table or section in words,
+    basis, source): data/raw/publications.csv, read by `dgm gaps`."""
+    return load_table("publications").drop(columns="file")
 
 
 def load_measures() -> pd.DataFrame:
@@ -132,18 +196,10 @@ def data_up_to(obs: pd.DataFrame, data_to: int | None) -> pd.DataFrame:
     return obs[obs["year"].astype(int) <= int(data_to)]
 
 
-def _stamps() -> tuple:
-    """Modification times of every raw CSV (cache key: a changed file invalidates cached panels)."""
-    return tuple((p.name, _stamp(p)) for p in sorted(paths.RAW.glob("*.csv")))
-
-
-@cache
-@stored  # a report's kernels read the panel its precompute made (dgm.results_store)
-def _panel(as_of, data_to: int | None, stamps: tuple) -> pd.DataFrame:
-    """The chosen and derived figures for one as-of date, one data-to year and one state of data/raw."""
-    obs = data_up_to(published_by(load_observations(), as_of), data_to)
+def _build(obs: pd.DataFrame) -> pd.DataFrame:
+    """The chosen and derived figures of a set of observations, with their period flags."""
     units = dict(zip(*load_indicators()[["id", "unit"]].T.values, strict=True))
-    chosen = panel.choose(obs)
+    chosen = panel.choose(obs, panel.official_copies(load_sources()))
     derived = panel.derive(chosen, units, obs)
     out = pd.concat([chosen.assign(derived=False), derived.assign(derived=True)], ignore_index=True)
     out["period"] = out["period"].fillna("year") if "period" in out else "year"
@@ -155,10 +211,42 @@ def _panel(as_of, data_to: int | None, stamps: tuple) -> pd.DataFrame:
     return out.sort_values(["indicator", "year"]).reset_index(drop=True)
 
 
+@lru_cache(maxsize=64)
+@stored  # a report's kernels read the panel its precompute made (dgm.results_store)
+def _panel(as_of, data_to: int | None, state: str) -> pd.DataFrame:
+    """The chosen and derived figures for one as-of date, one data-to year and one state of data/raw."""
+    return _build(data_up_to(published_by(_observations((state, ())), as_of), data_to))
+
+
+@lru_cache(maxsize=16)
+def _supposed_panel(as_of, data_to: int | None, key: tuple) -> pd.DataFrame:
+    """_panel with supposed figures, built again only where they can change it: the indicators an
+    identity links to them (panel.linked) in the years they are for (every identity of the build
+    holds within a year; a stated change derives year t from t + 1). The rest is data/raw's panel;
+    tests/test_gaps.py checks the two ways give the same panel."""
+    real = _panel(as_of, data_to, key[0])
+    rows = [dict(r) for r in key[1]]
+    linked = panel.linked({r["indicator"] for r in rows})
+    years = {int(r["year"]) for r in rows}
+    obs = data_up_to(published_by(_observations(key), as_of), data_to)
+    near = obs["indicator"].isin(linked) & obs["year"].isin(years | {y + 1 for y in years})
+    part = _build(obs[near])
+    stale = real["indicator"].isin(linked) & real["year"].isin(years)
+    out = pd.concat([real[~stale], part[part["year"].isin(years)]], ignore_index=True)
+    return out.sort_values(["indicator", "year"]).reset_index(drop=True)
+
+
+def _long(as_of, data_to: int | None, key: tuple) -> pd.DataFrame:
+    """The panel of one as-of date, data-to year and state (not a copy: callers copy)."""
+    if key[1]:
+        return _supposed_panel(as_of, data_to, key)
+    return _panel(as_of, data_to, key[0])
+
+
 def panel_long(as_of=None, data_to: int | None = None) -> pd.DataFrame:
     """One chosen figure per indicator-year (published and derived), long format, with the `derived`
     and `partial_period` flags and the figure's `period`."""
-    return _panel(as_of_date(as_of), data_to, _stamps()).copy()
+    return _long(as_of_date(as_of), data_to, state()).copy()
 
 
 def series(
@@ -174,7 +262,7 @@ def series(
     figures for years up to YEAR from any vintage (pseudo-real-time). With `include_plan`, a `plan` column holds the city's planned
     figure for each year (latest vintage).
     """
-    return _series(indicator, as_of_date(as_of), include_plan, data_to, _stamps()).copy()
+    return _series(indicator, as_of_date(as_of), include_plan, data_to, state()).copy()
 
 
 SERIES_COLUMNS = [
@@ -192,11 +280,11 @@ SERIES_COLUMNS = [
 ]
 
 
-@cache
-def _cuts(as_of, data_to, stamps: tuple) -> defaultdict:
+@lru_cache(maxsize=64)
+def _cuts(as_of, data_to, key: tuple) -> defaultdict:
     """{indicator: its figures (index year, SERIES_COLUMNS)} of one panel, cut in one pass (a
     catalogue indicator without figures gets an empty frame)."""
-    long = _panel(as_of, data_to, stamps)
+    long = _long(as_of, data_to, key)
     empty = long.loc[long.index[:0], ["year", *SERIES_COLUMNS]].set_index("year")
     empty.index = empty.index.astype("int64")
     out = defaultdict(lambda: empty)
@@ -207,8 +295,8 @@ def _cuts(as_of, data_to, stamps: tuple) -> defaultdict:
     return out
 
 
-@cache
-def _series(indicator: str, as_of, include_plan: bool, data_to, stamps: tuple) -> pd.DataFrame:
+@lru_cache(maxsize=2048)
+def _series(indicator: str, as_of, include_plan: bool, data_to, key: tuple) -> pd.DataFrame:
     """series() for one as-of date and one state of data/raw (the engine asks for the same
     indicator many times)."""
     catalogue = load_indicators().set_index("id")
@@ -216,9 +304,9 @@ def _series(indicator: str, as_of, include_plan: bool, data_to, stamps: tuple) -
         raise KeyError(
             f"unknown indicator '{indicator}' (expected an id from data/raw/indicators.csv)"
         )
-    out = _cuts(as_of, data_to, stamps)[indicator].copy()
+    out = _cuts(as_of, data_to, key)[indicator].copy()
     if include_plan:
-        plans = data_up_to(published_by(load_observations(), as_of), data_to)
+        plans = data_up_to(published_by(_observations(key), as_of), data_to)
         plans = plans[(plans["indicator"] == indicator) & (plans["kind"] == "plan_target")]
         plan = plans.sort_values("vintage").groupby("year")["value"].last()
         plan.index = plan.index.astype("int64")

@@ -360,17 +360,28 @@ def calibrate_paths(paths, scale, pool, horizons):
     return scale.inverse(out)
 
 
-@functools.lru_cache(maxsize=4)
 def shipped_context(as_of=None, data_to: int | None = None):
-    """(ErrorPool, latest year, histories) from the shipped data, once a process.
+    """(ErrorPool, latest year, histories) from the shipped data, once a process per state of
+    data/raw (dgm.data.raw_state: after `dgm import` the next call recomputes).
 
     The pool is the ensemble's rolling-origin errors on every catalogue indicator (dgm.backtest,
     final-vintage figures published by `as_of`, for years up to `data_to`): every outcome in it
-    is a figure of that view, so a view of the past is calibrated only on what it could see.
+    is a figure of that view, so a view of the past is calibrated only on what it could see;
+    always on data/raw alone, never on figures supposed in a what-if (dgm.data.supposing).
     """
-    from dgm import backtest
+    from dgm.data import raw_state
 
-    histories, bounds = backtest.published(as_of, data_to)
+    return _shipped_context(as_of, data_to, raw_state())
+
+
+@functools.lru_cache(maxsize=4)
+def _shipped_context(as_of, data_to: int | None, state: str):
+    """shipped_context() for one state of data/raw."""
+    from dgm import backtest
+    from dgm.data import supposing
+
+    with supposing(()):
+        histories, bounds = backtest.published(as_of, data_to)
     recs = backtest.ensemble_records(histories, bounds)
     pool = ErrorPool(recs)
     latest = max((int(observed(y).index.max()) for y, _ in histories.values()), default=0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 
 from dgm.constants import N_PATHS, SEED
-from dgm.data import load_sources, load_targets, series
+from dgm.data import load_sources, load_targets, series, state
 
 PUBLISHED_COLUMNS = ["indicator", "year", "value", "unit", "kind", "reliability", "source_id"]
 
@@ -33,10 +33,16 @@ def published(indicators, as_of: int | None = None):
     return out[PUBLISHED_COLUMNS].sort_values(["indicator", "year"]).reset_index(drop=True)
 
 
-@functools.lru_cache(maxsize=32)
 def assessment(target_id: str, as_of=None, n_paths: int = N_PATHS, seed: int = SEED):
     """The one dgm.assess.Assessment of a goal in a notebook: its table, reading and fan chart all
-    read this object (one simulation; the same numbers as dgm.assess.assess_all)."""
+    read this object (one simulation; the same numbers as dgm.assess.assess_all), computed once per
+    state of data/raw (dgm.data.state)."""
+    return _assessment(target_id, as_of, n_paths, seed, state())
+
+
+@functools.lru_cache(maxsize=32)
+def _assessment(target_id: str, as_of, n_paths: int, seed: int, key: tuple):
+    """assessment() for one state of data/raw."""
     from dgm import assess
 
     return assess.assessment(target_id, as_of, n_paths, seed)

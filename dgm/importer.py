@@ -147,14 +147,21 @@ def manifest_text(table: str, source_file: Path, data_file: Path, file_name: str
 
 
 def _drop_known_sources(path: Path, raw: Path) -> None:
-    """Remove incoming source rows that repeat a row of raw/sources.csv exactly (the file goes if none remain)."""
+    """Remove incoming source rows that repeat a row of raw/sources.csv exactly, column by column
+    (a column one side leaves out reads as blank); the file goes if none remain."""
     if not path.exists():
         return
+    columns = list(TABLES["sources"].columns)
     with (raw / "sources.csv").open(encoding="utf-8", newline="") as fh:
-        known = {tuple(r) for r in csv.reader(fh)}
+        known = {tuple(r.get(c) or "" for c in columns) for r in csv.DictReader(fh)}
     with path.open(encoding="utf-8", newline="") as fh:
         header, *rows = list(csv.reader(fh))
-    new = [r for r in rows if tuple(r) not in known]
+    new = [
+        r
+        for r in rows
+        if len(r) > len(header)  # a ragged row stays, for the row-length check to refuse
+        or tuple(dict(zip(header, r, strict=False)).get(c, "") for c in columns) not in known
+    ]
     if not new:
         path.unlink()
         return
@@ -280,6 +287,7 @@ EXAMPLE_SOURCE = {
     "published": "2017-02-04",
     "url": "http://static.nfapp.southcn.com/content/201702/04/c270555.html",
     "accessed": "2026-11-28",
+    "copy_of": "",
 }
 INSTRUCTIONS = [
     "How to fill this workbook for `dgm import FILE.xlsx`",
@@ -294,25 +302,121 @@ INSTRUCTIONS = [
     "reliability: A official document, B official release reposted verbatim, C news paraphrase, D secondary dataset.",
     "The example rows are a real figure; delete or replace them. Nothing is imported unless every row passes.",
 ]
+GAPS_README = [
+    "The figures dgm gaps asks for, to fill from your own copies (yearbook, bulletins), then `dgm import FILE.xlsx`",
+    "Each row of 'observations' is one missing figure dgm gaps ranked first for a goal: indicator, year, unit, period and scope are filled in.",
+    "The 'where' sheet says, row by row, which goals the figure serves and where such a figure is usually published (data/raw/publications.csv).",
+    "Fill value, as_written (the figure exactly as printed), quote (the printed words containing it, ≤ 200 characters), kind, vintage (the publication date), source_id and reliability.",
+    "price_basis: current, comparable or blank; period: leave blank for a full year (or a year-end stock), else jan-nov, h1, stock-end-nov …",
+    "Add your source (the yearbook edition, the bulletin) as a row of the 'sources' sheet: source_id, title, publisher, published, url (or offline: and where your copy is), accessed.",
+    "kind and reliability offer their allowed values in a list; a printed yearbook is reliability A (an official document).",
+    "Delete the rows you could not fill: every row is checked, and an empty one is refused with its FILE:ROW:COLUMN.",
+    "Nothing is imported unless every row passes; `dgm build` and `dgm assess` then show the verdicts the figures move.",
+]
+VALIDATION_ROWS = 2000  # rows of the observations sheet that carry the drop-down lists
+WIDTHS = {  # column widths (characters) of the workbook's sheets; others 12
+    "indicator": 36,
+    "scope": 22,
+    "source_id": 30,
+    "quote": 60,
+    "note": 40,
+    "title": 50,
+    "publisher": 30,
+    "url": 50,
+    "copy_of": 40,
+    "goals": 45,
+    "where it is usually published": 100,
+}
+
+
+def _choices(ws, column: str, choices: tuple[str, ...]) -> None:
+    """A drop-down list of `choices` on the observations sheet's `column` (blank allowed)."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    letter = get_column_letter(list(TABLES["observations"].columns).index(column) + 1)
+    rule = DataValidation(
+        type="list",
+        formula1='"' + ",".join(choices) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=f"{column}: not allowed",
+        error=f"expected one of {', '.join(choices)}",
+    )
+    ws.add_data_validation(rule)
+    rule.add(f"{letter}2:{letter}{VALIDATION_ROWS}")
+
+
+def _header(ws) -> None:
+    """Bold header row, frozen, and column widths from WIDTHS."""
+    from openpyxl.styles import Font
+
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        ws.column_dimensions[cell.column_letter].width = WIDTHS.get(str(cell.value), 12)
+    ws.freeze_panes = "A2"
+
+
+def _book(info: tuple[str, list[str]], observations: list[dict], sources: list[dict]):
+    """The import workbook: an information sheet, then observations and sources (header, rows),
+    with drop-down lists for kind, reliability, price_basis and period."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    from dgm.schemas import KINDS, PERIODS, PRICE_BASIS, RELIABILITY
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = info[0]
+    for line in info[1]:
+        sheet.append([line])
+    sheet["A1"].font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 120
+    for name, rows in (("observations", observations), ("sources", sources)):
+        ws = book.create_sheet(name)
+        ws.append(list(TABLES[name].columns))
+        for row in rows:
+            ws.append([row.get(c, "") for c in TABLES[name].columns])
+        _header(ws)
+    obs = book["observations"]
+    for column, choices in (
+        ("kind", KINDS),
+        ("reliability", RELIABILITY),
+        ("price_basis", PRICE_BASIS),
+        ("period", PERIODS[1:]),
+    ):
+        _choices(obs, column, choices)
+    return book
 
 
 def write_template(path: Path) -> None:
     """Write the import workbook: instructions, observations and sources sheets with one real example row."""
-    import openpyxl
-    from openpyxl.styles import Font
-
-    book = openpyxl.Workbook()
-    info = book.active
-    info.title = "instructions"
-    for line in INSTRUCTIONS:
-        info.append([line])
-    info["A1"].font = Font(bold=True)
-    info.column_dimensions["A"].width = 120
-    for sheet, example in (("observations", EXAMPLE_OBSERVATION), ("sources", EXAMPLE_SOURCE)):
-        ws = book.create_sheet(sheet)
-        ws.append(list(TABLES[sheet].columns))
-        ws.append([example[c] for c in TABLES[sheet].columns])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        ws.freeze_panes = "A2"
+    book = _book(("instructions", INSTRUCTIONS), [EXAMPLE_OBSERVATION], [EXAMPLE_SOURCE])
     write_file(Path(path), book.save)
+
+
+def write_gaps_template(path, rows) -> Path:
+    """Write the import workbook pre-filled with the figures `dgm gaps` lists (`rows`: indicator,
+    year, unit, period, scope, goals, where), the rest of each row left for the user; a README
+    sheet first and a 'where' sheet beside it. Refuses a file that exists (nothing is replaced)."""
+    from dgm.atomic import write_file
+
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise DgmError(f"gaps --template: {path} is not an .xlsx file name (expected FILE.xlsx)")
+    if os.path.lexists(path):
+        raise DgmError(
+            f"gaps --template: {path} already exists (expected a new file name); nothing was written"
+        )
+    filled = [
+        {c: r[c] for c in ("indicator", "year", "unit", "period", "scope")}
+        for r in rows.to_dict("records")
+    ]
+    book = _book(("README", GAPS_README), filled, [])
+    where = book.create_sheet("where")
+    where.append(["row", "indicator", "year", "goals", "where it is usually published"])
+    _header(where)
+    for line, r in enumerate(rows.to_dict("records"), start=2):
+        where.append([line, r["indicator"], r["year"], "; ".join(r["goals"]), r["where"]])
+    write_file(path, book.save)
+    return path

@@ -75,6 +75,15 @@ TEXT = {  # page furniture: key → (zh, en)
         "达成概率来自模型模拟路径，属预测，非官方数据。",
         "P(goal met) comes from simulated model paths: a projection, not an official figure.",
     ),
+    "gaps": ("哪些数据能给出结论", "The figures that would settle the open goals"),
+    "gaps_note": (
+        "对尚无结论或结论不稳的目标，假设缺少的数据取低、中、高三个值，重新评估后的结论（dgm gaps）。",
+        "For each goal without a verdict, or with a fragile one: the verdict if the missing figure"
+        " were low, middle or high, from the assessment run again (dgm gaps).",
+    ),
+    "gap_figure": ("缺少的数据", "Missing figure"),
+    "gap_if": ("由低到高时的结论", "Status, low → high value"),
+    "gap_where": ("通常发布于", "Usually published in"),
 }
 
 
@@ -313,6 +322,33 @@ def findings(work: Path, lang: str, figures: list[dict]) -> list[dict]:
     return out
 
 
+def gap_rows(records: dict[str, dict], lang: str) -> tuple[str, list[dict]]:
+    """(headline, rows) of notebook 00's `gaps` records: goal, missing figure, status under the
+    low, middle and high value, where published; ("", []) when 00 was not run."""
+    from dgm.zh import simplified
+
+    recs = records.get("00_overview", {})
+    rows = []
+    for r in recs.get("gaps") or []:
+        where = simplified(str(r.get("where", "")))
+        statuses = [r.get(f"status ({k})") for k in ("low", "mid", "high")]
+        rows.append(
+            {
+                "id": r.get("id", ""),
+                "goal": simplified(str(r.get("goal", ""))),
+                "figure": r.get("figure", ""),
+                "statuses": [  # low → high, a repeated status once
+                    (s, pick(*STATUS_LABELS[s], lang, " · ") if s in STATUS_LABELS else "—")
+                    for i, s in enumerate(statuses)
+                    if i == 0 or s != statuses[i - 1]
+                ],
+                "publication": where.split(": ", 1)[0],  # the document; the rest in its title
+                "where": where,
+            }
+        )
+    return str(recs.get("gaps_headline") or ""), rows
+
+
 def _page_title(executed: Path, lang: str) -> str:
     """The title of an executed notebook's page in `lang` (dgm.pages.title), "" when unreadable."""
     import nbformat
@@ -347,6 +383,7 @@ def context(work: Path, lang: str = "both", editions=("reader", "reviewer")) -> 
     found = findings(work, lang, figs)
     figure_names(figs, _goal_pages(_records(work)), lang)
     scored = [f for f in found if f["status"]]
+    gaps_headline, gaps = gap_rows(_records(work), lang)
     for f in found:
         f["page_href"] = page_name(f["page"], editions[0]) if f["page"] else None
     scorecard_fig = next((f for f in figs if f["stem"] == SCORECARD_FIGURE), None)
@@ -354,6 +391,8 @@ def context(work: Path, lang: str = "both", editions=("reader", "reviewer")) -> 
         "lang": {"zh": "zh-Hans", "en": "en"}.get(lang, "zh-Hans"),
         "t": _text(lang),
         "findings": found,
+        "gaps": gaps,
+        "gaps_headline": gaps_headline,
         "has_scorecard": bool(scored),
         "headline": simplified(headline(scored, lang)) if scored else "",
         "show_evidence": any(f["evidence"] for f in found),

@@ -7,14 +7,18 @@ Build rule (docs/data-model.md has it with examples), for one indicator-year:
 3. A point figure (`exact`, `approx`, `estimate`) beats any bound; a year with bounds only keeps the
    tightest bound (highest lower bound, lowest upper).
 4. A rounded figure never beats a more precise one that rounds to it (11400 from 1.14万亿 yields to
-   11438.13, 5881 to 5881.18), whatever their grades.
-5. Then the grade: a secondary figure (reliability D: a blog, a content farm, an undated
-   dataset) only where no A-C figure exists; among A-C, the final figure (`exact`) > `approx` >
-   the preliminary one (`estimate`) (C is an official figure as the news paraphrases it, so a
-   final figure in the news beats an official preliminary one).
+   11438.13, 5881 to 5881.18), whatever their grades: the two are one figure.
+5. Then the official figures: grades A-C, and a lower-grade copy of a dated official document
+   (its source's `copy_of` names the document and its date; docs/data-model.md); a secondary
+   figure (reliability D: a blog, a content farm, an undated dataset) only where no official
+   figure exists. Among official figures the final one (`exact`) > `approx` > the preliminary one
+   (`estimate`): C is an official figure as the news paraphrases it, so a final figure in the news
+   beats an official preliminary one.
 6. Among figures of the same tier: the more precise figure (an accounting result to 0.01 亿元
-   before a rounded expectation); then A > B > C; then the figure more A-C sources agree on; then
-   the later vintage; a remaining tie goes to the first source_id alphabetically (deterministic).
+   before a rounded expectation); then the figure more official sources agree on; then, where
+   every figure of the indicator-year is dated, the later vintage (a revision beats the figure it
+   revises, whatever their grades) before A > B > C > D, else the grade before the vintage; a
+   remaining tie goes to the first source_id alphabetically (deterministic).
 """
 
 import math
@@ -183,8 +187,9 @@ def _column(rows: pd.DataFrame, name: str, default) -> pd.Series:
     return rows[name] if name in rows else pd.Series([default] * len(rows), index=rows.index)
 
 
-def _ranked(obs: pd.DataFrame) -> pd.DataFrame:
-    """Observations with sort keys for the build rule (lower sorts first = preferred)."""
+def _ranked(obs: pd.DataFrame, copies=frozenset()) -> pd.DataFrame:
+    """Observations with sort keys for the build rule (lower sorts first = preferred); `copies`:
+    the source_ids that are lower-grade copies of dated official documents (step 5)."""
     out = obs.reset_index(drop=True)
     if "period" not in out:
         out["period"] = "year"
@@ -197,7 +202,8 @@ def _ranked(obs: pd.DataFrame) -> pd.DataFrame:
     out["_period"] = out["period"].map(PERIOD_RANK).fillna(len(PERIODS)).astype(float)
     out["_point"] = out["kind"].map(POINT_RANK).fillna(9).astype(float)
     out["_rel"] = out["reliability"].map(RELIABILITY_RANK).fillna(9).astype(float)
-    out["_tier"] = out["reliability"].isin(OFFICIAL).map({True: 0, False: 10}) + out["_point"]
+    out["_official"] = out["reliability"].isin(OFFICIAL) | out["source_id"].isin(list(copies))
+    out["_tier"] = out["_official"].map({True: 0, False: 10}).astype(float) + out["_point"]
     out["_step"] = [
         precision(v, w, u if isinstance(u, str) else "", q if isinstance(q, str) else "")
         for v, w, u, q in zip(out["value"], written, unit, quote, strict=True)
@@ -213,9 +219,9 @@ def _rounds_to(rough: float, rough_step: float, fine: float, fine_step: float) -
 
 def _precision_keys(points: pd.DataFrame) -> pd.DataFrame:
     """Steps 4 and 6 of the build rule: drop figures that round a more precise figure of the same
-    indicator-year, and count the A-C sources that agree with each remaining one (`_agree`,
+    indicator-year, and count the official sources that agree with each remaining one (`_agree`,
     negated so that more agreement sorts first)."""
-    cols = ["indicator", "year", "value", "_step", "source_id", "reliability"]
+    cols = ["indicator", "year", "value", "_step", "source_id", "_official"]
     groups: dict[tuple, list[tuple]] = {}
     for index, *rec in points[cols].itertuples(name=None):
         groups.setdefault((rec[0], rec[1]), []).append((index, *rec[2:]))
@@ -228,8 +234,8 @@ def _precision_keys(points: pd.DataFrame) -> pd.DataFrame:
             agree[i] = -len(
                 {
                     sid
-                    for _, v, st, sid, rel in rows
-                    if rel in OFFICIAL
+                    for _, v, st, sid, o in rows
+                    if o
                     and (
                         math.isclose(v, value, abs_tol=step / 2 + 1e-9)
                         or _rounds_to(v, st, value, step)
@@ -240,18 +246,28 @@ def _precision_keys(points: pd.DataFrame) -> pd.DataFrame:
     return kept.assign(_agree=kept.index.map(agree))
 
 
-def choose(obs: pd.DataFrame) -> pd.DataFrame:
+def _vintage_keys(points: pd.DataFrame) -> pd.DataFrame:
+    """Step 6's last keys: (`_first`, `_then`) = (later vintage, grade) where every figure of the
+    indicator-year is dated, else (grade, later vintage): an unknown date is not an earlier one."""
+    later = -points.groupby(["indicator", "year"])["_vint"].rank(method="dense")
+    dated = (points["_vint"] != "").groupby([points["indicator"], points["year"]]).transform("all")
+    return points.assign(
+        _first=later.where(dated, points["_rel"]), _then=points["_rel"].where(dated, later)
+    )
+
+
+def choose(obs: pd.DataFrame, copies=frozenset()) -> pd.DataFrame:
     """One row per (indicator, year) by the build rule; `n_figures` counts the rows it chose from
-    (all periods, plan targets excluded). Rows carry `period` (blank read as `year`)."""
+    (all periods, plan targets excluded). Rows carry `period` (blank read as `year`). `copies`:
+    source_ids that are lower-grade copies of dated official documents (official_copies)."""
     if obs.empty:
         return obs.assign(n_figures=pd.Series(dtype="int64"))
     obs = obs[obs["kind"] != "plan_target"]
-    ranked = _ranked(obs)
+    ranked = _ranked(obs, copies)
     first_period = ranked.groupby(["indicator", "year"])["_period"].transform("min")
     ranked = ranked[ranked["_period"] == first_period]
-    points = _precision_keys(ranked[ranked["_point"] < 9]).sort_values(
-        ["indicator", "year", "_tier", "_step", "_rel", "_agree", "_vint", "source_id"],
-        ascending=[True, True, True, True, True, True, False, True],
+    points = _vintage_keys(_precision_keys(ranked[ranked["_point"] < 9])).sort_values(
+        ["indicator", "year", "_tier", "_step", "_agree", "_first", "_then", "source_id"],
         kind="stable",
     )
     best_points = points.groupby(["indicator", "year"], sort=False).head(1)
@@ -278,6 +294,29 @@ def choose(obs: pd.DataFrame) -> pd.DataFrame:
         .sort_values(["indicator", "year"])
         .reset_index(drop=True)
     )
+
+
+def linked(indicators) -> set[str]:
+    """The indicators whose chosen or derived figures can change with those of `indicators`: the
+    closure over the relations derive() uses (RATIOS, STATED_CHANGES, PART_OF)."""
+    relations = [set(r[:3]) for r in RATIOS] + [set(r) for r in STATED_CHANGES]
+    relations += [{whole, part} for whole, part, _ in PART_OF]
+    out = set(indicators)
+    grew = True
+    while grew:
+        grew = False
+        for rel in relations:
+            if rel & out and not rel <= out:
+                out |= rel
+                grew = True
+    return out
+
+
+def official_copies(sources: pd.DataFrame) -> frozenset:
+    """The source_ids whose `copy_of` names the dated official document they reproduce (step 5)."""
+    if "copy_of" not in sources:
+        return frozenset()
+    return frozenset(sources.loc[sources["copy_of"].notna(), "source_id"])
 
 
 def _derived(indicator, year, value, units, sources, formula, inputs, basis, made_of) -> dict:
@@ -334,6 +373,9 @@ def _partial(*periods: str) -> str:
 def _identity_rows(points: pd.DataFrame, have: set, units: dict) -> list[dict]:
     """RATIOS: the missing member of share = part / whole × scale from the other two; its
     rounding interval is propagated from the inputs' by interval arithmetic."""
+    present = set(points["indicator"])
+    if not any(len(present & set(r[:3])) >= 2 for r in RATIOS):
+        return []  # no identity has two members: nothing to derive (and no pivots to pay for)
     pts = _periods(points).assign(
         low=_column(points, "low", math.nan).fillna(points["value"]),
         high=_column(points, "high", math.nan).fillna(points["value"]),
@@ -393,6 +435,8 @@ def _identity_rows(points: pd.DataFrame, have: set, units: dict) -> list[dict]:
 
 def _stated_change_rows(obs: pd.DataFrame, have: set, units: dict) -> list[dict]:
     """STATED_CHANGES: the previous year's share from one source's share and its stated rise."""
+    if not set(obs["indicator"]) & {change for _, change in STATED_CHANGES}:
+        return []  # no stated change among the figures
     ranked = _ranked(obs[obs["kind"].isin(list(POINT_RANK))])
     rows = []
     for share, change in STATED_CHANGES:

@@ -329,13 +329,21 @@ def report_calls(
     """The (function, kwargs) the report computes once before its kernels start, slowest first:
     assessments() in every view the notebooks' parameters (after injection) name (VIEW_PARAMETERS:
     `as_of` now, `then`, `data_to` pseudo-real-time; notebooks without `n_paths` simulate
-    nothing) and the workbook's, and backtest_all() when any of these is computed."""
+    nothing) and the workbook's, backtest_all() when any of these is computed, and the what-ifs
+    of dgm.gaps for a notebook with a `gaps_top` parameter (00), last: they read the
+    assessments."""
     from dgm.assess import assessments
     from dgm.backtest import backtest_all
+    from dgm.gaps import find_gaps
 
     views = [{"as_of": None, "n_paths": n_paths, "seed": seed}] if workbook else []
+    gap_views = []
     for src in todo:
         given = notebook_parameters(src) | parameters
+        if "gaps_top" in given:  # notebook 00's what-ifs (dgm.gaps), as it calls them
+            gap = {"as_of": given.get("as_of"), "seed": given.get("seed", seed)}
+            gap["needing_only"] = True
+            gap_views += [gap] if gap not in gap_views else []
         if "n_paths" not in given:  # a notebook that never simulates
             continue
         for name, argument in VIEW_PARAMETERS:
@@ -344,7 +352,8 @@ def report_calls(
                 view["seed"] = given.get("seed", seed)
                 views += [view] if view not in views else []
     calls = [(assessments, view) for view in views]
-    return calls[:1] + [(backtest_all, {})] + calls[1:] if calls else []
+    calls = calls[:1] + [(backtest_all, {})] + calls[1:] if calls else []
+    return calls + [(find_gaps, view) for view in gap_views]
 
 
 def precompute(pool, store: Path, calls: list, echo=print) -> None:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from dgm.constants import BOUND_KINDS, TO_YEAR
-from dgm.data import load_observations, load_targets
+from dgm.data import load_observations, load_targets, state
 
 # Slider range for growth, as fractions per year.
 GROWTH_MIN, GROWTH_MAX = -0.30, 0.40
@@ -326,21 +326,32 @@ def _chain_base(row) -> int:
     return int(row["target_year"]) - 11 if pd.isna(base) else int(base)
 
 
-@lru_cache(maxsize=256)
 def history_for(target_id: str, as_of: int | None = None) -> pd.DataFrame:
     """The observed history of a goal on the scale it is judged on, as known at the end of as_of.
 
-    Cached: the as-of slider moves between a handful of vintages, each read once.
+    Cached per state of data/raw (dgm.data.state): the as-of slider moves between a handful of
+    vintages, each read once, and a figure imported meanwhile is seen at the next call.
     """
+    return _history_for(target_id, as_of, state())
+
+
+@lru_cache(maxsize=256)
+def _history_for(target_id: str, as_of, key: tuple) -> pd.DataFrame:
+    """history_for() for one state of data/raw."""
     return goal_history(load_targets().set_index("id").loc[target_id], as_of)
 
 
-@lru_cache(maxsize=1024)
 def judged(target_id: str, as_of: int | None = None, lang: str = "en") -> tuple[Goal, pd.DataFrame]:
     """(goal, history) restated on the series the goal is judged on: the explorer's one data access.
 
     Cached like history_for (a slider step must not re-read the registry).
     """
+    return _judged(target_id, as_of, lang, state())
+
+
+@lru_cache(maxsize=1024)
+def _judged(target_id: str, as_of, lang: str, key: tuple) -> tuple[Goal, pd.DataFrame]:
+    """judged() for one state of data/raw."""
     row = load_targets().set_index("id").loc[target_id]
     return goal_from_target(row, lang), history_for(target_id, as_of)
 

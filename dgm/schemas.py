@@ -27,9 +27,14 @@ PERIODS = (
     "stock-end-jun",
     "ytd",
 )
+# How a row of publications.csv (where a figure is published) is known: a figure of the indicator
+# was read in a copy of the publication, or a planned target; the table itself was seen but its
+# figures were not read; or it is the usual place, not read (the note says why it is expected).
+PUBLICATION_BASIS = ("figure_read", "target_read", "table_seen", "unverified")
 # http(s) without spaces or quotes; or `offline:` then where the copy is, in words that do not start
 # like a spreadsheet formula (= + - @) and hold no control characters
 URL_PATTERN = r"^(https?://[^\s\"<>]+|offline: ?[^=+\-@\s][^\x00-\x1f]*)$"
+URL_HINT = "a URL starting with http:// or https:// (or offline: and where the copy is)"
 
 
 @dataclass(frozen=True)
@@ -94,11 +99,16 @@ TABLES = {
             "title": Col(),
             "publisher": Col(),
             "published": Col(type="date", required=False),
-            "url": Col(
-                pattern=URL_PATTERN,
-                hint="a URL starting with http:// or https:// (or offline: and where the copy is)",
-            ),
+            "url": Col(pattern=URL_PATTERN, hint=URL_HINT),
             "accessed": Col(type="date"),
+            # a lower-grade copy of a dated official document: that document's title and date
+            # (the build rule then counts its figures among the official ones; docs/data-model.md)
+            "copy_of": Col(
+                required=False,
+                may_omit=True,
+                pattern=r"^[^=+\-@\s].*\d{4}-\d{2}(-\d{2})?",
+                hint="the official document's title and its date YYYY-MM-DD",
+            ),
         },
         key=("source_id",),
     ),
@@ -143,6 +153,20 @@ TABLES = {
             "proxy": Col(required=False, may_omit=True),
         },
         key=("id",),
+    ),
+    "publications": Table(
+        "publications",
+        {
+            "indicator": Col(),
+            "publication": Col(),
+            "where": Col(),
+            "years": Col(required=False),
+            "basis": Col(choices=PUBLICATION_BASIS),
+            "source_id": Col(required=False),
+            "url": Col(required=False, pattern=URL_PATTERN, hint=URL_HINT),
+            "note": Col(required=False),
+        },
+        key=("indicator", "publication", "where"),
     ),
     "measures": Table(
         "measures",

@@ -154,6 +154,8 @@ HEADERS = {  # column → (zh, en)
     "programme_zh": ("专项", "Programme"),
     "programme_en": ("Programme", "Programme"),
     "growth_pct": ("年增长 %", "Growth %/yr"),
+    "figure": ("缺少的数据", "Missing figure"),
+    "where": ("通常发布于", "Usually published in"),
 }
 STATUS_COLUMNS = (  # statuses (robustness `drop_latest`: the status without the latest figure)
     "status",

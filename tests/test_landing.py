@@ -100,6 +100,22 @@ def built(tmp_path_factory):
         {"scorecard": scorecard},
         ("05 · 目标评估總表", "05 · Scorecard: every goal, four ways"),
     )
+    gaps = [
+        {
+            "goal": "5個千億元產業集群 · Five industrial clusters",
+            "id": "clusters_over_100bn_2025",
+            "status": "insufficient_data",
+            "figure": "clusters_over_100bn 2025",
+            "status (low)": "not_met",
+            "status (mid)": "met",
+            "status (high)": "met",
+            "where": "东莞市政府工作报告: <review>",
+        }
+    ]
+    _executed(
+        work / "notebooks" / "00_overview.ipynb",
+        {"gaps_headline": "1 figures would settle 1 of the 1 open goals", "gaps": gaps},
+    )
     _executed(
         work / "notebooks" / "01_output_two_trillion.ipynb",
         {"assessment": [{"target_id": "industrial_output_2025"}]},
@@ -199,3 +215,26 @@ def test_data_checksum_changes_with_the_raw_files(tmp_path):
     first = landing.data_checksum(tmp_path)
     (tmp_path / "a.csv").write_text("x\n2\n")
     assert landing.data_checksum(tmp_path) != first
+
+
+def test_landing_page_shows_what_would_settle_the_open_goals(built):
+    _, html, links = built
+    assert "#gaps" in links.hrefs
+    section = html[html.index('id="gaps"') : html.index('id="pages"')]
+    assert "1 figures would settle 1 of the 1 open goals." in section
+    assert 'href="#goal-clusters_over_100bn_2025"' in section
+    assert "5个千亿元产业集群" in section  # simplified characters, as the rest of the page
+    assert "<code>clusters_over_100bn 2025</code>" in section
+    assert (  # low → high, the repeated "met" once
+        '<td class="gap-status"><span class="status status-not_met">未达成 · not met</span> → '
+        '<span class="status status-met">已达成 · met</span></td>'
+    ) in section
+    assert 'title="东莞市政府工作报告: &lt;review&gt;">东莞市政府工作报告</td>' in section
+    assert "<review>" not in section  # escaped
+
+
+def test_landing_page_without_notebook_00_has_no_gaps_section(tmp_path):
+    (tmp_path / "notebooks").mkdir()
+    landing.write_index(tmp_path, "en")
+    html = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert 'id="gaps"' not in html and "#gaps" not in html

@@ -242,6 +242,23 @@ def test_overview_lists_every_goal_and_the_coverage(executed):
 
 
 @pytest.mark.slow
+def test_overview_shows_a_figure_for_every_goal_that_needs_one(executed):
+    from dgm import assess
+    from dgm.constants import STATUSES
+
+    rec = _records(executed, "00_overview")
+    needs = [
+        r["target_id"]
+        for r in assess.assess_all()
+        if r["status"] == "insufficient_data" or r["robustness"]["fragile"]
+    ]
+    assert [r["id"] for r in rec["gaps"]] == needs  # one figure each (gaps_top = 1)
+    assert all(r[f"status ({k})"] in STATUSES for r in rec["gaps"] for k in ("low", "mid", "high"))
+    opened = sum(r["status"] == "insufficient_data" for r in rec["gaps"])
+    assert rec["gaps_headline"].endswith(f"of the {opened} open goals")
+
+
+@pytest.mark.slow
 def test_scorecard_lists_every_goal_of_the_registry(executed):
     import dgm
 

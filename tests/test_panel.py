@@ -22,13 +22,44 @@ def test_exact_beats_estimate_and_bounds_and_plans():
     assert (row["value"], row["kind"], row["n_figures"]) == (6938.0, "exact", 3)
 
 
-def test_reliability_then_later_vintage_break_ties():
+def test_a_later_vintage_beats_an_earlier_one_whatever_the_grades():
     obs = _obs(
-        ("gdp", 2016, 1.0, "exact", "C", "2018-01-01", "news"),
+        ("gdp", 2016, 1.0, "exact", "C", "2018-01-01", "news of the revision"),
         ("gdp", 2016, 2.0, "exact", "A", "2017-01-01", "old"),
         ("gdp", 2016, 3.0, "exact", "A", "2017-06-01", "revised"),
     )
-    assert panel.choose(obs)["value"].tolist() == [3.0]
+    assert panel.choose(obs)["value"].tolist() == [1.0]
+    # an undated figure is not an earlier one: the grade decides, then the vintage
+    undated = obs.assign(vintage=[None, "2017-01-01", "2017-06-01"])
+    assert panel.choose(undated)["value"].tolist() == [3.0]
+
+
+def test_a_preliminary_figure_never_beats_a_final_one():
+    obs = _obs(
+        ("gdp", 2016, 2.0, "exact", "C", "2017-04-01", "bulletin news"),
+        ("gdp", 2016, 3.0, "estimate", "A", "2018-01-01", "later preliminary restatement"),
+    )
+    assert panel.choose(obs)["value"].tolist() == [2.0]
+
+
+def test_a_lower_grade_copy_of_a_dated_official_document_counts_as_official():
+    # industrial_va_above_growth 2019: the January 预计 7.8 (C) against the plan-execution report's
+    # final 8.5, read only in a content-farm repost (D) of the report delivered 2020-06-11
+    obs = _obs(
+        ("iva_growth", 2019, 7.8, "estimate", "C", "2020-01-14", "plenum-news"),
+        ("iva_growth", 2019, 8.5, "exact", "D", "2020-06-11", "report-repost"),
+    )
+    assert panel.choose(obs)["value"].tolist() == [
+        7.8
+    ]  # a mere D copy: only where nothing official
+    assert panel.choose(obs, frozenset({"report-repost"}))["value"].tolist() == [8.5]
+    sources = pd.DataFrame(
+        {
+            "source_id": ["plenum-news", "report-repost"],
+            "copy_of": [None, "东莞市2019年…计划执行情况与2020年计划草案的报告, 2020-06-11"],
+        }
+    )
+    assert panel.official_copies(sources) == {"report-repost"}
 
 
 def test_bounds_only_keep_the_tightest():
@@ -257,8 +288,10 @@ def test_among_equals_the_more_precise_then_the_figure_more_sources_agree_on():
         ("gdp", 2016, 6827.67, 6770.0),
         ("rd_intensity", 2019, 3.06, 2.68),
         ("industrial_va_above", 2020, 4145.7, 4145.6),
+        # the revision rule does not pick the blog's 8.1 and 3316.97: no dated official copy (notes)
         ("industrial_va_above", 2017, 3307.0, 3316.97),
         ("gdp_growth", 2017, 8.2, 8.1),
+        ("industrial_va_above_growth", 2019, 8.5, 7.8),
         ("hightech_enterprises", 2021, 7387.0, 7374.0),
     ],
 )

@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from dgm import assess, backtest, data, paths, report, results_store
+from dgm import assess, backtest, data, gaps, paths, report, results_store
 from dgm.jsonsafe import plain
 
 N = 200  # simulated paths: enough to compare, fast
@@ -183,11 +183,15 @@ def test_report_calls_cover_every_view_the_notebooks_name():
         "dgm.backtest.backtest_all(as_of=None, vintage='real-time')",
         "dgm.assess.assessments(as_of='2015-01-20', n_paths=10000, seed=2015, data_to=None)",
         "dgm.assess.assessments(as_of=None, n_paths=10000, seed=2015, data_to=2014)",
+        "dgm.gaps.find_gaps(as_of=None, n_paths=2000, seed=2015, needing_only=True)",
     ]
     injected = report.report_calls(nbs, {"seed": 7, "as_of": 2020}, 10_000, 2015, workbook=False)
     views = [kw for f, kw in injected if f is assess.assessments]
     assert {"as_of": 2020, "n_paths": 10_000, "seed": 7} in views
     assert all(kw["seed"] == 7 for kw in views)
+    assert [kw for f, kw in injected if f is gaps.find_gaps] == [
+        {"as_of": 2020, "seed": 7, "needing_only": True}
+    ]
     assert report.report_calls([], {}, 10_000, 2015, workbook=False) == []
 
 
