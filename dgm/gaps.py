@@ -10,7 +10,9 @@ listed when it would give the goal a verdict or change it (a status other than t
 value, or P(goal met) moved by P_SHIFT or more).
 
 The three values, in the indicator's unit: the goal's forecast's 10/50/90 % quantiles for that year
-where the forecast reaches it (goals judged on their own level); else the observed range of the
+where the forecast reaches it (goals judged on their own level); else, for a year with a figure
+derived through an identity, that figure and its rounding interval; for a year between two
+published figures, the two and the straight line between them; else the observed range of the
 indicator's published figures (lowest, median, highest; two figures at least); else, with one
 figure or none, the value that just meets the goal and AROUND_GOAL either side of it (for a
 chained goal, the yearly change that meets it): a what-if around the threshold, not a forecast.
@@ -187,7 +189,24 @@ def values(a: assess.Assessment, cand: Candidate, as_of=None) -> tuple[tuple[flo
         col = int(np.flatnonzero(fc.years == year)[0])
         q = np.quantile(fc.paths[:, col], QUANTILES)
         return _clip(_rounded(q), cand.indicator), "the forecast's 10/50/90 % quantiles"
+    s = series(cand.indicator, as_of=as_of)
+    derived = s[s["derived"].astype(bool) & (s.index == year)]
+    if len(derived):  # a published figure would restate the identity: its rounding interval
+        row = derived.iloc[0]
+        v = (float(row["low"]), float(row["value"]), float(row["high"]))
+        return _clip(v, cand.indicator), f"the derived {year} figure and its rounding interval"
     pts = _full_year_points(cand.indicator, as_of)
+    before, after = pts[pts.index < year], pts[pts.index > year]
+    if len(before) and len(after):  # inside the published span: between its neighbours
+        (y0, v0), (y1, v1) = (
+            (int(before.index[-1]), before.iloc[-1]),
+            (int(after.index[0]), after.iloc[0]),
+        )
+        mid = v0 + (v1 - v0) * (year - y0) / (y1 - y0)
+        v = (min(v0, v1), mid, max(v0, v1))
+        return _clip(_rounded(v), cand.indicator), (
+            f"between the neighbouring figures ({y0}: {v0:g}, {y1}: {v1:g}), the straight line"
+        )
     if len(pts) >= 2:
         v = (pts.min(), float(np.median(pts.to_numpy())), pts.max())
         span = f"{int(pts.index.min())}-{int(pts.index.max())}"
@@ -510,7 +529,8 @@ def main_gaps(args) -> int:
     print(_table(found, top, getattr(args, "wide", False)))
     head = "" if goal else headline(found)["text"] + "; "
     print(
-        f"\n{head}low/mid/high: the forecast's 10/50/90 % quantiles, the observed range or the "
+        f"\n{head}low/mid/high: the forecast's 10/50/90 % quantiles, a derived figure's rounding "
+        "interval, the neighbouring figures, the observed range or the "
         f"goal's threshold ± {100 * AROUND_GOAL:g} % (--json: values_from); P(goal met) from "
         f"{WHAT_IF_PATHS} simulated paths per what-if (projections); "
         f"{time.perf_counter() - t0:.1f} s"
