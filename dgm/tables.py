@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from dgm.constants import STATUS_LABELS
+from dgm.constants import PRESET_LABELS, STATUS_LABELS, YES_NO
 from dgm.lang import pick
 
 MISSING = "—"  # the one mark for a missing value
@@ -79,6 +79,14 @@ HEADERS = {  # column → (zh, en)
     "programme_zh": ("专项", "Programme"),
     "programme_en": ("Programme", "Programme"),
     "growth_pct": ("年增长 %", "Growth %/yr"),
+    "scenario": ("情景", "Scenario"),
+    "start_year": ("起始年份", "Start year"),
+    "start_value": ("起始值", "Start value"),
+    "goal_value": ("目标值", "Goal value"),
+    "value_at_target_year": ("目标年份的值", "Value in the goal's year"),
+    "meets_goal": ("达标", "Meets goal"),
+    "crossing_year": ("首次达标年份", "First year met"),
+    "required_rate_pct": ("所需年均变化 %", "Required %/yr"),
 }
 VALUE_COLUMNS = (  # codes shown in words (on_track → on track / 按计划推进)
     "status",
@@ -88,7 +96,9 @@ VALUE_COLUMNS = (  # codes shown in words (on_track → on track / 按计划推�
     "unsd_category",
     "kind",
     "latest_kind",
+    "scenario",
 )
+VALUE_WORDS = STATUS_LABELS | PRESET_LABELS  # code → (zh, en) of the VALUE_COLUMNS
 _SUFFIX = re.compile(r"^(?P<base>.+?) \((?P<tag>[^)]*)\)$")  # "status (2014)" → status + tag
 
 
@@ -136,8 +146,8 @@ def _value_text(v, lang: str) -> str:
     """A category value (status, verdicts) in words."""
     if _missing(v):
         return MISSING
-    if v in STATUS_LABELS:
-        return pick(*STATUS_LABELS[v], lang, " · ")
+    if v in VALUE_WORDS:
+        return pick(*VALUE_WORDS[v], lang, " · ")
     return str(v).replace("_", " ")
 
 
@@ -186,6 +196,8 @@ def formatted(frame, lang: str = "en"):
             cells = [format_number(v, decimals=decimals) for v in s]
         elif base in VALUE_COLUMNS:
             cells = [_value_text(v, lang) for v in s]
+        elif pd.api.types.is_bool_dtype(s):  # words, not True/False
+            cells = [pick(*YES_NO[bool(v)], lang, " · ") for v in s]
         else:
             cells = [MISSING if _missing(v) or v == "" else str(v) for v in s]
         if lang in ("zh", "both") and not is_num and base not in VERBATIM:  # quotes as written
