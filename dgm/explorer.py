@@ -270,10 +270,13 @@ class ExplorerFigure:
 
     def _layout(self) -> None:
         """Fit the axes, their tick labels and the legend below the title (matplotlib's
-        tight_layout inside the part of the figure the title leaves)."""
+        tight_layout inside the part of the figure the title leaves). It starts from the same
+        axes every time: the legend hangs at a fraction of the axes' height, so the result would
+        otherwise depend on the goal drawn before."""
         renderer = self.fig.canvas.get_renderer()
         title_px = self.title.get_window_extent(renderer).height
         top = 1 - (title_px + 8) / self.fig.bbox.height - 0.015
+        self.fig.subplots_adjust(left=0.1, right=0.97, bottom=0.2, top=top)
         self.fig.tight_layout(pad=0.4, rect=(0, 0, 1, top))
 
     def png(self) -> bytes:

@@ -7,6 +7,7 @@ widget area while the last good chart and sliders stay. Everything shown is in s
 characters.
 """
 
+import functools
 import io
 import itertools
 
@@ -134,8 +135,23 @@ def _defaults(target_id: str) -> dict:
     }
 
 
+@functools.cache
+def _reference() -> explorer.Explorer:
+    """A second explorer, which draws goals in another order than the widgets under test."""
+    return explorer.Explorer(IDS, lang="both")
+
+
+@functools.cache
+def _fresh_pngs(target_id: str) -> dict:
+    """{size: PNG} of a goal at its defaults, drawn by the reference explorer."""
+    ex = _reference()
+    ex.select(target_id)
+    return ex.draw()
+
+
 def _assert_shows(w, target_id: str, why=()) -> None:
-    """The widgets and both charts show `target_id` at its defaults."""
+    """The widgets and both charts show `target_id` at its defaults, pixel for pixel as a new
+    explorer draws them."""
     d, v = _defaults(target_id), None
     assert w.message.value == "", (why, w.message.value)
     assert w.goal.value == target_id, why
@@ -160,6 +176,8 @@ def _assert_shows(w, target_id: str, why=()) -> None:
         assert fig.l_goal.get_ydata()[0] == pytest.approx(goal.goal_value), why
         title = "".join(fig.title.get_text().split())
         assert title == simplified("".join(goal.label.split(" · "))).replace(" ", ""), why
+    for size, png in _fresh_pngs(target_id).items():
+        assert bytes(w.images[size].value) == png, (why, size)
 
 
 def test_every_goal_opens_at_its_own_valid_defaults(widgets):
