@@ -107,8 +107,9 @@ class ScenarioView:
     notes: tuple[Note, ...] = field(default_factory=tuple)
 
     def summary(self) -> dict:
-        """The view as one flat dict of plain numbers (rates in %/yr, unrounded), for tables and tests."""
-        pct = None if self.required_rate is None else 100 * self.required_rate
+        """The view as one flat dict of plain numbers (rates in %/yr, unrounded; NaN where there
+        is no required rate), for tables and tests."""
+        pct = math.nan if self.required_rate is None else 100 * self.required_rate
         return {
             "target_id": self.goal.target_id,
             "indicator": self.goal.indicator,
