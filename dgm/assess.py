@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dgm import goals, rates
-from dgm.constants import BOUND_KINDS, HORIZON, N_PATHS, SEED, STATUSES
+from dgm import evidence, goals, rates
+from dgm.constants import BOUND_KINDS, HORIZON, N_PATHS, PERIOD_LABELS, SEED, STATUSES
 from dgm.data import series
 from dgm.goals import CHAINED, Goal, Judged, _num
 from dgm.jsonsafe import plain
@@ -43,7 +43,7 @@ from dgm.simulate import (
 from dgm.transforms import scale_for
 
 NEAR_TOL = 1e-9  # a ratio, gap or Q within this of 0 or 1 is read as exactly 0 or 1 (float noise)
-MIN_YEARLY = 3  # yearly figures (including the latest) a growth or reduction rate needs
+MIN_YEARLY = evidence.MIN_FIGURES  # yearly figures (the latest included) a rate needs
 PUBLICATION_LAG = 1  # year T's figure appears in year T + 1's bulletin; after that T has passed
 ROBUST_BASELINES = (2014, 2015, "first")
 ROBUST_HALF_LIVES = (2.0, 5.0, 10.0)
@@ -65,6 +65,9 @@ FIELDS = (
     "notes",
 )
 EVIDENCE = (
+    "evidence",
+    "reading",
+    "reading_zh",
     "basis",
     "n_points",
     "first_year",
@@ -229,7 +232,12 @@ def rates_stage(j: Judged) -> tuple[dict | None, list]:
     else:
         upto = j.hist[j.hist.index < by]
         if not len(upto):
-            return None, [f"{j.proxy or g.indicator}: one figure ({by}); no rate can be measured"]
+            what = (
+                f"one figure ({by})"
+                if len(j.hist)
+                else f"0 points; the baseline ({by}: {bv:g}) is the registry's, not a figure"
+            )
+            return None, [f"{j.proxy or g.indicator}: {what}; no rate can be measured"]
         fy, fv = int(upto.index[0]), float(upto.iloc[0])
         prog = rates.progress(fv, bv, j.goal_value, fy, by, T)
         # the required rate still runs from the baseline to the goal
@@ -285,38 +293,33 @@ def _latest_point(j: Judged) -> tuple[int, float] | None:
     return (int(j.hist.index[-1]), float(j.hist.iloc[-1])) if len(j.hist) else None
 
 
-def current_status(j: Judged) -> str | None:
-    """A current-status reading for goals with one or two figures (chained goals: index points):
-    latest vs goal, way covered."""
-    last = _latest_point(j)
-    if last is None or len(j.hist) > 2:
-        return None
-    if j.yearly is not None and len(j.yearly) and last[0] < j.yearly.index.max():
-        return None  # a later yearly figure is off the index: the index is not the current status
-    (ly, lv), gv, T = last, j.goal_value, j.goal.target_year
-    what = "index " if j.goal.kind in CHAINED else ""
-    text = f"current status: {what}{lv:g} in {ly} against the goal {j.cmp} {gv:g} by {T}"
-    if j.base is not None and j.base[0] < ly and gv != j.base[1]:
-        way = (lv - j.base[1]) / (gv - j.base[1])
-        return (
-            text + f", {100 * way:.0f} % of the way from the {j.base[0]} baseline ({j.base[1]:g})"
-        )
-    if gv:
-        text += f" ({100 * lv / gv:.0f} % of it)"
-    return text
+def deadline_passed(target_year: int, today_year: int) -> bool:
+    """Year T's figure appears in year T + 1's bulletin: from T + 2 on the deadline has passed."""
+    return target_year + PUBLICATION_LAG < today_year
 
 
-def below_tolerance(j: Judged) -> str | None:
-    """A note when a growth-rate goal's latest yearly figure falls short of the goal's tolerance."""
+def below_pace(j: Judged) -> str | None:
+    """A note when a growth-rate goal's latest yearly figure is below the pace the rest of the
+    period still needs from the index point before it (or from the chain's end, when the latest
+    figure lies beyond it): one year is tested against the years that remain, never against the
+    whole period's average."""
     g = j.goal
-    if g.kind != "growth_rate" or j.yearly is None or not len(j.yearly):
+    if g.kind != "growth_rate" or j.yearly is None or len(j.hist) < 2:
         return None
-    ly, lv = int(j.yearly.index[-1]), float(j.yearly.iloc[-1])
-    floor = g.target_value * (1 - rates.APPROX_TOL) if g.comparison == "~" else g.target_value
-    if rates.meets(lv, ">=" if j.sign > 0 else "<=", floor, j.sign):
+    yearly = j.yearly[j.yearly.index <= g.target_year]
+    if not len(yearly):
+        return None
+    ly, lv = int(yearly.index[-1]), float(yearly.iloc[-1])
+    before = j.hist[j.hist.index < ly]
+    if not len(before):
+        return None
+    k, ik = int(before.index[-1]), float(before.iloc[-1])
+    need = evidence.pace_needed(j, k, ik)
+    if need is None or rates.meets(lv / 100, ">=" if j.sign > 0 else "<=", need, j.sign):
         return None
     return (
-        f"the latest yearly figure ({lv:g} % in {ly}) is below the goal's tolerance ({floor:g} %)"
+        f"the latest yearly figure ({lv:+g} % in {ly}) is below the {100 * need:.1f} % a year "
+        f"the goal still needs from {k} (index {ik:.1f}) to {g.target_year}"
     )
 
 
@@ -329,83 +332,239 @@ def met_at_baseline(j: Judged) -> bool:
     )
 
 
-def status_stage(
-    j: Judged, ex_post: str | None, prog: dict | None, escap_gap, today_year: int
-) -> tuple[str, list]:
-    """The status and the notes that explain it (docs/method.md §2, "Status rules")."""
-    g, T = j.goal, j.goal.target_year
+def _value_text(j: Judged, value: float) -> str:
+    """A judged value for a note ("52.4 %", "66000", "index 77.5")."""
+    if j.goal.kind in CHAINED:
+        return f"index {value:.1f}"
+    return f"{value:g}" + (" %" if j.unit == "%" else "")
+
+
+def threshold_note(j: Judged, year: int, role: str = "latest") -> str | None:
+    """'at the threshold within rounding' for a figure whose interval straddles the goal."""
+    if not evidence.at_threshold(j, year):
+        return None
+    lo, hi = evidence.interval(j, year)
+    v = float(j.hist.loc[year])
+    return (
+        f"the {role} figure is at the threshold within rounding: {_value_text(j, round(v, 4))} in "
+        f"{year} stands for {lo:.3f}-{hi:.3f} against {j.cmp} {j.goal_value:g}; it decides "
+        "nothing alone"
+    )
+
+
+def _stock_note(j: Judged) -> str:
+    """Why a stock beyond the goal reads met before its target year."""
+    ly, lv = _latest_point(j)
+    ind, T = j.proxy or j.goal.indicator, j.goal.target_year
+    return (
+        f"met as a stock: {lv:g} in {ly} is {lv / j.goal_value:.1f} × the goal; to drop back to "
+        f"{evidence.threshold(j):g} by {T} it would have to fall "
+        f"{100 * evidence.stock_fall(j):.0f} % a year, faster than the "
+        f"{100 * evidence.STOCK_MAX_FALL:.0f} % a year dgm allows a stock ({goals.STOCKS[ind]})"
+    )
+
+
+def _pace_words(j: Judged, p: float) -> str:
+    """A pace for a note: '+18.8 points', '+0.3', '+8.8 %' (then 'a year')."""
+    return evidence.pace_text(j, p, "en")
+
+
+def passed_stage(j: Judged, notes: list) -> tuple[str, list]:
+    """A passed deadline with no figure for it, the latest figure short of the goal: not_met when
+    the pace needed from the latest figure exceeds anything the series has shown, else
+    insufficient_data; the note gives both paces."""
+    (ly, lv), T = _latest_point(j), j.goal.target_year
+    if ly > T:
+        return "insufficient_data", [
+            *notes,
+            f"the {ly} figure is after the {T} deadline; whether the goal was met in {T} is not "
+            "known",
+        ]
+    need, fast = evidence.pace_needed(j, ly, lv), evidence.fastest_shown(j)
+    need_txt = "" if need is None else f"from {_value_text(j, lv)} in {ly} it needed "
+    need_txt += "" if need is None else f"{_pace_words(j, need)} a year to {T}"
+    if need is not None and fast is not None and j.sign * need > j.sign * fast:
+        return "not_met", [
+            *notes,
+            f"not_met: {need_txt}, faster than anything the series has shown (at most "
+            f"{_pace_words(j, fast)} a year)",
+        ]
+    shown = (
+        "too few figures to show a pace"
+        if fast is None
+        else f"the series has shown up to {_pace_words(j, fast)} a year"
+    )
+    return "insufficient_data", [
+        *notes,
+        f"whether the goal was met in {T} is not known: {need_txt}; {shown}".replace(": ;", ":"),
+    ]
+
+
+def status_stage(j: Judged, ex_post: str | None, prog: dict | None, today_year: int):
+    """The status and the notes that explain it (docs/method.md §2, "Status rules").
+
+    Trend words only on a measured trend (dgm.evidence.measured) and never once the deadline
+    has passed; a figure at the threshold within rounding decides nothing alone; a stock beyond
+    the goal that cannot plausibly fall back reads met.
+    """
+    T = j.goal.target_year
     if ex_post in ("met", "not_met"):
         return ex_post, []
     notes = []
-    last = _latest_point(j)
-    latest_meets = last is not None and bool(rates.meets(last[1], j.cmp, j.goal_value, j.sign))
-    passed = T + PUBLICATION_LAG < today_year
+    passed = deadline_passed(T, today_year)
     if passed:
         notes.append(f"the {T} deadline has passed with no figure for {T}")
-    tol = below_tolerance(j)
-    if tol:
-        notes.append(tol)
-    if g.kind in CHAINED and prog is None:
+    slow = below_pace(j)
+    if slow:
+        notes.append(slow)
+    last = _latest_point(j)
+    if last is None:
         return "insufficient_data", notes
-    if met_at_baseline(j):
+    ly, lv = last
+    edge = threshold_note(j, ly)
+    if edge:
+        notes.append(edge)
+    latest_meets = not edge and evidence.meets(j, lv)
+    trend = evidence.measured(j, prog)
+    if evidence.settled_stock(j):
+        return "met", [*notes, _stock_note(j)]
+    if trend and met_at_baseline(j):
         notes.append(f"the goal was already met at the baseline ({j.base[0]})")
         if latest_meets:
             notes.append(
-                f"the goal is met in {last[0]}; whether it was met in {T} is not known"
+                f"the goal is met in {ly}; whether it was met in {T} is not known"
                 if passed
                 else f"no progress to judge; the {T} figure decides"
             )
             return "insufficient_data", notes
-        return "deterioration", notes
-    if prog is not None:
-        status = rates.eurostat_category(_nan(snap(_num(prog["rate_ratio"]))))
-    elif last is not None and last[0] <= goals.POLICY_YEAR:
-        notes.append(f"one figure, from {last[0]}: it sets the start, it says nothing of progress")
-        return "insufficient_data", notes
-    else:  # one figure after the policy began: ESCAP's reading of a no-change projection
-        status = rates.escap_category(_nan(escap_gap))
-        status = {"regressing": "deterioration"}.get(status, status)
-    if status is None:
-        return "insufficient_data", notes
+        if not passed:
+            return "deterioration", notes
     if latest_meets:
         if passed:
-            notes.append(f"the goal is met in {last[0]}; whether it was met in {T} is not known")
+            notes.append(f"the goal is met in {ly}; whether it was met in {T} is not known")
             return "insufficient_data", notes
-        notes.append(f"already at the goal in {last[0]}; the {T} figure decides")
-        return "on_track", notes
-    if status == "on_track" and (passed or tol):
-        why = "its deadline passed" if passed else "its latest yearly figure is below the tolerance"
-        return "acceleration_needed", notes + [f"acceleration_needed, not on_track: {why}"]
+        notes.append(f"already at the goal in {ly}; the {T} figure decides")
+        return ("on_track" if trend else "insufficient_data"), notes
+    if passed:
+        return passed_stage(j, notes)
+    if not trend:
+        if len(j.hist) == 1 and ly <= goals.POLICY_YEAR:
+            notes.append(f"one figure, from {ly}: it sets the start, it says nothing of progress")
+        return "insufficient_data", notes
+    status = rates.eurostat_category(_nan(snap(_num(prog["rate_ratio"]))))
+    if status is None:
+        return "insufficient_data", notes
+    if status == "on_track" and slow:
+        why = "its latest yearly figure is below the pace still needed"
+        return "acceleration_needed", [*notes, f"acceleration_needed, not on_track: {why}"]
     return status, notes
 
 
+def _bound_shown(j: Judged, basis: str | None) -> tuple | None:
+    """(year, kind, value) of the bound a reading names: the deciding one, else the latest when
+    the series has no point."""
+    if not len(j.bounds):
+        return None
+    T = j.goal.target_year
+    if basis == "bound" and T in j.bounds.index:
+        row = j.bounds.loc[[T]].iloc[0]
+    elif not len(j.hist):
+        row, T = j.bounds.iloc[-1], int(j.bounds.index[-1])
+    else:
+        return None
+    return T, str(row["kind"]), float(row["value"])
+
+
 def verdict(j: Judged, today_year: int, half_life: float = ESCAP_HALF_LIFE) -> dict:
-    """Every stage except the forecast: ex post, rates, schemes and status, with their notes."""
+    """The status decision, a pure function of a goal's judged series and the year it is read in
+    (dgm.goals.restate gives the Judged; restate it on a frame with a hypothetical figure added,
+    `goals.with_figure`, to see what that figure would decide). Every stage except the forecast:
+    ex post, rates, schemes, status, evidence tier and reading, with their notes."""
     ex_post, basis, notes = ex_post_stage(j)
     prog, rate_notes = rates_stage(j)
-    gap, q, scheme_notes = schemes_stage(j, prog, half_life)
-    if met_at_baseline(j) or (basis == "bound" and len(j.hist) < 2):
+    tier = evidence.tier(j, basis, prog)
+    trend = evidence.measured(j, prog)
+    gap, q, scheme_notes = schemes_stage(j, prog, half_life) if trend else (None, None, [])
+    if met_at_baseline(j) or basis == "bound":
         gap, q, scheme_notes = None, None, []  # nothing to project: decided or never in doubt
-    status, status_notes = status_stage(j, ex_post, prog, gap, today_year)
+    if basis == "bound":
+        rate_notes = []  # the bound decides; no rate is needed
+    status, status_notes = status_stage(j, ex_post, prog, today_year)
+    edge = threshold_note(j, j.goal.target_year, str(j.goal.target_year))
+    if basis == "observed" and edge:  # the target year's own figure, at the threshold
+        status_notes = [*status_notes, edge]
     if status == "insufficient_data" and prog is None:
         notes = rate_notes + notes
     else:
         notes = notes + rate_notes
+    notes += evidence.period_notes(j, _latest_figure_year(j))
+    zh, en = evidence.reading(j, tier, prog, today_year, _bound_shown(j, basis))
     return {
         "ex_post": ex_post,
         "basis": basis or "projected",
         "prog": prog,
+        "trend": trend,
         "escap_gap": gap,
         "unsd_q": q,
         "status": status,
+        "evidence": tier,
+        "reading": en,
+        "reading_zh": zh,
         "notes": notes + scheme_notes + status_notes,
     }
 
 
-def robustness(j: Judged, frame, extra: dict, today_year: int) -> dict:
-    """The status under other baselines (2014, 2015, the first figure) and ESCAP's category under
-    half-lives 2, 5, 10 years; `fragile` when either set disagrees (unavailable ones skipped) or
-    a verdict (not insufficient_data) rests on a proxy; `reasons` says which."""
+def judge(goal, frame: pd.DataFrame, today_year: int, **extra) -> dict:
+    """verdict() of a goal (registry row, dict or Goal) on a dgm.series frame, with restate()'s
+    extra series (`cumulative`, `levels`, `proxy`; `goals.companions` gives the shipped ones)."""
+    return verdict(goals.restate(Goal.from_row(goal), frame, **extra), today_year)
+
+
+def _latest_figure_year(j: Judged) -> int | None:
+    """The year of the latest point figure the judged series rests on (a chained goal's latest
+    yearly or five-year change up to its target year)."""
+    pts = j.used[~j.used["kind"].astype(str).isin(BOUND_KINDS)] if len(j.used) else j.used
+    years = [int(y) for y in pts.index if int(y) <= j.goal.target_year]
+    return max(years) if years else None
+
+
+def drop_latest(j: Judged, frame: pd.DataFrame, extra: dict, today_year: int):
+    """(year, status): the status with the latest figure left out (the goal restated without
+    it), or None when there is no figure to leave out."""
+    ly = _latest_figure_year(j)
+    if ly is None:
+        return None
+    extra = dict(extra)
+    if ly in j.bridged:
+        extra["cumulative"] = extra["cumulative"].drop(ly)
+    else:
+        points = ~frame["kind"].astype(str).isin(BOUND_KINDS)
+        frame = frame[~((frame.index == ly) & points)]
+    return ly, verdict(goals.restate(j.goal, frame, **extra), today_year)["status"]
+
+
+def _figure_words(j: Judged, year: int) -> str:
+    """'2022: 46 %, 2022 (part of the year), year inferred' for a robustness reason."""
+    if year in j.hist.index and j.goal.kind not in CHAINED:
+        value = _value_text(j, float(j.hist.loc[year]))
+    else:
+        value = (
+            f"{float(j.yearly.loc[year]):+g} %"
+            if j.yearly is not None and year in j.yearly.index
+            else "a five-year change"
+        )
+    period, inferred = evidence.period_of(j, year)
+    extra = "" if period == "year" else f", {PERIOD_LABELS[period][1].format(y=year)}"
+    return f"{year}: {value}{extra}" + (", year inferred" if inferred else "")
+
+
+def robustness(j: Judged, frame, extra: dict, today_year: int, v: dict | None = None) -> dict:
+    """The status under other baselines (2014, 2015, the first figure), ESCAP's category under
+    half-lives 2, 5, 10 years and, on a measured series, without its latest figure
+    (`drop_latest`, null otherwise); `fragile` when a set disagrees (unavailable ones skipped),
+    the latest figure decides the status, a deciding figure is at the threshold within rounding,
+    or a verdict (not insufficient_data) rests on a proxy; `reasons` says which."""
+    v = verdict(j, today_year) if v is None else v
     by_base = {}
     for b in ROBUST_BASELINES:
         jb = goals.rebased(j, b, frame, **extra)
@@ -417,13 +576,24 @@ def robustness(j: Judged, frame, extra: dict, today_year: int) -> dict:
     reasons = [
         f"the {what} disagree"
         for what, d in (("baselines", by_base), ("ESCAP half-lives", by_hl))
-        if len({v for v in d.values() if v is not None}) > 1
+        if len({x for x in d.values() if x is not None}) > 1
     ]
-    if j.proxy and verdict(j, today_year)["status"] != "insufficient_data":
+    dropped = drop_latest(j, frame, extra, today_year) if v["evidence"] == "series" else None
+    if dropped is not None and dropped[1] != v["status"]:
+        reasons.append(
+            f"without its latest figure ({_figure_words(j, dropped[0])}) the status would be "
+            f"{dropped[1]}"
+        )
+    decider = j.goal.target_year if v["basis"] == "observed" else _latest_point(j)
+    decider = decider[0] if isinstance(decider, tuple) else decider
+    if decider is not None and evidence.at_threshold(j, decider) and v["basis"] != "bound":
+        reasons.append(f"the {decider} figure is at the threshold within rounding")
+    if j.proxy and v["status"] != "insufficient_data":
         reasons.append(f"judged on a proxy ({j.proxy}), not on the goal's own indicator")
     return {
         "baseline": by_base,
         "escap_half_life": by_hl,
+        "drop_latest": None if dropped is None else dropped[1],
         "fragile": bool(reasons),
         "reasons": reasons,
     }
@@ -526,7 +696,10 @@ def evaluate(
             rate_ratio=snap(_num(prog["rate_ratio"])),
             rate_method=prog["method"],
         )
-    rec["eurostat_category"] = rates.eurostat_category(_nan(rec["rate_ratio"]))
+    # the schemes' categories are trend words: only on a measured trend
+    rec["eurostat_category"] = (
+        rates.eurostat_category(_nan(rec["rate_ratio"])) if v["trend"] else None
+    )
     rec.update(escap_gap=v["escap_gap"], unsd_q=v["unsd_q"])
     rec["escap_category"] = rates.escap_category(_nan(v["escap_gap"]))
     rec["unsd_category"] = rates.unsd_category(_nan(v["unsd_q"]))
@@ -550,23 +723,37 @@ def evaluate(
                 f"{' in the chained index' if g.kind in CHAINED else ''}; "
                 f"P(goal met) needs at least {MIN_FORECAST_POINTS}"
             )
-    cs = current_status(j)
-    if cs:
-        notes.append(cs)
-    pts = j.used[~j.used["kind"].astype(str).isin(BOUND_KINDS)] if len(j.used) else j.used
     rec.update(
         status=v["status"],
+        evidence=v["evidence"],
+        reading=v["reading"],
+        reading_zh=v["reading_zh"],
         basis=v["basis"],
-        basis_year=rec["latest_year"] if v["basis"] == "projected" else None,
-        n_points=len(pts),
-        first_year=int(j.used.index.min()) if len(j.used) else None,
-        last_year=int(j.used.index.max()) if len(j.used) else None,
+        basis_year=(last[0] if last else rec["latest_year"]) if v["basis"] == "projected" else None,
+        **_figures_used(j),
         min_reliability=goals.min_reliability(j.used),
         bridged_years=list(j.bridged),
-        robustness=robustness(j, frame, extra, today_year),
+        robustness=robustness(j, frame, extra, today_year, v),
         notes="; ".join(dict.fromkeys(notes)),
     )
     return Assessment(rec, j, fc)
+
+
+def _figures_used(j: Judged) -> dict:
+    """n_points, first_year, last_year of the figures the verdict rests on: a chained goal's
+    index points (its baseline = 100 included) when it has a chain, else the point figures
+    used; first and last year count bounds and figures past the chain's end."""
+    pts = j.used[~j.used["kind"].astype(str).isin(BOUND_KINDS)] if len(j.used) else j.used
+    years = [int(y) for y in j.used.index]
+    if j.goal.kind in CHAINED and len(j.hist) > 1:
+        n, years = len(j.hist), years + [int(y) for y in j.hist.index]
+    else:
+        n = len(pts)
+    return {
+        "n_points": n,
+        "first_year": min(years) if years else None,
+        "last_year": max(years) if years else None,
+    }
 
 
 def assess_goal(goal, frame: pd.DataFrame, n_paths: int = N_PATHS, seed: int = SEED, **kw) -> dict:
@@ -682,6 +869,7 @@ def _table(recs, wide: bool = False) -> str:
         {
             "target_id": r["target_id"],
             "status": r["status"] + (" (fragile)" if r["robustness"]["fragile"] else ""),
+            "evidence": r["evidence"],
             "basis": r["basis"] + (f" {r['basis_year']}" if r.get("basis_year") else ""),
             "latest": ""
             if r["latest_year"] is None
@@ -725,9 +913,12 @@ def main_assess(args) -> int:
     if getattr(args, "json", False):
         print(json.dumps(plain(recs), ensure_ascii=False, indent=1))
     else:
+        from dgm.readings import headline
+
         print(_table(recs, wide=getattr(args, "wide", False)))
+        print(f"\n{headline(recs, 'en')}")
         print(
-            f"\n{len(recs)} goals; {view_label(as_of, data_to)}; P(goal met) from {n_paths} "
+            f"{view_label(as_of, data_to)}; P(goal met) from {n_paths} "
             f"simulated paths (projections); {time.perf_counter() - t0:.2f} s"
         )
     return 0

@@ -143,6 +143,10 @@ def _panel(as_of, data_to: int | None, stamps: tuple) -> pd.DataFrame:
     out = pd.concat([chosen.assign(derived=False), derived.assign(derived=True)], ignore_index=True)
     out["period"] = out["period"].fillna("year") if "period" in out else "year"
     out["partial_period"] = out["period"] != "year"
+    for col in ("low", "high"):  # a figure's rounding interval (dgm.panel.rounding_interval)
+        out[col] = out[col].fillna(out["value"]) if col in out else out["value"]
+    inferred = out["year_inferred"] if "year_inferred" in out else pd.Series(False, index=out.index)
+    out["year_inferred"] = inferred.fillna(False).astype(bool)
     return out.sort_values(["indicator", "year"]).reset_index(drop=True)
 
 
@@ -156,7 +160,9 @@ def series(
     indicator: str, as_of=None, include_plan: bool = False, data_to: int | None = None
 ) -> pd.DataFrame:
     """An indicator's yearly figures (index `year`; value, kind, source_id, reliability, vintage,
-    derived, period, partial_period: True where the figure covers only part of the year).
+    derived, period, partial_period: True where the figure covers only part of the year; low and
+    high: the rounding interval the figure stands for; year_inferred: True where the source does
+    not state the year and the researcher inferred it).
 
     `attrs` carries `indicator`, `unit` (catalogue unit) and `direction`. `as_of=YEAR` uses only
     figures published by YEAR-12-31 (`as_of="2015-01-20"`: by that day); `data_to=YEAR` keeps the
@@ -185,6 +191,9 @@ def _series(indicator: str, as_of, include_plan: bool, data_to, stamps: tuple) -
         "derived",
         "period",
         "partial_period",
+        "low",
+        "high",
+        "year_inferred",
     ]
     out = long.loc[long["indicator"] == indicator, ["year", *cols]].set_index("year").sort_index()
     out.index = out.index.astype("int64")

@@ -24,6 +24,7 @@ INPUTS = "scorecard_inputs.json"
 SHOWN = {
     "target_id": None,
     "status": None,
+    "evidence": None,
     "basis": None,
     "latest_year": None,
     "latest_value": 6,

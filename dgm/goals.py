@@ -19,6 +19,7 @@ import pandas as pd
 from dgm import rates
 from dgm.constants import BOUND_KINDS
 from dgm.data import load_indicators, load_targets, series
+from dgm.panel import precision
 from dgm.transforms import SHARE_EPS, chain_index_with_cumulative
 
 # The policy was issued on 20 January 2015; 2014 is the last year its authors could see and the
@@ -31,6 +32,25 @@ CUMULATIVE_SPAN = 5
 GROWTH_SUFFIX = "_growth"  # technical_renovation_investment_growth -> ..._investment (its level)
 POINT_KINDS_EXCLUDED = (*BOUND_KINDS, "plan_target")
 RELIABILITY_ORDER = "ABCD"  # A official ... D secondary; the worst letter grades a verdict
+# Columns of a dgm.series frame a Judged keeps in `used` (the figures a verdict rests on).
+USED_COLUMNS = (
+    "value",
+    "kind",
+    "source_id",
+    "reliability",
+    "derived",
+    "period",
+    "year_inferred",
+    "low",
+    "high",
+)
+# Stocks whose level cannot plausibly fall back far in a few years: a figure beyond the goal
+# before the deadline settles it (docs/method.md §2, "Snapshot"). Why, in the note's words.
+STOCKS = {
+    "invention_patents_in_force": (
+        "patents in force are a stock: a patent leaves it only when it lapses or expires"
+    ),
+}
 
 
 def _num(x) -> float | None:
@@ -63,6 +83,7 @@ class Proxy:
     cumulative: pd.Series | None = None  # its five-year cumulative companion, when published
     words: str = ""  # what it measures, for the note ("whole-city energy use per unit of GDP")
     own_words: str = ""  # what the goal's own indicator measures
+    words_zh: str = ""  # what it measures, in Chinese (the catalogue's label_zh)
 
 
 @dataclass(frozen=True)
@@ -138,6 +159,9 @@ class Judged:
     used: pd.DataFrame = field(default_factory=pd.DataFrame)  # the figures used: year, kind, rel.
     notes: tuple[str, ...] = ()
     proxy: str | None = None  # the proxy indicator judged, when the goal's own has no figure
+    low: pd.Series | None = None  # rounding interval of each hist value (same index), low end
+    high: pd.Series | None = None  # … and high end (None: taken as exact)
+    proxy_words: tuple[str, str] = ("", "")  # (zh, en): what the proxy measures
 
     @property
     def direction(self) -> str:
@@ -184,6 +208,21 @@ def split_series(frame: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
     pts = pd.Series(values[point], index=years[point], dtype=float)
     b = pd.DataFrame({"value": values[bound], "kind": kinds[bound]}, index=years[bound])
     return pts.sort_index(), b.sort_index()
+
+
+def _point_intervals(frame: pd.DataFrame, pts: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The rounding interval (low, high) of each point value in `pts` (the value itself where the
+    frame carries none)."""
+    if not len(pts) or "low" not in frame or "high" not in frame:
+        return pts.copy(), pts.copy()
+    rows = frame[~frame["kind"].astype(str).isin(POINT_KINDS_EXCLUDED)]
+    rows = rows[~rows.index.duplicated(keep="last")]
+    out = []
+    for col in ("low", "high"):
+        s = pd.to_numeric(rows[col], errors="coerce")
+        s.index = s.index.astype(int)
+        out.append(s.reindex(pts.index).fillna(pts).astype(float))
+    return out[0], out[1]
 
 
 def has_figure(frame: pd.DataFrame | None, cumulative: pd.Series | None = None) -> bool:
@@ -272,11 +311,16 @@ def restate(
             f"judged on a proxy: {proxy.words} ({proxy.indicator}); the goal's own figure "
             f"({proxy.own_words}) is not published in the sources found"
         )
-        return dataclasses.replace(j, proxy=proxy.indicator, notes=(note, *j.notes))
+        return dataclasses.replace(
+            j,
+            proxy=proxy.indicator,
+            proxy_words=(proxy.words_zh or proxy.words, proxy.words),
+            notes=(note, *j.notes),
+        )
     tv, cmp = g.target_value, g.comparison
     sign = rates.direction(cmp, (getattr(frame, "attrs", {}) or {}).get("direction"))
     pts, bounds = split_series(frame)
-    rel_cols = [c for c in ("value", "kind", "source_id", "reliability", "derived") if c in frame]
+    rel_cols = [c for c in USED_COLUMNS if c in frame]
     if g.kind in CHAINED:
         j = _restate_chained(g, frame[rel_cols], pts, cumulative, baseline, sign)
         if levels is not None and g.kind == "growth_rate" and len(levels.dropna()):
@@ -288,9 +332,12 @@ def restate(
         goal_value = 100 - SHARE_EPS
         notes.append(f"a share of {tv:g} % is read as >= {goal_value:g} % (rounding)")
     used = frame.loc[frame["kind"].astype(str) != "plan_target", rel_cols] if len(frame) else frame
+    low, high = _point_intervals(frame, pts)
     return Judged(
         goal=g,
         hist=pts,
+        low=low,
+        high=high,
         bounds=bounds,
         goal_value=goal_value,
         cmp=cmp,
@@ -352,10 +399,8 @@ def _restate_chained(g: Goal, frame, pts, cumulative, baseline, sign) -> Judged:
             f"the chain of yearly changes from {by} breaks after {int(idx.index.max())}; "
             "later years are not chained (never interpolated)"
         )
-    used = frame.loc[[y for y in frame.index if y in set(pts.index)]]
-    if bridged:
-        extra = cumulative.loc[list(bridged)].rename("value").to_frame().assign(kind="exact")
-        used = pd.concat([used, extra]).sort_index()
+    used = _chain_used(frame, pts, idx, by, T, after, bridged, cumulative)
+    low, high = _chain_intervals(frame, pts, cumulative, by, T, idx)
     return Judged(
         goal=g,
         hist=idx if len(idx) > 1 else pd.Series(dtype=float),
@@ -371,7 +416,57 @@ def _restate_chained(g: Goal, frame, pts, cumulative, baseline, sign) -> Judged:
         bridged=bridged,
         used=used,
         notes=tuple(notes),
+        low=low if len(idx) > 1 else None,
+        high=high if len(idx) > 1 else None,
     )
+
+
+def _chain_used(frame, pts, idx, by: int, T: int, after, bridged, cumulative) -> pd.DataFrame:
+    """The figures a chained goal's verdict rests on: the yearly changes in the index and the
+    five-year changes bridging it, and the yearly figures after the chain's end up to T (named by
+    the notes); with no chain after the baseline, every yearly figure up to T."""
+    if len(idx) > 1:
+        end = int(idx.index.max())
+        years = {y for y in idx.index if y != by and y not in bridged} | {
+            y for y in after.index if y > end
+        }
+    else:
+        years = set(pts.index[pts.index <= T])
+    points = frame[~frame["kind"].astype(str).isin(POINT_KINDS_EXCLUDED)] if len(frame) else frame
+    used = points.loc[[y for y in points.index if int(y) in years]]
+    if bridged:
+        extra = cumulative.loc[list(bridged)].rename("value").to_frame().assign(kind="exact")
+        grades = cumulative.attrs.get("reliability", {})
+        extra["reliability"] = [grades.get(int(y)) for y in extra.index]
+        used = pd.concat([used, extra]).sort_index()
+    return used
+
+
+def _cumulative_interval(cumulative: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The rounding interval of five-year changes: their attrs' (from cumulative_for), else
+    ± half the step of their digits."""
+    cum = cumulative.dropna()
+    half = pd.Series([precision(v, None) / 2 for v in cum], index=cum.index, dtype=float)
+    low = pd.Series(cumulative.attrs.get("low", {}), dtype=float).reindex(cum.index)
+    high = pd.Series(cumulative.attrs.get("high", {}), dtype=float).reindex(cum.index)
+    return low.fillna(cum - half), high.fillna(cum + half)
+
+
+def _chain_intervals(frame, pts, cumulative, by: int, T: int, idx) -> tuple[pd.Series, pd.Series]:
+    """The index chained from the low and from the high ends of each change's rounding interval
+    (the index rises with every change, so these bound it)."""
+    lo_pts, hi_pts = _point_intervals(frame, pts)
+    out = []
+    for k, yearly in enumerate((lo_pts, hi_pts)):
+        cum = None
+        if cumulative is not None and len(cumulative.dropna()):
+            cum = _cumulative_interval(cumulative)[k]
+            cum = cum[(cum.index > by) & (cum.index <= T)]
+        chained = chain_index_with_cumulative(
+            yearly, by, cum if cum is not None and len(cum) else None, span=CUMULATIVE_SPAN
+        )
+        out.append(chained.reindex(idx.index).fillna(idx))
+    return out[0], out[1]
 
 
 def _chain(pts: pd.Series, by: int, cumulative, T: int):
@@ -405,12 +500,21 @@ def rebased(j: Judged, baseline, frame: pd.DataFrame, **extra) -> Judged:
 
 
 def cumulative_for(indicator: str, as_of=None, data_to=None) -> pd.Series | None:
-    """The five-year cumulative companion of a yearly-change indicator (None when absent)."""
+    """The five-year cumulative companion of a yearly-change indicator (None when absent); its
+    attrs carry each figure's `reliability`, `low` and `high` (rounding interval) by year."""
     name = indicator + CUMULATIVE_SUFFIX
     if name not in set(load_indicators()["id"]):
         return None
-    pts, _ = split_series(series(name, as_of=as_of, data_to=data_to))
-    return pts if len(pts) else None
+    frame = series(name, as_of=as_of, data_to=data_to)
+    pts, _ = split_series(frame)
+    if not len(pts):
+        return None
+    rows = frame.loc[[y for y in frame.index if y in set(pts.index)]]
+    rows = rows[~rows.index.duplicated(keep="last")]
+    pts.attrs.update(
+        {c: {int(y): v for y, v in rows[c].items()} for c in ("reliability", "low", "high")}
+    )
+    return pts
 
 
 def levels_for(indicator: str, as_of=None, data_to=None) -> pd.Series | None:
@@ -422,10 +526,14 @@ def levels_for(indicator: str, as_of=None, data_to=None) -> pd.Series | None:
     return pts if len(pts) else None
 
 
-def _measures(row) -> str:
-    """What an indicator measures, from its catalogue row: 'whole-city energy use per unit of GDP'."""
-    label = str(row["label_en"]).removeprefix("Change in ")
+def _measures(row, lang: str = "en") -> str:
+    """What an indicator measures, from its catalogue row: 'whole-city energy use per unit of GDP'
+    (zh: '全市单位GDP能耗')."""
     scope = str(row.get("scope") or "")
+    if lang == "zh":
+        label = str(row["label_zh"]).removesuffix("变化")
+        return f"全市{label}" if scope == "whole city" else label
+    label = str(row["label_en"]).removeprefix("Change in ")
     return f"{scope.replace(' ', '-')} {label}" if scope == "whole city" else label
 
 
@@ -440,6 +548,7 @@ def proxy_for(g: Goal, as_of=None, data_to=None) -> Proxy | None:
         cumulative=cumulative_for(g.proxy, as_of, data_to) if g.kind in CHAINED else None,
         words=_measures(cat.loc[g.proxy]),
         own_words=_measures(cat.loc[g.indicator]),
+        words_zh=_measures(cat.loc[g.proxy], "zh"),
     )
 
 
@@ -451,6 +560,22 @@ def companions(g: Goal, as_of=None, data_to=None) -> dict:
     out["cumulative"] = cumulative_for(g.indicator, as_of, data_to)
     if g.kind == "growth_rate":
         out["levels"] = levels_for(g.indicator, as_of, data_to)
+    return out
+
+
+def with_figure(
+    frame: pd.DataFrame, year: int, value: float, kind: str = "exact", period: str = "year"
+) -> pd.DataFrame:
+    """A copy of a dgm.series frame with a (hypothetical) point figure for `year` in place of the
+    year's point figures (bounds kept), e.g. to see what a missing figure would decide:
+    `assess.judge(goal, with_figure(frame, 2023, 91.0), today_year)`."""
+    points = ~frame["kind"].astype(str).isin(POINT_KINDS_EXCLUDED) if len(frame) else []
+    keep = frame[~((frame.index == year) & points)] if len(frame) else frame
+    row = {"value": float(value), "kind": kind, "period": period, "low": value, "high": value}
+    add = pd.DataFrame([row], index=pd.Index([int(year)], name=frame.index.name or "year"))
+    out = pd.concat([keep, add[[c for c in add if c in frame.columns or c == "value"]]])
+    out = out.sort_index(kind="stable")
+    out.attrs.update(frame.attrs)
     return out
 
 
@@ -469,4 +594,14 @@ def min_reliability(used: pd.DataFrame) -> str | None:
     return max(letters, key=RELIABILITY_ORDER.index) if letters else None
 
 
-__all__ = ["Goal", "Judged", "Proxy", "goal", "judged", "load_goals", "restate", "split_series"]
+__all__ = [
+    "Goal",
+    "Judged",
+    "Proxy",
+    "goal",
+    "judged",
+    "load_goals",
+    "restate",
+    "split_series",
+    "with_figure",
+]

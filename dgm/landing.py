@@ -17,7 +17,7 @@ from importlib import metadata
 from pathlib import Path
 
 from dgm import paths
-from dgm.constants import STATUS_LABELS
+from dgm.constants import EVIDENCE_LABELS, STATUS_LABELS
 from dgm.lang import label, pick
 
 TEMPLATE = "index.html.j2"
@@ -38,6 +38,7 @@ TEXT = {  # page furniture: key → (zh, en)
     "goal": ("目标", "Goal"),
     "status": ("结论", "Status"),
     "basis": ("依据", "Basis"),
+    "evidence": ("证据", "Evidence"),
     "latest": ("最新值", "Latest figure"),
     "p_attain": ("达成概率", "P(goal met)"),
     "page": ("分析页", "Page"),
@@ -222,7 +223,8 @@ def _pct(p) -> str:
 
 
 def findings(work: Path, lang: str, figures: list[dict]) -> list[dict]:
-    """One finding per goal of the registry: label, status, basis, latest, P(met), links."""
+    """One finding per goal of the registry: label, status, evidence, basis, the reading,
+    latest, P(met), links."""
     from dgm.data import load_targets
     from dgm.zh import simplified
 
@@ -252,6 +254,10 @@ def findings(work: Path, lang: str, figures: list[dict]) -> list[dict]:
                 if status in STATUS_LABELS
                 else "—",
                 "basis": row.get("basis") or "",
+                "evidence": row.get("evidence") or "",
+                "evidence_text": pick(*EVIDENCE_LABELS[row["evidence"]], lang, " · ")
+                if row.get("evidence") in EVIDENCE_LABELS
+                else "—",
                 "reading": simplified(row.get("reading") or ""),
                 "latest": _fmt_value(row.get("latest_value"), goal.get("unit"))
                 + (f" ({int(row['latest_year'])})" if row.get("latest_year") else ""),
@@ -265,7 +271,9 @@ def findings(work: Path, lang: str, figures: list[dict]) -> list[dict]:
 
 def context(work: Path, lang: str = "both", editions=("reader", "reviewer")) -> dict:
     """Everything the landing page shows, as plain values (the template only lays them out)."""
+    from dgm.readings import headline
     from dgm.report import WORKBOOK_FILE, page_name
+    from dgm.zh import simplified
 
     figs = figure_sets(work / "figures")
     stems = sorted(
@@ -280,6 +288,7 @@ def context(work: Path, lang: str = "both", editions=("reader", "reviewer")) -> 
         for s in stems
     ]
     found = findings(work, lang, figs)
+    scored = [f for f in found if f["status"]]
     for f in found:
         f["page_href"] = page_name(f["page"], editions[0]) if f["page"] else None
     scorecard_fig = next((f for f in figs if f["stem"] == SCORECARD_FIGURE), None)
@@ -287,7 +296,9 @@ def context(work: Path, lang: str = "both", editions=("reader", "reviewer")) -> 
         "lang": {"zh": "zh-Hans", "en": "en"}.get(lang, "zh-Hans"),
         "t": _text(lang),
         "findings": found,
-        "has_scorecard": any(f["status"] for f in found),
+        "has_scorecard": bool(scored),
+        "headline": simplified(headline(scored, lang)) if scored else "",
+        "show_evidence": any(f["evidence"] for f in found),
         "show_basis": any(f["basis"] for f in found),
         "scorecard_figure": scorecard_fig,
         "figures": figs,

@@ -36,6 +36,8 @@ SYNONYMS = {
     "項": "个",
     "吨标煤/万元": "吨标准煤/万元",
 }
+# Units of whole counts: a count written without a magnitude word (`24家`) is exact, not rounded.
+COUNT_UNITS = ("家", "个", "件")
 LEADING = ("超过", "突破", "超", "逾", "约", "近", "达到", "达")
 TRAILING = ("左右", "以上", "以下", "上下")
 _NUMBER = r"\d[\d,，]*(?:\.\d+)?"

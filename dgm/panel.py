@@ -19,11 +19,12 @@ Build rule (docs/data-model.md has it with examples), for one indicator-year:
 
 import math
 import re
+from functools import partial
 
 import pandas as pd
 
 from dgm.constants import BOUND_KINDS
-from dgm.numbers import FigureError, parse_range
+from dgm.numbers import COUNT_UNITS, FigureError, parse_range
 from dgm.schemas import PERIODS
 
 POINT_RANK = {"exact": 0, "approx": 1, "estimate": 2, "derived": 3}
@@ -95,6 +96,9 @@ PART_OF = (
         "all industry includes above-size industry",
     ),
 )
+# A figure whose year the source does not state, inferred by the researcher from the context; the
+# note says so in these words ("Year inferred from context", "year inferred as end-2022").
+INFERRED_YEAR = re.compile(r"\byear inferred (?:from|as)\b", re.IGNORECASE)
 
 
 def precision(value: float, as_written, unit: str = "", context: str = "") -> float:
@@ -115,6 +119,68 @@ def precision(value: float, as_written, unit: str = "", context: str = "") -> fl
     except (FigureError, ZeroDivisionError):
         return step
     return step * abs(scale) if scale else step
+
+
+def rounding_interval(value: float, as_written, unit: str = "", context: str = ""):
+    """(low, high): the values a published figure stands for in its catalogue unit, `value` ±
+    half its rounding step (`precision`): `46%` → (45.5, 46.5), `6.6万件` → (65500, 66500); a
+    range (`8%-8.5%`) spans both ends; a whole count written without a magnitude (`24家`) is
+    exact. A fall written without its sign (`5.9%` for −5.9) keeps the value's sign."""
+    value = float(value)
+    if not math.isfinite(value):
+        return value, value
+    missing = as_written is None or (isinstance(as_written, float) and math.isnan(as_written))
+    step = precision(value, None if missing else as_written, unit, context)
+    lo = hi = value
+    if not missing:
+        try:
+            lo, hi = parse_range(as_written, unit, context)
+        except FigureError:
+            lo = hi = value
+        if unit in COUNT_UNITS and lo == hi and float(lo).is_integer() and step == 1.0:
+            return value, value
+        if lo != hi and math.isclose(value, -lo, abs_tol=1e-9):
+            lo, hi = -hi, -lo
+        if not math.isclose(value, lo, abs_tol=1e-9):
+            lo = hi = value
+    return lo - step / 2, hi + _last_step(as_written, step) / 2
+
+
+def _last_step(as_written, step: float) -> float:
+    """The rounding step of a range's upper end (`8%-8.5%`: 0.1 where the lower end's is 1)."""
+    if not isinstance(as_written, str):
+        return step
+    tokens = re.findall(r"\d[\d,，]*(?:\.(\d+))?", as_written)
+    if len(tokens) < 2:
+        return step
+    return step * 10.0 ** (len(tokens[0]) - len(tokens[-1]))
+
+
+def year_inferred(note) -> bool:
+    """Whether a figure's note says its year was inferred, not stated by the source."""
+    return isinstance(note, str) and bool(INFERRED_YEAR.search(note))
+
+
+def _with_intervals(rows: pd.DataFrame) -> pd.DataFrame:
+    """Chosen rows with their rounding interval (`low`, `high`) and `year_inferred` flag."""
+    written, unit, quote, note = (
+        _column(rows, c, d)
+        for c, d in (("as_written", None), ("unit", ""), ("quote", ""), ("note", None))
+    )
+    bounds = [
+        rounding_interval(v, w, u if isinstance(u, str) else "", q if isinstance(q, str) else "")
+        for v, w, u, q in zip(rows["value"], written, unit, quote, strict=True)
+    ]
+    return rows.assign(
+        low=[b[0] for b in bounds],
+        high=[b[1] for b in bounds],
+        year_inferred=[year_inferred(x) for x in note],
+    )
+
+
+def _column(rows: pd.DataFrame, name: str, default) -> pd.Series:
+    """rows[name], or `default` in every row when the column is absent."""
+    return rows[name] if name in rows else pd.Series([default] * len(rows), index=rows.index)
 
 
 def _ranked(obs: pd.DataFrame) -> pd.DataFrame:
@@ -202,7 +268,7 @@ def choose(obs: pd.DataFrame) -> pd.DataFrame:
             for i, y in zip(best_bounds["indicator"], best_bounds["year"], strict=True)
         ]
     ]
-    chosen = pd.concat([best_points, best_bounds])
+    chosen = _with_intervals(pd.concat([best_points, best_bounds]))
     counts = obs.groupby(["indicator", "year"]).size().rename("n_figures")
     chosen = chosen.join(counts, on=["indicator", "year"]).astype({"n_figures": "Int64"})
     return (
@@ -212,23 +278,44 @@ def choose(obs: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _derived(indicator, year, value, units, sources, formula, inputs, basis, period="year") -> dict:
-    """One derived row (kind `derived`, no reliability or vintage of its own; the period of a
-    partial-period input)."""
+def _derived(indicator, year, value, units, sources, formula, inputs, basis, made_of) -> dict:
+    """One derived row (kind `derived`, no vintage of its own) made of the input figures
+    `made_of` (a list of dicts with period, reliability, low, high, year_inferred): the period of
+    a partial-period input, the worst grade of the inputs, and `low`/`high` and `year_inferred`
+    from `made_of`'s own `low`/`high` entry (the caller propagates the interval)."""
+    grades = [str(m["reliability"]) for m in made_of if m.get("reliability") in RELIABILITY_RANK]
     return {
         "indicator": indicator,
         "year": int(year),
         "value": round(float(value), 10),
         "unit": units.get(indicator, ""),
         "kind": "derived",
-        "reliability": None,
+        "reliability": max(grades, key=RELIABILITY_RANK.get) if grades else None,
         "vintage": None,
         "source_id": sources,
         "formula": formula,
         "inputs": inputs,
         "note": f"derived by dgm ({basis})",
-        "period": period,
+        "period": _partial(*(m.get("period") or "year" for m in made_of)),
+        "year_inferred": any(bool(m.get("year_inferred")) for m in made_of),
     }
+
+
+def _quotient(x, y, scale: float):
+    """x / y × scale (works on numbers and Series)."""
+    return x / y * scale
+
+
+def _product(x, y, scale: float):
+    """x × y / scale (works on numbers and Series)."""
+    return x * y / scale
+
+
+def _corners(op, a: tuple, b: tuple) -> tuple[float, float]:
+    """(min, max) of op(x, y) over the corners of intervals a and b (interval arithmetic for a
+    product or a quotient whose divisor interval excludes 0)."""
+    vals = [op(x, y) for x in a for y in b]
+    return min(vals), max(vals)
 
 
 def _periods(frame: pd.DataFrame) -> pd.DataFrame:
@@ -243,39 +330,62 @@ def _partial(*periods: str) -> str:
 
 
 def _identity_rows(points: pd.DataFrame, have: set, units: dict) -> list[dict]:
-    """RATIOS: the missing member of share = part / whole × scale from the other two."""
+    """RATIOS: the missing member of share = part / whole × scale from the other two; its
+    rounding interval is propagated from the inputs' by interval arithmetic."""
+    pts = _periods(points).assign(
+        low=_column(points, "low", math.nan).fillna(points["value"]),
+        high=_column(points, "high", math.nan).fillna(points["value"]),
+        reliability=_column(points, "reliability", None),
+        year_inferred=_column(points, "year_inferred", False),
+    )
+    facts = {
+        (r["indicator"], int(r["year"])): r
+        for r in pts[
+            [
+                "indicator",
+                "year",
+                "value",
+                "source_id",
+                "period",
+                "reliability",
+                "low",
+                "high",
+                "year_inferred",
+            ]
+        ].to_dict("records")
+    }
     wide = points.pivot(index="year", columns="indicator", values="value")
-    srcs = points.pivot(index="year", columns="indicator", values="source_id")
-    pers = _periods(points).pivot(index="year", columns="indicator", values="period")
     rows = []
     for share, part, whole, scale, basis in RATIOS:
         w = wide.reindex(columns=[share, part, whole])
+        div, mul = partial(_quotient, scale=scale), partial(_product, scale=scale)
         solve = (
-            (share, w[part] / w[whole] * scale, f"{part} / {whole} × {scale:g}", (part, whole)),
-            (whole, w[part] / w[share] * scale, f"{part} / {share} × {scale:g}", (part, share)),
-            (part, w[share] * w[whole] / scale, f"{share} × {whole} / {scale:g}", (share, whole)),
+            (share, part, whole, div, f"{part} / {whole} × {scale:g}"),
+            (whole, part, share, div, f"{part} / {share} × {scale:g}"),
+            (part, share, whole, mul, f"{share} × {whole} / {scale:g}"),
         )
-        for target, values, formula, (a, b) in solve:
-            for year, value in values.dropna().items():
+        for target, a, b, op, formula in solve:
+            for year, value in op(w[a], w[b]).dropna().items():
                 if (target, year) in have:
                     continue
                 have.add((target, year))
+                fa, fb = facts[(a, int(year))], facts[(b, int(year))]
+                low, high = _corners(op, (fa["low"], fa["high"]), (fb["low"], fb["high"]))
                 row = _derived(
                     target,
                     year,
                     value,
                     units,
-                    f"{srcs.at[year, a]};{srcs.at[year, b]}",
+                    f"{fa['source_id']};{fb['source_id']}",
                     formula,
-                    f"{a}={w.at[year, a]:g}; {b}={w.at[year, b]:g}",
+                    f"{a}={fa['value']:g}; {b}={fb['value']:g}",
                     basis,
-                    _partial(pers.at[year, a], pers.at[year, b]),
-                )
+                    [fa, fb],
+                ) | {"low": low, "high": high}
                 rows.append(row)
                 # a later identity may use this figure
                 wide.loc[year, target] = value
-                srcs.loc[year, target] = row["source_id"]
-                pers.loc[year, target] = row["period"]
+                facts[(target, int(year))] = row
     return rows
 
 
@@ -285,7 +395,9 @@ def _stated_change_rows(obs: pd.DataFrame, have: set, units: dict) -> list[dict]
     rows = []
     for share, change in STATED_CHANGES:
         pairs = ranked[ranked["indicator"] == share].merge(
-            ranked.loc[ranked["indicator"] == change, ["source_id", "vintage", "year", "value"]],
+            ranked.loc[
+                ranked["indicator"] == change, ["source_id", "vintage", "year", "value", "_step"]
+            ],
             on=["source_id", "vintage", "year"],
             suffixes=("", "_change"),
         )
@@ -294,22 +406,26 @@ def _stated_change_rows(obs: pd.DataFrame, have: set, units: dict) -> list[dict]
             ascending=[True, True, True, False, True],
             kind="stable",
         )
-        for row in pairs.groupby("year", sort=True).head(1).itertuples():
-            if (share, row.year - 1) in have:
+        for row in pairs.groupby("year", sort=True).head(1).to_dict("records"):
+            year = int(row["year"])
+            if (share, year - 1) in have:
                 continue
-            have.add((share, row.year - 1))
+            have.add((share, year - 1))
+            value = row["value"] - row["value_change"]
+            half = (row["_step"] + row["_step_change"]) / 2  # the two figures' half-steps add
             rows.append(
                 _derived(
                     share,
-                    row.year - 1,
-                    row.value - row.value_change,
+                    year - 1,
+                    value,
                     units,
-                    row.source_id,
-                    f"{share}[t] − {change}[t], t = {row.year}",
-                    f"{share}={row.value:g} ({row.kind}); {change}={row.value_change:g}",
+                    row["source_id"],
+                    f"{share}[t] − {change}[t], t = {year}",
+                    f"{share}={row['value']:g} ({row['kind']}); {change}={row['value_change']:g}",
                     "previous year's share from the share and its stated rise, one source",
-                    row.period,
+                    [row | {"year_inferred": year_inferred(row.get("note"))}],
                 )
+                | {"low": value - half, "high": value + half}
             )
     return rows
 
@@ -339,6 +455,9 @@ def _part_of_rows(chosen: pd.DataFrame, have: set, units: dict) -> list[dict]:
                     "inputs": f"{part}={row.value:g} ({row.kind})",
                     "note": f"derived by dgm: {reason}",
                     "period": row.period,
+                    "low": getattr(row, "low", row.value),
+                    "high": getattr(row, "high", row.value),
+                    "year_inferred": bool(getattr(row, "year_inferred", False)),
                 }
             )
     return rows

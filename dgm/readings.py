@@ -5,11 +5,16 @@ from __future__ import annotations
 import math
 
 from dgm.assess import FIELDS
-from dgm.constants import BOUND_KINDS, STATUS_LABELS
+from dgm.constants import BOUND_KINDS, EVIDENCE_LABELS, STATUS_LABELS, STATUSES
 from dgm.lang import pick
 
-# The assessment's contract fields (less indicator and notes) and the schemes' categories.
-ASSESSMENT_COLUMNS = [f for f in FIELDS if f not in ("indicator", "notes")] + [
+# The assessment's contract fields (less indicator and notes, the evidence tier after the status)
+# and the schemes' categories.
+_CONTRACT = [f for f in FIELDS if f not in ("indicator", "notes")]
+ASSESSMENT_COLUMNS = [
+    *_CONTRACT[:2],
+    "evidence",
+    *_CONTRACT[2:],
     "eurostat_category",
     "escap_category",
     "unsd_category",
@@ -18,49 +23,87 @@ ASSESSMENT_COLUMNS = [f for f in FIELDS if f not in ("indicator", "notes")] + [
     "basis_year",
     "min_reliability",
     "fragile",
+    "drop_latest",
 ]
 
 
-def _pct(rate) -> str:
-    """A yearly rate (fraction) as signed percent text, "—" when missing."""
-    if rate is None or (isinstance(rate, float) and not math.isfinite(rate)):
-        return "—"
-    return f"{100 * rate:+.1f} %/yr"
-
-
 def reading(row: dict, lang: str = "en") -> str:
-    """One line that says what an assessment row (dgm.assess) means, in the chosen language."""
+    """One line that says what an assessment row (dgm.assess) means, in the chosen language:
+    the status and its evidence, the record's reading of the figures, P(goal met) and the
+    median crossing year where a forecast gives them ("insufficient data (snapshot): one
+    figure, 2021: 52.4 %; …")."""
     status = row.get("status") or "insufficient_data"
-    head = pick(*STATUS_LABELS.get(status, (status, status)), lang, " · ")
-    latest = ""
-    if row.get("latest_year") is not None and row.get("latest_value") is not None:
-        mark = dict(zip(BOUND_KINDS, ("≥ ", "≤ "), strict=True)).get(row.get("latest_kind"), "")
-        latest = f"{mark}{row['latest_value']:g} ({row['latest_year']})"
-    obs, req = _pct(row.get("observed_rate")), _pct(row.get("required_rate"))
-    p = row.get("p_attain")
-    p_txt = "" if p is None or (isinstance(p, float) and math.isnan(p)) else f"{p:.0%}"
-    cross = row.get("crossing_year_median")
-    zh_parts, en_parts = [], []
-    if latest:
-        zh_parts.append(f"最新 {latest}")
-        en_parts.append(f"latest {latest}")
-    if status == "insufficient_data":
-        zh_parts.append("数据点太少，无法判断")
-        en_parts.append("too few published figures to judge")
-    elif status not in ("met", "not_met") and (obs != "—" or req != "—"):
-        zh_parts.append(f"实际 {obs}，需要 {req}")
-        en_parts.append(f"observed {obs} against {req} required")
-    if p_txt and status not in ("met", "not_met"):
-        zh_parts.append(f"达成概率 {p_txt}")
-        en_parts.append(f"P(met) {p_txt}")
-    if cross and status not in ("met", "not_met"):
-        zh_parts.append(f"中位达成年份 {cross}")
-        en_parts.append(f"median crossing year {cross}")
-    if row.get("proxy"):
-        zh_parts.append(f"以代理指标 {row['proxy']} 判断")
-        en_parts.append(f"judged on a proxy, {row['proxy']}")
-    zh, en = "；".join(zh_parts), "; ".join(en_parts)
-    return f"{head}: {pick(zh, en, lang, ' · ')}"
+    tier = row.get("evidence")
+    fragile = " †" if (row.get("robustness") or {}).get("fragile") else ""
+    lines = {}
+    for code, (i, sep, open_, close, colon) in {
+        "zh": (0, "；", "（", "）", "："),
+        "en": (1, "; ", " (", ")", ": "),
+    }.items():
+        head = STATUS_LABELS.get(status, (status, status))[i] + fragile
+        if tier in EVIDENCE_LABELS:
+            head += f"{open_}{EVIDENCE_LABELS[tier][i]}{close}"
+        parts = [row.get("reading_zh" if code == "zh" else "reading") or _fallback(row, code)]
+        if status not in ("met", "not_met"):
+            parts += _forecast_parts(row, code)
+        lines[code] = head + colon + sep.join(p for p in parts if p)
+    return pick(lines["zh"], lines["en"], lang, " · ")
+
+
+def _fallback(row: dict, lang: str) -> str:
+    """The latest figure, for a record without a reading (made before readings existed)."""
+    if row.get("latest_year") is None or row.get("latest_value") is None:
+        return ""
+    mark = dict(zip(BOUND_KINDS, ("≥ ", "≤ "), strict=True)).get(row.get("latest_kind"), "")
+    text = f"{mark}{row['latest_value']:g} ({row['latest_year']})"
+    return f"最新 {text}" if lang == "zh" else f"latest {text}"
+
+
+def _forecast_parts(row: dict, lang: str) -> list[str]:
+    """P(goal met) and the median crossing year, when a forecast gives them."""
+    p, cross = row.get("p_attain"), row.get("crossing_year_median")
+    out = []
+    if p is not None and not (isinstance(p, float) and math.isnan(p)):
+        out.append(f"达成概率 {p:.0%}" if lang == "zh" else f"P(met) {p:.0%}")
+    if cross and row.get("models"):
+        out.append(f"中位达成年份 {cross}" if lang == "zh" else f"median crossing year {cross}")
+    return out
+
+
+def headline_counts(rows: list[dict]) -> dict:
+    """Statuses counted for the headline: goals judged on their own figures (`own`) apart from
+    goals judged on a proxy (`proxy`), each {status: count} in STATUSES order; `n` goals."""
+    own, proxy = {}, {}
+    for s in STATUSES:
+        for counts, on_proxy in ((own, False), (proxy, True)):
+            n = sum(
+                1
+                for r in rows
+                if r.get("status") == s and (r.get("evidence") == "proxy") == on_proxy
+            )
+            if n:
+                counts[s] = n
+    return {"own": own, "proxy": proxy, "n": len(rows)}
+
+
+def headline(rows: list[dict], lang: str = "en") -> str:
+    """The headline counts in words: "21 goals. Judged on their own figures: met 2, …;
+    judged on a proxy: on track 1." (zh: "共21项目标。…")."""
+    c = headline_counts(rows)
+
+    def listed(counts: dict, lang_: str) -> str:
+        sep = "，" if lang_ == "zh" else ", "
+        return sep.join(
+            f"{pick(*STATUS_LABELS[s], lang_)}{'' if lang_ == 'zh' else ' '}{n}"
+            for s, n in counts.items()
+        )
+
+    zh = f"共{c['n']}项目标。依据本身数据：{listed(c['own'], 'zh')}。"
+    en = f"{c['n']} goals. Judged on their own figures: {listed(c['own'], 'en')}."
+    if c["proxy"]:
+        zh += f"依据代理指标（另计）：{listed(c['proxy'], 'zh')}。"
+        en += f" Judged on a proxy (counted apart): {listed(c['proxy'], 'en')}."
+    return pick(zh, en, lang, " · ")
 
 
 def assessment_table(rows: list[dict], lang: str = "en"):
@@ -71,6 +114,7 @@ def assessment_table(rows: list[dict], lang: str = "en"):
     table = pd.DataFrame(rows)
     if "robustness" in table:
         table["fragile"] = [bool((r or {}).get("fragile")) for r in table["robustness"]]
+        table["drop_latest"] = [(r or {}).get("drop_latest") for r in table["robustness"]]
     cols = [c for c in ASSESSMENT_COLUMNS if c in table.columns]
     table = table[cols].sort_values("target_id").reset_index(drop=True)
     for c in ("required_rate", "observed_rate"):

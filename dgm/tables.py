@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from dgm.constants import PRESET_LABELS, STATUS_LABELS, YES_NO
+from dgm.constants import EVIDENCE_LABELS, PRESET_LABELS, STATUS_LABELS, YES_NO
 from dgm.lang import pick
 
 MISSING = "—"  # the one mark for a missing value
@@ -41,6 +41,8 @@ HEADERS = {  # column → (zh, en)
     "source_id": ("来源", "Source"),
     "status": ("结论", "Status"),
     "basis": ("依据", "Basis"),
+    "evidence": ("证据", "Evidence"),
+    "drop_latest": ("去掉最新数据后", "Without the latest figure"),
     "latest_year": ("最新年份", "Latest year"),
     "latest_value": ("最新值", "Latest figure"),
     "latest_kind": ("最新值类型", "Latest kind"),
@@ -96,9 +98,11 @@ VALUE_COLUMNS = (  # codes shown in words (on_track → on track / 按计划推�
     "unsd_category",
     "kind",
     "latest_kind",
+    "evidence",
+    "drop_latest",
     "scenario",
 )
-VALUE_WORDS = STATUS_LABELS | PRESET_LABELS  # code → (zh, en) of the VALUE_COLUMNS
+VALUE_WORDS = STATUS_LABELS | EVIDENCE_LABELS | PRESET_LABELS  # code → (zh, en) of VALUE_COLUMNS
 _SUFFIX = re.compile(r"^(?P<base>.+?) \((?P<tag>[^)]*)\)$")  # "status (2014)" → status + tag
 
 

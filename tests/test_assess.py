@@ -1,6 +1,7 @@
 """dgm.assess: verdicts per goal on hand-made frames (known answers) and on the shipped data."""
 
 import argparse
+import dataclasses
 import json
 import math
 import re
@@ -39,11 +40,12 @@ def test_record_has_the_contract_fields():
 
 
 def test_doubling_goal_rates():
-    r = assess.assess_goal(_goal(), _frame({2014: 10000.0, 2019: 14000.0}), n_paths=200)
+    f = _frame({2014: 10000.0, 2017: 12000.0, 2019: 14000.0})
+    r = assess.assess_goal(_goal(), f, n_paths=200)
     assert r["required_rate"] == pytest.approx(2 ** (1 / 11) - 1)
     assert r["observed_rate"] == pytest.approx(1.4 ** (1 / 5) - 1)
     assert r["rate_ratio"] == pytest.approx(r["observed_rate"] / r["required_rate"])
-    assert r["status"] == "on_track"  # 7.0 %/yr observed against 6.5 %/yr needed
+    assert r["status"] == "on_track" and r["evidence"] == "series"  # 7.0 %/yr against 6.5
 
 
 def test_lower_bound_above_goal_means_met_whatever_the_model_says():
@@ -217,11 +219,13 @@ def _share_goal(**kw):
 
 
 def test_exact_zero_ratio_keeps_its_category():
-    # 24 -> 24 against >= 25: observed rate exactly 0, ratio 0 -> limited_progress, gap 1
+    # 24 -> 24 -> 24 against >= 25: observed rate exactly 0, ratio 0 -> limited_progress, gap 1
     goal = _goal(
         kind="count", unit="家", target_value=25.0, baseline_year=None, baseline_value=None
     )
-    r = assess.assess_goal(goal, _frame({2021: 24.0, 2022: 24.0}), n_paths=200, today_year=2026)
+    f = _frame({2020: 24.0, 2021: 24.0, 2022: 24.0})
+    r = assess.assess_goal(goal, f, n_paths=200, today_year=2025)
+    assert r["baseline_year"] == 2020 and r["evidence"] == "series"
     assert r["rate_ratio"] == 0.0 and r["status"] == "limited_progress"
     assert r["escap_gap"] == 1.0 and r["escap_category"] == "acceleration_needed"
     assert r["unsd_q"] == 0.0 and r["unsd_category"] == "limited_progress"
@@ -270,61 +274,84 @@ def test_growth_goal_with_two_yearly_figures_is_insufficient_and_says_so():
     )
     r = assess.assess_goal(goal, _frame({2015: 85.6, 2024: 9.1}), n_paths=200, today_year=2026)
     assert r["status"] == "insufficient_data" and r["escap_gap"] is None
+    assert r["evidence"] == "snapshot" and r["n_points"] == 2  # index 2014 = 100 and 2015
     assert "2 yearly figures (2015, 2024) after 2014" in r["notes"]
-    assert "below the goal's tolerance (14.25 %)" in r["notes"]
+    # one year is tested against the years that remain, not the eleven-year average: after
+    # +85.6 % in 2015, 8.8 % a year (14.25 % compounded over 2015-2025) reaches the goal
+    need = (1.1425**11 / 1.856) ** (1 / 10) - 1
+    assert need == pytest.approx(0.0884, abs=5e-5) and "below" not in r["notes"]
+    assert "from 2015, +8.8 % a year reaches the goal by 2025" in r["reading"]
 
 
 def test_growth_goal_with_three_yearly_figures_gets_a_rate():
     goal = _goal(kind="growth_rate", unit="%", target_value=10.0, baseline_value=None)
-    f = _frame({2015: 8.0, 2016: 12.0, 2024: 10.0})
+    f = _frame({2015: 8.0, 2016: 12.0, 2024: 12.0})
     r = assess.assess_goal(goal, f, n_paths=200, today_year=2026)
-    assert r["observed_rate"] == pytest.approx((1.08 * 1.12 * 1.10) ** (1 / 3) - 1)
-    assert r["status"] == "on_track"
+    assert r["observed_rate"] == pytest.approx((1.08 * 1.12 * 1.12) ** (1 / 3) - 1)
+    assert r["status"] == "on_track" and r["evidence"] == "series"
 
 
-def test_latest_yearly_figure_below_tolerance_is_never_on_track():
+def test_latest_yearly_figure_below_the_pace_still_needed_is_never_on_track():
     goal = _goal(
         kind="growth_rate", unit="%", comparison="~", target_value=15.0, baseline_value=None
     )
     f = _frame({2015: 30.0, 2016: 25.0, 2017: 20.0, 2018: 5.0})
     r = assess.assess_goal(goal, f, n_paths=200, today_year=2026)
     assert r["rate_ratio"] > 0.95 and r["status"] == "acceleration_needed"
-    assert "below the goal's tolerance" in r["notes"]
+    # from index 195 in 2017 the goal (100 x 1.1425^11 in 2025) needs 10.5 % a year
+    need = (100 * 1.1425**11 / 195) ** (1 / 8) - 1
+    assert f"below the {100 * need:.1f} % a year the goal still needs from 2017" in r["notes"]
 
 
 def test_goal_met_at_baseline_is_never_on_track():
     goal = _goal(kind="count", unit="件", comparison=">", target_value=20000.0)
     goal.update(baseline_year=None, baseline_value=None)
-    r = assess.assess_goal(goal, _frame({2023: 66000.0}), n_paths=200, today_year=2026)
-    assert r["status"] == "insufficient_data"
-    assert "already met at the baseline (2023)" in r["notes"]
-    assert "current status: 66000 in 2023" in r["notes"]
-    f = _frame({2014: 25000.0, 2018: 19000.0})
-    assert assess.assess_goal(goal, f, n_paths=200, today_year=2026)["status"] == "deterioration"
+    f = _frame({2014: 25000.0, 2016: 24000.0, 2018: 26000.0})
+    r = assess.assess_goal(goal, f, n_paths=200, today_year=2020)
+    assert r["status"] == "insufficient_data" and "already met at the baseline (2014)" in r["notes"]
+    f = _frame({2014: 25000.0, 2016: 22000.0, 2018: 19000.0})
+    assert assess.assess_goal(goal, f, n_paths=200, today_year=2020)["status"] == "deterioration"
 
 
-def test_one_figure_short_of_the_goal_gets_a_current_status():
-    # leasing: about 1 % against at least 50 %
-    r = assess.assess_goal(
-        _share_goal(target_value=50.0), _frame({2016: 1.0}), n_paths=200, today_year=2026
+def test_one_figure_short_of_the_goal_is_a_snapshot_with_a_reading():
+    # leasing: about 1 % against at least 50 %: no trend word, no scheme, a reading instead
+    f = _frame({2016: 1.0}, {2016: "approx"}).assign(reliability="D")
+    r = assess.assess_goal(_share_goal(target_value=50.0), f, n_paths=200, today_year=2024)
+    assert r["status"] == "insufficient_data" and r["evidence"] == "snapshot"
+    assert r["escap_gap"] is None and r["escap_category"] is None
+    assert r["reading"] == (
+        "one figure, 2016: about 1 % (grade D); 49.0 points short of ≥ 50 %; "
+        "would need +5.4 points a year to 2025"
     )
-    assert r["status"] == "acceleration_needed" and r["escap_gap"] == 1.0
-    assert "current status: 1 in 2016 against the goal >= 50 by 2025 (2 % of it)" in r["notes"]
+    assert r["reading_zh"].startswith(
+        "一个数据，2016年：约1%（可靠性D级）；距目标≥50%差49.0个百分点"
+    )
 
 
-def test_passed_deadline_is_noted_and_not_on_track():
+def test_a_passed_deadline_is_met_not_met_or_unknown_never_a_trend_word():
     goal = _share_goal(target_value=90.0, target_year=2023)
     r = assess.assess_goal(goal, _frame({2021: 52.4}), n_paths=200, today_year=2026)
-    assert r["status"] == "acceleration_needed"
+    assert r["status"] == "insufficient_data"  # one figure shows no pace to compare with
     assert "the 2023 deadline has passed with no figure for 2023" in r["notes"]
-    # a goal whose ratio says on_track reads acceleration_needed once its deadline has passed
+    assert "it needed +18.8 points a year to 2023; too few figures to show a pace" in r["notes"]
+    # needed +18.8 points a year; the series never rose faster than +5 a year: not_met
+    f = _frame({2015: 22.4, 2018: 37.4, 2021: 52.4})
+    r = assess.assess_goal(goal, f, n_paths=200, today_year=2026)
+    assert r["status"] == "not_met" and r["ex_post"] == "unknown"
+    assert "faster than anything the series has shown (at most +5.0 points a year)" in r["notes"]
+    # a pace the series has shown before: unknown, not not_met
+    f = _frame({2015: 22.4, 2016: 52.4, 2021: 52.4})
+    r = assess.assess_goal(goal, f, n_paths=200, today_year=2026)
+    assert r["status"] == "insufficient_data" and "has shown up to +30.0 points" in r["notes"]
+    # a ratio that says on_track is no verdict once the deadline has passed
     f = _frame({2014: 30.0, 2016: 60.0, 2018: 80.0})
     r = assess.assess_goal(
         _share_goal(target_value=90.0, target_year=2020), f, n_paths=200, today_year=2026
     )
-    assert r["rate_ratio"] > 0.95 and r["status"] == "acceleration_needed"
+    assert r["rate_ratio"] > 0.95 and r["status"] == "insufficient_data"
     # the target year's figure is due the year after it: 2025 has not "passed" in 2026
-    r = assess.assess_goal(_goal(), _frame({2014: 10000.0, 2019: 14000.0}), today_year=2026)
+    f = _frame({2014: 10000.0, 2017: 12000.0, 2019: 14000.0})
+    r = assess.assess_goal(_goal(), f, n_paths=200, today_year=2026)
     assert r["status"] == "on_track" and "deadline" not in r["notes"]
 
 
@@ -387,17 +414,32 @@ def test_a_proxy_verdict_says_so_and_is_fragile():
     assert r["proxy"] == "gdp" and r["baseline_year"] == 2016 and r["bridged_years"] == [2021]
     assert r["observed_rate"] == pytest.approx(0.775 ** (1 / 5) - 1)
     assert r["required_rate"] == pytest.approx(0.7 ** (1 / 9) - 1)
-    assert r["status"] == "on_track" and r["basis"] == "projected" and r["basis_year"] == 2021
+    assert (
+        r["status"] == "insufficient_data" and r["basis"] == "projected" and r["basis_year"] == 2021
+    )
     assert (r["latest_year"], r["latest_value"]) == (2021, pytest.approx(22.5))
     assert r["notes"].startswith("judged on a proxy: whole-city energy use per unit of GDP")
-    assert "current status: index 77.5 in 2021 against the goal <= 70 by 2025" in r["notes"]
+    assert r["evidence"] == "proxy" and (r["n_points"], r["first_year"]) == (2, 2016)
+    assert r["reading"].startswith(
+        "judged on a proxy: whole-city energy use per unit of GDP; a 2-point chain (2016 = 100); "
+        "2021: index 77.5; 7.5 points short of index ≤ 70"
+    )
+    assert r["robustness"]["fragile"] is False  # nothing decided, nothing to be fragile
+    # a third index point (2022, -3 %) makes the proxy's chain a measured trend: on track, fragile
+    proxy3 = dataclasses.replace(
+        proxy, frame=_frame({2014: -5.9, 2020: -2.0, 2022: -3.0}, direction="lower_is_better")
+    )
+    r = assess.assess_goal(goal, empty, n_paths=200, proxy=proxy3, today_year=2026)
+    assert (r["status"], r["evidence"], r["n_points"]) == ("on_track", "proxy", 3)
     assert r["robustness"]["fragile"] is True
     assert r["robustness"]["reasons"] == [
         "judged on a proxy (gdp), not on the goal's own indicator"
     ]
     from dgm.readings import reading
 
-    assert reading(r, "en").endswith("; judged on a proxy, gdp")
+    assert reading(r, "en").startswith(
+        "on track † (proxy): judged on a proxy: whole-city energy use per unit of GDP;"
+    )
     own = _frame({y: -4.0 for y in range(2015, 2021)}, direction="lower_is_better")
     r = assess.assess_goal(goal, own, n_paths=200, proxy=proxy, today_year=2026)
     assert r["proxy"] is None and r["observed_rate"] == pytest.approx(-0.04)
@@ -434,12 +476,11 @@ def shipped():
         ("technical_renovation_investment_growth_2015_2025", lambda r: r["status"] != "on_track"),
         ("advanced_mfg_share_2025", lambda r: r["baseline_year"] in (2014, 2015)),
         ("advanced_mfg_share_2025", lambda r: r["status"] == "deterioration"),
-        ("enterprises_over_10bn_2025", lambda r: r["status"] != "insufficient_data"),
-        ("rd_institution_coverage_2023", lambda r: r["status"] != "insufficient_data"),
+        # issue 13's "a verdict, not silence" became issue 21's reading of a snapshot
+        ("enterprises_over_10bn_2025", lambda r: r["reading"].startswith("two figures")),
         ("rd_institution_coverage_2023", lambda r: "2023 deadline has passed" in r["notes"]),
-        ("machinery_sales_leasing_share_2025", lambda r: r["status"] != "insufficient_data"),
-        ("invention_patents_in_force_2025", lambda r: r["status"] != "on_track"),
-        ("invention_patents_in_force_2025", lambda r: "met at the baseline" in r["notes"]),
+        ("machinery_sales_leasing_share_2025", lambda r: "49.0 points short" in r["reading"]),
+        ("invention_patents_in_force_2025", lambda r: r["status"] == "met"),
     ],
 )
 def test_the_issues_named_cases(shipped, target_id, check):
@@ -449,8 +490,10 @@ def test_the_issues_named_cases(shipped, target_id, check):
 def test_the_energy_goal_is_judged_on_its_proxy(shipped):
     # issue 12: energy use per unit of industrial VA is unpublished; whole-city per GDP stands in
     r = shipped["energy_intensity_industry_reduction_2025"]
-    assert r["status"] != "insufficient_data" and r["basis"] in assess.BASES
-    assert r["proxy"] == "energy_intensity_gdp_change" and r["robustness"]["fragile"]
+    # issue 21: a two-point chain (2016 = 100, 2021 through one five-year change) is no trend
+    assert r["status"] == "insufficient_data" and r["evidence"] == "proxy"
+    assert r["n_points"] == 2 and "observed -5.0 % a year against -3.9 % required" in r["reading"]
+    assert r["proxy"] == "energy_intensity_gdp_change" and r["basis"] in assess.BASES
     assert "judged on a proxy: whole-city energy use per unit of GDP" in r["notes"]
     assert f"baseline {r['baseline_year']}" in r["notes"]  # the note names the baseline it took
 

@@ -2,8 +2,9 @@
 
 import json
 
-from dgm import gallery
+from dgm import gallery, paths
 from dgm.assess import assess_all
+from dgm.readings import headline
 
 
 def test_inputs_round_and_flag_fragile():
@@ -30,4 +31,13 @@ def test_committed_gallery_matches_the_current_verdicts():
     stale = [c["target_id"] for c, n in zip(committed, now, strict=False) if c != n]
     assert len(committed) == len(now) and not stale, (
         f"docs/gallery is stale for {stale}: run `python -m dgm.gallery` and commit the result"
+    )
+
+
+def test_readme_headline_counts_match_the_current_verdicts():
+    # statuses do not depend on the simulation, so few paths suffice
+    text = " ".join((paths.ROOT / "README.md").read_text(encoding="utf-8").split())
+    now = headline(assess_all(n_paths=200), "en")
+    assert f"Today (`dgm assess`, all figures): {now}" in text, (
+        f"README's headline counts are stale; today: {now}"
     )

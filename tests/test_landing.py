@@ -74,6 +74,7 @@ def built(tmp_path_factory):
             "p_attain": 1.0,
             "reading": "已达成 · met: <b>latest</b> ≥ 26000 (2025)",
             "basis": "lower bound above the goal",
+            "evidence": "bound",
         },
         {
             "target_id": "hightech_mfg_share_2025",
@@ -82,6 +83,13 @@ def built(tmp_path_factory):
             "latest_value": 37.2,
             "p_attain": 0.02,
             "reading": "limited progress",
+            "evidence": "series",
+        },
+        {
+            "target_id": "energy_intensity_industry_reduction_2025",
+            "status": "on_track",
+            "evidence": "proxy",
+            "reading": "on track (proxy): judged on a proxy",
         },
     ]
     _executed(work / "notebooks" / "05_scorecard.ipynb", {"scorecard": scorecard})
@@ -134,6 +142,17 @@ def test_landing_page_opens_with_the_scorecard_and_links_goal_pages(built):
     assert "04_hightech_mfg_share_2025_path_to_goal.svg" in hightech
     assert "01_output_path_to_goal" not in hightech
     assert {"04_structure_and_innovation.reviewer.html", report.WORKBOOK_FILE} <= links.hrefs
+
+
+def test_landing_page_shows_the_evidence_and_counts_proxies_apart(built):
+    _, html, _ = built
+    row = html[html.index('id="goal-industrial_output_2025"') :]
+    assert "公布的界限 · bound" in row[: row.index("</tr>")]
+    head = html[html.index('class="headline"') :]
+    head = head[: head.index("</p>")]
+    assert "3 goals. Judged on their own figures: met 1, limited progress 1." in head
+    assert "Judged on a proxy (counted apart): on track 1." in head
+    assert "依据代理指标（另计）：按计划推进1" in head
 
 
 def test_landing_page_escapes_data_and_keeps_a_run_record(built):

@@ -195,6 +195,22 @@ def test_scorecard_lists_every_goal_of_the_registry(executed):
     ids = [r["target_id"] for r in rec["scorecard"]]
     assert sorted(ids) == sorted(dgm.load_targets()["id"]) and len(ids) == len(set(ids))
     assert all(r["reading"] for r in rec["scorecard"]), "a one-line reading for every goal"
+    assert all(r["evidence"] for r in rec["scorecard"]), "the evidence tier of every goal"
+
+
+@pytest.mark.slow
+def test_scorecard_prints_the_headline_with_proxies_apart(executed):
+    from dgm.assess import assess_all
+    from dgm.readings import headline
+
+    _, _, nb = executed["05_scorecard"]
+    printed = "".join(
+        o.get("text", "")
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if o.get("name") == "stdout"
+    )
+    assert headline(assess_all(n_paths=200), "both") in printed
 
 
 @pytest.mark.slow

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 
+from dgm.constants import COMPARISON_SIGNS
 from dgm.lang import pick
 
 # Chart furniture in both languages (indicator and goal names come from the catalogue/registry).
@@ -124,7 +125,7 @@ UNIT_EN = {
 }
 UNIT_ZH = {"index": "指数", "%": "%"}
 CHAINED_UNIT = re.compile(r"^index, (?P<base>\d{4}) = 100$")  # a chained index (dgm.goals)
-COMPARISON = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "~": "≈", "==": "="}
+COMPARISON = {**COMPARISON_SIGNS, "==": "="}
 METHODS = {  # forecasting method → (zh, en)
     "naive_drift": ("朴素漂移", "Naive with drift"),
     "constant_growth": ("固定增长率", "Constant growth"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dgm import style
 from dgm.charts.figure import add_title, canvas, legend, mix, no_data, styled, value_axis_x
 from dgm.charts.labels import COMPARISON, cell, fmt_value, row_label, source_note, t, wrap
-from dgm.constants import STATUS_LABELS, STATUSES
+from dgm.constants import EVIDENCE_LABELS, STATUS_LABELS, STATUSES
 from dgm.lang import pick
 from dgm.style import GOAL, OKABE_ITO, SIZES
 
@@ -124,6 +124,8 @@ def scorecard_chart(assessment, targets=None, *, sources=None, lang: str = "zh",
     """
     from matplotlib.patches import Rectangle
 
+    from dgm.readings import headline
+
     rows = _target_rows(targets)
     recs = _records(assessment)
     heads = [
@@ -168,6 +170,9 @@ def scorecard_chart(assessment, targets=None, *, sources=None, lang: str = "zh",
         zh, en, colour = STATUS.get(status, (status, status, "#BBBBBB"))
         if (cell(r, "robustness") or {}).get("fragile"):
             zh, en = zh + " †", en + " †"
+        tier = EVIDENCE_LABELS.get(str(cell(r, "evidence", "")))
+        if tier:  # what the verdict rests on, under the status word
+            zh, en = f"{zh}\n〔{tier[0]}〕", f"{en}\n[{tier[1]}]"
         cells = [
             label,
             goal,
@@ -189,15 +194,22 @@ def scorecard_chart(assessment, targets=None, *, sources=None, lang: str = "zh",
         lang,
         extra=pick(
             "最新值：≥ 为公布下限，~ 为约数，e 为初步/估计数。所需/实际年率为复合年均变化率；"
-            "达成概率来自模型模拟路径。† 脆弱：换基期（2014、2015、首个数据）或ESCAP半衰期"
-            "（2、5、10年）结论即变。",
+            "达成概率来自模型模拟路径。〔〕内为结论的证据：数据序列（至少3个数据），一两个数据"
+            "（只说现状，不判断趋势），公布的界限，代理指标（另计），无数据。† 脆弱：换基期"
+            "（2014、2015、首个数据）、ESCAP半衰期（2、5、10年）或去掉最新数据结论即变，"
+            "决定结论的数据在取整误差之内，或依据代理指标。",
             "Latest: ≥ a published lower bound, ~ approximate, e preliminary or estimate. Required "
             "and observed rates are compound yearly changes; P(met) is read from simulated model "
-            "paths. † fragile: the verdict changes with the baseline (2014, 2015, first figure) "
-            "or ESCAP's half-life (2, 5, 10 years).",
+            "paths. [ ] what the verdict rests on: series (3 or more figures), snapshot (one or "
+            "two figures: where it stands, no trend word), bound, proxy (counted apart), no "
+            "figure. † fragile: the verdict changes with the baseline (2014, 2015, first "
+            "figure), ESCAP's half-life (2, 5, 10 years) or without the latest figure, a deciding "
+            "figure is at the threshold within rounding, or it rests on a proxy.",
             lang,
             "\n",
-        ),
+        )
+        + "\n"
+        + headline(recs, lang),
     )
     foot = t("goal_source", lang, sep=" / ") + "\n" + foot
     fig, gs = canvas(size, foot, height=body_h + 0.45)
