@@ -31,15 +31,6 @@ STATUS_LABELS = {  # status → (zh, en)
     "deterioration": ("倒退", "deterioration"),
     "insufficient_data": ("数据不足", "insufficient data"),
 }
-YES_NO = {True: ("是", "yes"), False: ("否", "no")}  # a yes/no answer in words → (zh, en)
-# Names of dgm.scenario's preset scenarios → (zh, en), for charts and tables.
-PRESET_LABELS = {
-    "observed": ("按实际年均增速", "observed yearly rate"),
-    "half_observed": ("实际增速减半", "half the observed rate"),
-    "required": ("达标所需增速", "rate the goal requires"),
-    "policy_baseline": ("政策基期隐含增速", "rate implied from the policy's baseline"),
-    "user": ("自选情景", "your scenario"),
-}
 
 # What a verdict rests on (dgm.evidence, docs/method.md §2 "Evidence"): the `evidence` field.
 EVIDENCE_TIERS = ("series", "snapshot", "bound", "proxy", "none")

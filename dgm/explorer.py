@@ -21,7 +21,7 @@ from dgm import scenario, style
 from dgm.charts import labels
 from dgm.charts.figure import legend, simplified_texts, value_axis, year_axis
 from dgm.charts.observations import draw_observations
-from dgm.constants import BOUND_KINDS, YES_NO
+from dgm.constants import BOUND_KINDS
 from dgm.data import load_sources, load_targets
 from dgm.lang import pick
 from dgm.zh import simplified
@@ -116,7 +116,7 @@ def _caption(v: scenario.ScenarioView, observed: float | None, lang: str) -> str
     obs = word("observed", lang, rate=_pct(observed, lang)) if observed is not None else None
     obs = obs or word("no_observed", lang)
     bound = v.start_kind in BOUND_KINDS
-    met = pick(*YES_NO[v.meets_goal], lang)
+    met = labels.t("yes" if v.meets_goal else "no", lang)
     if lang == "zh":
         first = f"{v.crossing_year}年首次达标" if v.crossing_year else f"{end}年前未达标"
         return (

@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 from dgm import paths
-from dgm.constants import N_PATHS, PRESET_LABELS, SEED
+from dgm.constants import N_PATHS, SEED
 
 GALLERY = paths.ROOT / "docs" / "gallery"
 INPUTS = "scorecard_inputs.json"
@@ -100,7 +100,7 @@ def figures(recs: list[dict], found: dict) -> dict:
             scenario.preset_paths(FAN_GOAL, growth),
             scenario.history_for(FAN_GOAL),
             goal_row(FAN_GOAL),
-            labels=PRESET_LABELS,
+            labels=scenario.PRESET_LABELS,
             sources=sources,
             lang="zh",
         ),

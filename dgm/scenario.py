@@ -30,6 +30,14 @@ GROWTH_STEP = 0.001  # the slider's step (0.1 %/yr): defaults are rounded to it
 PATH_KINDS = ("level", "share", "count", "index", "reduction_vs_baseline")
 # Default last year drawn.
 HORIZON = TO_YEAR
+# Names of the preset scenarios (zh, en), for charts and tables.
+PRESET_LABELS = {
+    "observed": ("按实际年均增速", "observed yearly rate"),
+    "half_observed": ("实际增速减半", "half the observed rate"),
+    "required": ("达标所需增速", "rate the goal requires"),
+    "policy_baseline": ("政策基期隐含增速", "rate implied from the policy's baseline"),
+    "user": ("自选情景", "your scenario"),
+}
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from dgm.constants import EVIDENCE_LABELS, PRESET_LABELS, STATUS_LABELS, YES_NO
+from dgm.constants import EVIDENCE_LABELS, STATUS_LABELS
 from dgm.lang import pick
 
 MISSING = "—"  # the one mark for a missing value
@@ -100,9 +100,7 @@ VALUE_COLUMNS = (  # codes shown in words (on_track → on track / 按计划推�
     "latest_kind",
     "evidence",
     "drop_latest",
-    "scenario",
 )
-VALUE_WORDS = STATUS_LABELS | EVIDENCE_LABELS | PRESET_LABELS  # code → (zh, en) of VALUE_COLUMNS
 _SUFFIX = re.compile(r"^(?P<base>.+?) \((?P<tag>[^)]*)\)$")  # "status (2014)" → status + tag
 
 
@@ -150,8 +148,10 @@ def _value_text(v, lang: str) -> str:
     """A category value (status, verdicts) in words."""
     if _missing(v):
         return MISSING
-    if v in VALUE_WORDS:
-        return pick(*VALUE_WORDS[v], lang, " · ")
+    if v in STATUS_LABELS:
+        return pick(*STATUS_LABELS[v], lang, " · ")
+    if v in EVIDENCE_LABELS:
+        return pick(*EVIDENCE_LABELS[v], lang, " · ")
     return str(v).replace("_", " ")
 
 
@@ -203,8 +203,14 @@ def formatted(frame, lang: str = "en"):
             cells = [format_number(v, decimals=decimals) for v in s]
         elif base in VALUE_COLUMNS:
             cells = [_value_text(v, lang) for v in s]
+        elif base == "scenario":  # dgm.scenario's presets in words
+            from dgm.scenario import PRESET_LABELS
+
+            cells = [pick(*PRESET_LABELS[v], lang, " · ") if v in PRESET_LABELS else v for v in s]
         elif pd.api.types.is_bool_dtype(s):  # words, not True/False
-            cells = [pick(*YES_NO[bool(v)], lang, " · ") for v in s]
+            from dgm.charts.labels import t
+
+            cells = [t("yes" if v else "no", lang, " · ") for v in s]
         else:
             cells = [MISSING if _missing(v) or v == "" else str(v) for v in s]
         if lang in ("zh", "both") and not is_num and base not in VERBATIM:  # quotes as written

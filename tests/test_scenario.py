@@ -1,6 +1,5 @@
 """dgm.scenario: known answers for paths and required rates, and the explorer's update function."""
 
-
 import pandas as pd
 import pytest
 

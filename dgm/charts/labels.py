@@ -68,9 +68,14 @@ TEXT = {
     "ratio": ("所需/实际", "Required ÷ observed"),
     "crossing": ("预计达成年份", "Median crossing year"),
     "indicator": ("指标", "Indicator"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
     # notes of dgm.scenario (scenario.Note keys)
     "note_no_figure": ("没有已公布的数据", "no published figure"),
-    "note_no_figure_by": ("{year}年及以前没有已公布的数据", "no published figure in or before {year}"),
+    "note_no_figure_by": (
+        "{year}年及以前没有已公布的数据",
+        "no published figure in or before {year}",
+    ),
     "note_goal_year_reached": (
         "最新数据已在目标年份（{year}年）或之后，没有所需路径",
         "the latest figure is in or after the goal's year ({year}): there is no required path",
