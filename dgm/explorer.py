@@ -604,10 +604,10 @@ class ExplorerWidgets:
         self._drawn = ex.state
         self._sync()
         self.message.value = ""
-        for size, png in pngs.items():
-            self.images[size].value = png
         self.readout.value = _escape(ex.caption(), keep_br=True)
         self.calc.value = self._calc(ex.last_view)
+        for size, png in pngs.items():  # last: once a new chart shows, its words are there
+            self.images[size].value = png
 
     def _failed(self, err: Exception) -> None:
         """Say why a change could not be drawn; the State and widgets go back to the chart's."""
