@@ -1,6 +1,8 @@
 """data/raw → data/processed (panel, wide table, coverage, conflicts); `dgm build`. Writes only when clean.
 
-All tables of one build form a generation, switched in with one rename (see `publish`).
+All tables of one build form a generation, switched in with one rename (see `publish`). The
+build holds the project lock (dgm.locks) from check to publish and never follows a link it finds
+where its own directories or links belong.
 """
 
 import os
@@ -12,19 +14,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from dgm import panel, paths
-from dgm.atomic import replace_link
+from dgm import locks, panel, paths
+from dgm.atomic import STALE, own_dir, replace_link
 from dgm.coverage import coverage_matrix
 from dgm.data import load_observations, panel_long
 from dgm.errors import DgmError, capped
 from dgm.validate import check_paths
 
 GENERATIONS = ".generations"  # data/processed/.generations/gen-*/: one whole build each
+GENERATION = re.compile(r"^gen-[A-Za-z0-9_]{8}$")  # a generation's name (mkdtemp's)
 CURRENT = ".current"  # link to the generation in use
-LOCK = ".lock"  # held while a build publishes
-# what a killed build leaves beside them: a new link not yet renamed (.NAME.link-PID), or a
-# temporary table of builds before generations (.NAME.csv.XXXXXXXX)
-STALE = re.compile(r"^\..+(\.link-\d+|\.csv\.[A-Za-z0-9_]{8})$")
 
 PANEL_COLUMNS = [
     "indicator",
@@ -60,20 +59,32 @@ def processed_tables() -> dict[str, pd.DataFrame]:
     }
 
 
+def current_generation(out_dir: Path) -> str | None:
+    """The name of the generation `.current` links to, or None when it is missing or is not a
+    link dgm made (`.generations/gen-XXXXXXXX`; a link to itself or elsewhere counts as none)."""
+    try:
+        target = os.readlink(out_dir / CURRENT)
+    except OSError:
+        return None
+    head, _, name = target.partition("/")
+    return name if head == GENERATIONS and GENERATION.match(name) else None
+
+
 def clean_stale(out_dir: Path) -> None:
-    """Remove what an interrupted build left: generations not in use and hidden temporary files."""
+    """Remove what an interrupted build left: generations not in use and dgm's temporary files
+    (atomic.STALE); nothing else, and never through a link."""
     gens = out_dir / GENERATIONS
-    current = (out_dir / CURRENT).resolve().name if (out_dir / CURRENT).is_symlink() else None
-    if gens.is_dir():
+    current = current_generation(out_dir)
+    if gens.is_dir() and not gens.is_symlink():
         for gen in gens.iterdir():
-            if gen.name == current:
+            if gen.name == current or not GENERATION.match(gen.name):
                 continue
             if gen.is_dir() and not gen.is_symlink():
                 shutil.rmtree(gen)
             else:
                 gen.unlink()
     for p in out_dir.iterdir():
-        if STALE.match(p.name) and not p.is_dir():
+        if STALE.match(p.name) and (p.is_symlink() or not p.is_dir()):
             p.unlink()
 
 
@@ -82,14 +93,12 @@ def publish(tables: dict[str, pd.DataFrame], out_dir: Path) -> None:
 
     out_dir/.current links to the generation in use and out_dir/NAME links to .current/NAME, so
     readers keep reading data/processed/panel.csv; a build killed at any point leaves the old or
-    the new generation whole, and the next build removes what it left behind.
+    the new generation whole, and the next build removes what it left behind. Holds the lock on
+    out_dir (dgm.locks; `dgm build` holds it already, as the project lock).
     """
-    import fcntl
-
-    gens = out_dir / GENERATIONS
-    gens.mkdir(parents=True, exist_ok=True)
-    with open(out_dir / LOCK, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # a second build waits rather than clean away this one
+    own_dir(out_dir, "build")
+    with locks.held(out_dir, "build", directory=True):  # a second build waits, not cleans this one
+        gens = own_dir(out_dir / GENERATIONS, "build")
         clean_stale(out_dir)
         gen = Path(tempfile.mkdtemp(prefix="gen-", dir=gens))
         for name, frame in tables.items():
@@ -105,6 +114,12 @@ def publish(tables: dict[str, pd.DataFrame], out_dir: Path) -> None:
 
 def main_build(args) -> int:
     """`dgm build`: check data/raw; if clean, rebuild data/processed; else print problems, write nothing."""
+    with locks.project("build"):  # no import changes data/raw while it is checked and built
+        return _build()
+
+
+def _build() -> int:
+    """main_build under the project lock."""
     problems, _ = check_paths([paths.RAW])
     if problems:
         for line in capped([str(p) for p in problems]):
@@ -115,6 +130,14 @@ def main_build(args) -> int:
         )
         return 1
     tables = processed_tables()
+    current = paths.PROCESSED / CURRENT
+    if os.path.lexists(current) and current_generation(paths.PROCESSED) is None:
+        what = f"a link to '{os.readlink(current)}'" if current.is_symlink() else "not a link"
+        print(
+            f"dgm build: {paths.shown(current)} was {what}, not to a generation; "
+            "this build replaces it",
+            file=sys.stderr,
+        )
     try:
         publish(tables, paths.PROCESSED)
     except OSError as err:

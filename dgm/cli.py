@@ -6,6 +6,7 @@ Usage `dgm COMMAND …` (also `python -m dgm`); each command lives in its own mo
 import argparse
 import datetime as dt
 import importlib
+import os
 import sys
 
 from dgm.constants import N_PATHS, SEED
@@ -78,6 +79,19 @@ def at_least(low: int):
     return parse
 
 
+def port(text: str) -> int:
+    """--port: a TCP port, 0 to 65535 (0: any free port)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = None
+    if value is None or not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"expected a port from 0 to 65535 (0: any free port), got '{excerpt(text)}'"
+        )
+    return value
+
+
 def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:
     """Declare each command's flags (the flags are a contract: keep them)."""
     if name in ("targets", "coverage", "assess", "backtest", "bench"):
@@ -140,7 +154,12 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:
         p.add_argument("--jobs", type=at_least(1), default=2, help="notebooks run at once")
         p.add_argument("--only", nargs="+", metavar="NAME", help="run only these notebooks")
     if name == "explore":
-        p.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866)")
+        p.add_argument(
+            "--port",
+            type=port,
+            default=8866,
+            help="port on 127.0.0.1 (default 8866; 0: any free one)",
+        )
         p.add_argument("--lang", choices=list(LANGS), default=DEFAULT_LANG)
 
 
@@ -179,17 +198,60 @@ def failure(err: BaseException) -> str:
     )
 
 
+def _output_that_can_show_chinese() -> None:
+    """Where stdout or stderr cannot encode Chinese (PYTHONIOENCODING=ascii, a C locale), show
+    what it cannot as \\u escapes, and say so once, rather than fail."""
+    weak = []
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        try:
+            "东莞≥…".encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            if hasattr(stream, "reconfigure"):
+                stream.reconfigure(errors="backslashreplace")
+                weak.append(encoding)
+    if weak:
+        print(
+            f"dgm: the output encoding {weak[0]} cannot show Chinese; it is shown as \\u escapes "
+            "(set PYTHONIOENCODING=utf-8 or a UTF-8 locale)",
+            file=sys.stderr,
+        )
+
+
+def _root_problem() -> str | None:
+    """Why $DGM_ROOT cannot be the project, or None (unset, or a directory)."""
+    root = os.environ.get("DGM_ROOT")
+    if root is None or os.path.isdir(root):
+        return None
+    return (
+        f"DGM_ROOT={excerpt(root, 200)} is not a directory (expected the project directory, "
+        "the one holding data/raw; or leave DGM_ROOT unset)"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `dgm` console script: any failure is one `dgm: …` line and exit 1."""
+    """Entry point of the `dgm` console script: any failure is one `dgm: …` line and exit 1.
+
+    DGM_RESULTS is dropped first: only the kernels of a report read a results store
+    (dgm.results_store), never a command, nor anything a command starts.
+    """
+    from dgm.results_store import ENV
+
+    os.environ.pop(ENV, None)
+    _output_that_can_show_chinese()
     args = parser().parse_args(argv)
     module, func, _ = COMMANDS[args.command]
+    if _root_problem():
+        print(f"dgm: {_root_problem()}", file=sys.stderr)
+        return 1
     try:
         return int(getattr(importlib.import_module(module), func)(args) or 0)
     except BrokenPipeError:  # output piped into `head` and closed early
         sys.stderr.close()
         return 0
-    except KeyboardInterrupt:
-        print("dgm: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as err:
+        detail = f"; {err}" if str(err) else ""
+        print(f"dgm: interrupted{detail}", file=sys.stderr)
         return 130
     except Exception as err:
         if args.debug:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from dgm import panel, paths
+from dgm.errors import DgmError
 from dgm.rawio import DataError, read_table
 from dgm.results_store import stored
 from dgm.schemas import TABLES
@@ -49,7 +50,10 @@ def load_table(table: str, raw: Path | None = None) -> pd.DataFrame:
     """A raw table as a typed DataFrame (a copy; the `file` column names the file each row came from)."""
     files = _files(table, raw or paths.RAW)
     if not files:
-        raise FileNotFoundError(f"no {table}.csv in {raw or paths.RAW}")
+        raise DgmError(
+            f"no {table}.csv in {raw or paths.RAW} (expected the project's raw data there; "
+            "is DGM_ROOT the project directory?)"
+        )
     return _load(table, files, tuple(_stamp(p) for p in files)).copy()
 
 

@@ -733,7 +733,8 @@ def _listening(port: int) -> bool:
 
 
 def serve(port: int, lang: str = "both"):
-    """Start Voilà on 127.0.0.1:port serving the explorer; returns (process, url, tmp dir).
+    """Start Voilà on 127.0.0.1:port serving the explorer (port 0: a free one, see the URL);
+    returns (process, url, tmp dir).
 
     The caller stops it (`stop`). Raises RuntimeError when the port is taken or Voilà does not
     listen within STARTUP_S seconds.
@@ -746,6 +747,9 @@ def serve(port: int, lang: str = "both"):
 
     import nbformat
 
+    from dgm.browser import free_port
+
+    port = port or free_port()
     if _listening(port):
         raise RuntimeError(
             f"port {port} on 127.0.0.1 is already in use; choose another with --port"

@@ -13,12 +13,9 @@ Nothing here runs at import time.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib.util
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -271,10 +268,13 @@ def convert(
 ) -> float:
     """Convert ``source`` (CFF OTF) to a TrueType-outline TTF at ``dest``; return seconds taken.
 
-    Written to a temporary file in the destination folder and renamed, so a crash never leaves a
-    half-written font in the cache.
+    Written to a temporary file in the destination folder and renamed (dgm.atomic), so a crash
+    never leaves a half-written font in the cache; its SHA-256 is written beside it (`checksum_path`)
+    so a font damaged later is found before matplotlib reads it.
     """
     from fontTools.ttLib import TTFont
+
+    from dgm.atomic import write_file, write_text
 
     t0 = time.perf_counter()
     font = TTFont(str(source))
@@ -282,39 +282,58 @@ def convert(
         _subset(font, kept_codepoints() if codepoints is None else codepoints)
     _cff_to_glyf(font)
     _rename(font)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=dest.stem + ".", suffix=".tmp", dir=dest.parent)
-    os.close(fd)
-    try:
-        font.save(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, dest)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    write_file(dest, font.save)
+    write_text(checksum_path(dest), _sha256(dest) + "\n")
     return time.perf_counter() - t0
 
 
+def checksum_path(font: Path) -> Path:
+    """The file holding the SHA-256 of a converted font (`NAME.ttf.sha256`)."""
+    return font.with_name(font.name + ".sha256")
+
+
+def intact(font: Path) -> bool:
+    """Whether the converted font is there and its bytes hash to the SHA-256 written beside it."""
+    try:
+        expected = checksum_path(font).read_text(encoding="ascii").strip()
+        return font.is_file() and not font.is_symlink() and _sha256(font) == expected
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def cjk_font_path() -> Path:
-    """Path of the cached TrueType CJK font, converting it first (and saying so) if there is none."""
+    """Path of the cached TrueType CJK font, converting it first (and saying so) if there is none.
+
+    A cached font whose checksum does not match (damaged on disk) is converted again, once, with
+    a line saying so; one written before checksums is converted again as a new one.
+    """
+    from dgm import locks
+    from dgm.atomic import own_dir
+
     source = source_font()
     known = _KNOWN.get(source)
     if known is not None and known.is_file():
         return known  # hashing the 16 MB source and reading the texts once per process is enough
     codepoints = kept_codepoints()
     dest = cached_font_path(source, codepoints)
-    if dest.is_file():
+    if intact(dest):
         _KNOWN[source] = dest
         return dest
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    with _lock(dest.with_suffix(".lock")):  # parallel report jobs convert once, not N times
-        if not dest.is_file():
-            print(
-                "dgm: preparing the Chinese chart font (one time, ~20 s): "
-                f"{source.name} → TrueType, {len(codepoints):,} characters ...",
-                file=sys.stderr,
-                flush=True,
-            )
+    own_dir(dest.parent, "chart font")
+    # parallel report jobs convert once, not N times
+    with locks.held(dest.with_name(dest.stem + ".lock"), "chart font"):
+        if not intact(dest):
+            if checksum_path(dest).exists():  # it was whole when written: damaged since
+                line = (
+                    f"dgm: the cached Chinese chart font {dest} is damaged (its SHA-256 does not "
+                    "match); converting it again (~20 s) ..."
+                )
+            else:
+                line = (
+                    "dgm: preparing the Chinese chart font (one time, ~20 s): "
+                    f"{source.name} → TrueType, {len(codepoints):,} characters ..."
+                )
+            print(line, file=sys.stderr, flush=True)
             seconds = convert(source, dest, codepoints=codepoints)
             size = dest.stat().st_size / 1e6
             print(f"dgm: cached {dest} ({size:.1f} MB) in {seconds:.0f} s", file=sys.stderr)
@@ -323,22 +342,6 @@ def cjk_font_path() -> Path:
 
 
 _KNOWN: dict[Path, Path] = {}
-
-
-@contextlib.contextmanager
-def _lock(path: Path):
-    """Exclusive advisory lock on ``path`` where the OS has fcntl (POSIX); a no-op elsewhere."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: at worst two processes convert, and the rename is atomic
-        yield
-        return
-    with open(path, "a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 _REGISTERED: Path | None = None

@@ -2,7 +2,10 @@
 
 The incoming rows are checked with the same schemas as data/raw, against its catalogue and
 sources; only a clean file is written (as `observations_<name>.csv`, plus `sources_<name>.csv`
-when the workbook brings sources), each with a manifest. Nothing existing is overwritten.
+when the workbook brings sources), each with a manifest. Nothing existing is overwritten. Only
+visible sheets are read: a hidden `observations` or `sources` sheet is refused by name (what Excel
+shows is what is imported). An import holds the project lock (dgm.locks) from check to write, so
+two imports of one file under two names cannot both pass.
 """
 
 import csv
@@ -14,14 +17,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-from dgm import paths
-from dgm.atomic import write_files
+from dgm import locks, paths
+from dgm.atomic import write_file, write_files
 from dgm.errors import DgmError, capped, excerpt
 from dgm.rawio import MAX_FILE_BYTES, Problem, read_bytes
 from dgm.schemas import TABLES
 from dgm.validate import check_dataset, sha256
 
 SHEETS = ("observations", "sources")
+HIDDEN = {"hidden": "hidden", "veryHidden": "very hidden (hidden by a macro)"}  # sheet_state: words
 MAX_UNPACKED_BYTES = 50_000_000  # an .xlsx whose parts unpack to more is refused unopened
 
 
@@ -77,6 +81,19 @@ def workbook_to_csvs(path: Path, out_dir: Path) -> tuple[dict[Path, str], list[P
             if sheet not in book.sheetnames:
                 continue
             name = f"{path}[{sheet}]"
+            state = book[sheet].sheet_state
+            if state != "visible":
+                why = HIDDEN.get(state, state)
+                problems.append(
+                    Problem(
+                        name,
+                        0,
+                        "-",
+                        f"the sheet is {why} (expected a visible sheet: dgm imports only what "
+                        "Excel shows; unhide it, or delete it if it is not the data to import)",
+                    )
+                )
+                continue
             width = 0
             target = out_dir / f"{sheet}_import.csv"
             with target.open("w", encoding="utf-8", newline="") as fh:
@@ -228,7 +245,8 @@ def main_import(args) -> int:
             f"{source}:0:-: no such file (expected an .xlsx or .csv laid out like data/templates/)"
         )
         return 1
-    problems, written = import_file(source, args.name)
+    with locks.project("import"):  # a second import waits, then sees this one's rows
+        problems, written = import_file(source, args.name)
     for line in capped([str(p) for p in problems]):
         print(line)
     if problems:
@@ -297,4 +315,4 @@ def write_template(path: Path) -> None:
         for cell in ws[1]:
             cell.font = Font(bold=True)
         ws.freeze_panes = "A2"
-    book.save(path)
+    write_file(Path(path), book.save)

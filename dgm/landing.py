@@ -17,6 +17,7 @@ from importlib import metadata
 from pathlib import Path
 
 from dgm import paths
+from dgm.atomic import write_file, write_text
 from dgm.constants import EVIDENCE_LABELS, STATUS_LABELS
 from dgm.lang import label, pick
 
@@ -168,8 +169,7 @@ def make_thumbnails(figures: Path, width: int = THUMB_WIDTH_PX) -> None:
                 small = im.convert("RGB").resize((width, h), Image.Resampling.LANCZOS)
         except OSError:  # not a readable image: the figure is listed without a thumbnail
             continue
-        dest.parent.mkdir(exist_ok=True)
-        small.save(dest, optimize=True)
+        write_file(dest, lambda tmp, small=small: small.save(tmp, format="PNG", optimize=True))
 
 
 def _records(work: Path) -> dict[str, dict]:
@@ -327,5 +327,5 @@ def write_index(work: Path, lang: str = "both", editions=("reader", "reviewer"))
     """Write DIR/index.html (and the figure thumbnails it shows); returns its path."""
     make_thumbnails(work / "figures")
     dest = work / "index.html"
-    dest.write_text(render(context(work, lang, editions)), encoding="utf-8")
+    write_text(dest, render(context(work, lang, editions)))
     return dest

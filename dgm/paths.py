@@ -17,3 +17,9 @@ CACHE = ROOT / ".cache"  # per work tree: benchmark figures
 # DGM_CACHE overrides it (tests, CI).
 USER_CACHE = Path(os.environ.get("DGM_CACHE") or platformdirs.user_cache_dir("dgm"))
 POLICY_TEXT = RAW / "policy" / "dongguan-manufacturing-2025.txt"
+
+
+def shown(path: os.PathLike | str) -> str:
+    """A path as messages show it: relative to the project when inside it, else as it is."""
+    path = Path(path)
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)

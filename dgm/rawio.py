@@ -247,16 +247,21 @@ def typed(frame: pd.DataFrame, table: Table, name: str) -> tuple[pd.DataFrame, l
     return pd.DataFrame(out, index=frame.index), problems
 
 
-def is_date(text: str) -> bool:
-    """True for a real calendar date written YYYY-MM-DD, YYYY-MM or YYYY (not 2017-13-45)."""
+def first_day(text: str) -> dt.date | None:
+    """The first day a date written YYYY-MM-DD, YYYY-MM or YYYY can mean; None when it is no
+    real calendar date (2017-13-45)."""
     if not re.match(DATE_PATTERN, text):
-        return False
+        return None
     year, month, day = ([int(x) for x in text.split("-")] + [1, 1])[:3]
     try:
-        dt.date(year, month, day)
+        return dt.date(year, month, day)
     except ValueError:
-        return False
-    return True
+        return None
+
+
+def is_date(text: str) -> bool:
+    """True for a real calendar date written YYYY-MM-DD, YYYY-MM or YYYY (not 2017-13-45)."""
+    return first_day(text) is not None
 
 
 def read_table(

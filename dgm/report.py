@@ -5,18 +5,18 @@ Each notebook runs with papermill in a fresh `python3` kernel, `--jobs` at a tim
 them with dgm.export.save), and the Excel workbook is written once per report.
 
 Computed once: before any kernel starts, the report computes (in the same `--jobs` processes) the
-assessments of every view its notebooks' parameters name and the backtests into the work
-directory's `.results/` (dgm.results_store, see report_calls); the kernels and the workbook read
-them there instead of recomputing, and `.results/` is removed before the report is handed on.
+assessments of every view its notebooks' parameters name and the backtests into a private store
+directory it makes for this run (dgm.results_store, see report_calls); the kernels and the
+workbook read them there instead of recomputing, and the store is removed when the run ends.
 
 Everything is built in `.DIR.partial/` beside DIR and swapped in only when every job succeeded, so
 a failed run never replaces the last good report: it is kept in `DIR.failed/` for inspection and
-the command exits 1.
+the command exits 1. Every file is written by temporary file and rename (dgm.atomic).
 
-dgm replaces only a directory it created: each report directory carries `.dgm-report`, the list
-of the files dgm wrote there. An `--out` that is a file, the project or data/, a directory
-without that list, or one holding files the list does not name is refused before any notebook
-runs, with nothing touched.
+dgm replaces only a directory it created (dgm.outdir: the `.dgm-report` sentinel, refusals before
+any notebook runs, the swap). A run holds the project lock shared and DIR's lock exclusively
+(dgm.locks): a second report on the same DIR waits. Ctrl-C stops the kernels, removes the work
+directory and the store, leaves DIR as it was, and exits 130 with one line.
 
 Each notebook gets a page per edition (`--edition`): the reader edition `NN_name.html` without
 code, the reviewer edition `NN_name.reviewer.html` with it; `index.html` is the landing page
@@ -28,19 +28,21 @@ a copy of the previous report; the workbook is then kept unless `workbook` is na
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import sys
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
-from dgm import paths, results_store
+from dgm import atomic, locks, outdir, paths, results_store
 from dgm.constants import N_PATHS, SEED
-from dgm.errors import DgmError
 
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 KERNEL = "python3"
@@ -49,22 +51,8 @@ WORKBOOK = "workbook"  # the job name of the Excel workbook (usable with --only)
 WORKBOOK_FILE = "dgm_manufacturing_2025.xlsx"
 FIGURES = "figures"
 EXECUTED = "notebooks"  # executed .ipynb copies, beside the HTML
-SENTINEL = ".dgm-report"  # in every report directory: the files dgm wrote there, one per line
-SENTINEL_HEADER = (
-    "# written by dgm report; dgm replaces this directory only while it holds just these files"
-)
-# Reports written before SENTINEL are known by their .gitignore's first line and these file names.
-LEGACY_MARK = "# written by dgm report"
-LEGACY_FILES = (
-    "index.html",
-    ".gitignore",
-    WORKBOOK_FILE,
-    "[0-9][0-9]_*.html",
-    "notebooks/*",
-    "figures/*",
-)
+GITIGNORE = f"{outdir.LEGACY_MARK}\n*\n"  # a report directory's .gitignore: nothing in it is source
 EDITIONS = ("reader", "reviewer")  # reader: no code (NN_name.html); reviewer: full page
-STORE = ".results"  # in the work directory: results computed once (removed before the swap)
 # Notebook parameters that name a view of the assessments: (parameter, assessments() argument)
 VIEW_PARAMETERS = (("as_of", "as_of"), ("then", "as_of"), ("data_to", "data_to"))
 
@@ -142,18 +130,36 @@ def write_html(executed: Path, html: Path, edition: str = "reviewer") -> None:
         exporter.exclude_input_prompt = True
         exporter.exclude_output_prompt = True
     body, _ = exporter.from_notebook_node(nb)
-    html.write_text(body, encoding="utf-8")
+    atomic.write_text(html, body)
 
 
-def _stable_ids(executed: Path) -> None:
-    """Give papermill's injected-parameters cell a fixed id (it draws a random one each run)."""
+def _stable_ids(written: Path, executed: Path) -> None:
+    """Give papermill's injected-parameters cell in `written` a fixed id (it draws a random one
+    each run), and name `executed`, where `written` is renamed to, as papermill's output path."""
     import nbformat
 
-    nb = nbformat.read(executed, as_version=4)
+    nb = nbformat.read(written, as_version=4)
     for cell in nb.cells:
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell["id"] = "injected-parameters"
-    nbformat.write(nb, executed)
+    if "papermill" in nb.metadata:
+        nb.metadata.papermill["output_path"] = str(executed)
+    nbformat.write(nb, written)
+
+
+_KERNELS: dict[int, object] = {}  # the kernel managers of this process whose kernels may run
+
+
+def _kill_kernels() -> None:
+    """Kill every kernel this process started and remove its sockets and connection file."""
+    for km in list(_KERNELS.values()):
+        process = getattr(getattr(km, "provisioner", None), "process", None)
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()
+        km.cleanup_connection_file()
+        shutil.rmtree(km._socket_dir, ignore_errors=True)
+    _KERNELS.clear()
 
 
 def ipc_kernel_manager(env: dict[str, str] | None = None):
@@ -178,6 +184,7 @@ def ipc_kernel_manager(env: dict[str, str] | None = None):
             kwargs.setdefault("transport", "ipc")
             kwargs.setdefault("ip", str(Path(self._socket_dir) / "ipc"))
             super().__init__(**kwargs)
+            _KERNELS[id(self)] = self  # killed with the job process (_end_job_process)
 
         async def _async_pre_start_kernel(self, **kw):
             if env:
@@ -189,6 +196,7 @@ def ipc_kernel_manager(env: dict[str, str] | None = None):
             await super()._async_cleanup_resources(restart=restart)
             if not restart:
                 shutil.rmtree(self._socket_dir, ignore_errors=True)
+                _KERNELS.pop(id(self), None)
 
         cleanup_resources = run_sync(_async_cleanup_resources)
 
@@ -224,22 +232,30 @@ def run_notebook(
     (see page_name).
 
     The kernel's working directory is `work`, so `figures_dir="figures"` lands in work/figures/;
-    with `store`, the kernel reads the report's precomputed results (dgm.results_store).
+    with `store`, the kernel reads the report's precomputed results (dgm.results_store). Papermill
+    writes into a temporary file beside the executed notebook, renamed onto it at the end.
     """
     start = time.perf_counter()
     executed = work / EXECUTED / src.name
+    atomic.own_dir(executed.parent)
+    atomic.refuse_link(executed)
+    partial = atomic.temp_beside(executed)
     error = ""
     try:
-        execute(src, executed, parameters, work, store and results_store.kernel_env(store))
+        execute(src, partial, parameters, work, store and results_store.kernel_env(store))
     except Exception as err:  # a failing notebook is reported, never raised
         error = _error_text(err)
-    if executed.exists():
-        _stable_ids(executed)
+    if partial.stat().st_size:
+        _stable_ids(partial, executed)
+        os.chmod(partial, 0o644)
+        os.replace(partial, executed)
         try:
             for edition in pages:
                 write_html(executed, work / page_name(src.stem, edition), edition)
         except Exception as err:
             error = error or f"HTML conversion failed: {_error_text(err)}"
+    else:
+        partial.unlink()
     return JobResult(src.stem, not error, time.perf_counter() - start, error)
 
 
@@ -341,7 +357,8 @@ def precompute(pool, store: Path, calls: list, echo=print) -> None:
     """Run `calls` in `pool` into `store` (dgm.results_store); a failed one is reported and left
     to the jobs, which then compute it themselves (and fail with the notebook's own error)."""
     start = time.perf_counter()
-    futures = {pool.submit(results_store.precompute, store, f, kw): (f, kw) for f, kw in calls}
+    with _no_interrupt():  # job processes start with SIGINT ignored (inherited), see run_jobs
+        futures = {pool.submit(results_store.precompute, store, f, kw): (f, kw) for f, kw in calls}
     for fut, (func, kwargs) in futures.items():
         try:
             fut.result()
@@ -363,85 +380,93 @@ def warm_caches() -> None:
     fonts.cjk_font_path()
 
 
-def _files(directory: Path) -> list[str]:
-    """Every file and link under `directory` (relative POSIX paths, sorted), the sentinel excluded."""
-    found = (p for p in directory.rglob("*") if p.is_symlink() or not p.is_dir())
-    return sorted(p.relative_to(directory).as_posix() for p in found if p.name != SENTINEL)
+STOP = signal.SIGUSR1  # the report's signal to a job process: kill your kernels and exit
 
 
-def write_sentinel(work: Path) -> None:
-    """Mark `work` as a report directory dgm made, listing every file it holds now."""
-    lines = [SENTINEL_HEADER, *_files(work)]
-    (work / SENTINEL).write_text("\n".join(lines) + "\n", encoding="utf-8")
+def _job_process() -> None:
+    """Set up a job process: a session of its own, so a terminal's Ctrl-C reaches only the report
+    (nbclient would otherwise catch it and interrupt the kernel, which logs to the terminal);
+    SIGINT ignored; STOP kills this process's kernels, then exits."""
+    os.setsid()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # ignored at birth (run_jobs): not for kernels
+    signal.signal(STOP, _end_job_process)
 
 
-def _written_by_dgm(directory: Path) -> set[str] | None:
-    """The files dgm says it wrote in `directory`; None when dgm did not create it."""
-    sentinel = directory / SENTINEL
-    if sentinel.is_file() and not sentinel.is_symlink():
-        lines = sentinel.read_text(encoding="utf-8", errors="replace").splitlines()
-        if lines and lines[0] == SENTINEL_HEADER:
-            return {line for line in lines[1:] if line}
-    gitignore = directory / ".gitignore"
-    if gitignore.is_file() and gitignore.read_text(errors="replace").startswith(LEGACY_MARK):
-        from fnmatch import fnmatch
-
-        return {f for f in _files(directory) if any(fnmatch(f, g) for g in LEGACY_FILES)}
-    return None
+def _end_job_process(signum, frame) -> None:
+    """STOP in a job process: kill its kernels, then exit at once. A second STOP is ignored: run
+    inside this handler, it would wait for the lock the first one's `wait()` holds, for ever."""
+    signal.signal(STOP, signal.SIG_IGN)
+    _kill_kernels()
+    os._exit(128 + signum)
 
 
-def _refuse(given: str, why: str) -> DgmError:
-    """The one-line refusal of an --out directory."""
-    return DgmError(f"report --out {given}: {why}; nothing was changed")
+def _stop_jobs(pool) -> None:
+    """Stop a job pool now: STOP to every job process (each kills its kernels, _end_job_process)."""
+    processes = getattr(pool, "_processes", None) or {}  # ProcessPoolExecutor has no public list
+    for process in list(processes.values()):
+        if process.is_alive():
+            os.kill(process.pid, STOP)
 
 
-def check_out(out: Path, given: str) -> None:
-    """Raise DgmError unless dgm may replace `out` (resolved) and the work directories beside it."""
-    root, data = paths.ROOT.resolve(), paths.DATA.resolve()
-    if out == root or out in root.parents:
-        raise _refuse(given, "is the project directory or contains it (expected e.g. reports/)")
-    if out.is_relative_to(data):
-        raise _refuse(given, "is inside data/ (expected a directory outside data/, e.g. reports/)")
-    beside = (f".{out.name}.partial", f"{out.name}.failed", f".{out.name}.old")
-    for path in (out, *(out.parent / name for name in beside)):
-        if not os.path.lexists(path):
-            continue
-        if not path.is_dir():
-            raise _refuse(given, f"{path} exists and is not a directory (expected a directory)")
-        if not any(path.iterdir()):
-            continue  # an empty directory: nothing to lose
-        written = _written_by_dgm(path)
-        if written is None:
-            raise _refuse(
-                given,
-                f"{path} is not a directory dgm report created (it has no {SENTINEL}); "
-                "expected a new or empty directory",
-            )
-        foreign = [f for f in _files(path) if f not in written]
-        if foreign and path == out:
-            more = f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
-            raise _refuse(
-                given,
-                f"{path} holds files dgm did not write ({', '.join(foreign[:3])}{more}); "
-                "move them or choose another directory",
-            )
-    existing = out.parent
-    while not existing.exists():
-        existing = existing.parent
-    if not existing.is_dir():
-        raise _refuse(given, f"{existing} is a file (expected a directory to write in)")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise _refuse(given, f"cannot write in {existing} (permission denied)")
+@contextlib.contextmanager
+def _no_interrupt():
+    """Ctrl-C and SIGTERM ignored for a block that must finish (cleanup, the swap), in the main
+    thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
-def _swap(work: Path, out: Path) -> None:
-    """Replace out by work with two renames; the old report is removed only after the swap."""
-    old = out.parent / f".{out.name}.old"
-    shutil.rmtree(old, ignore_errors=True)
-    if out.exists():
-        out.rename(old)
-    work.rename(out)
-    shutil.rmtree(old, ignore_errors=True)
+def run_jobs(
+    todo: list[Path],
+    work: Path,
+    params: dict,
+    pages: tuple[str, ...],
+    jobs: int,
+    n_paths: int,
+    seed: int,
+    want_workbook: bool,
+    echo=print,
+) -> list[JobResult]:
+    """Compute the shared results once (a private store for this run), then run every notebook
+    and the workbook, `jobs` at a time. Interrupted (Ctrl-C or any error), the job processes and
+    their kernels are stopped; the store is removed in every case."""
+    total = len(todo) + int(want_workbook)
+    results: list[JobResult] = []
+    store = results_store.new_store()
+    pool = ProcessPoolExecutor(
+        max_workers=jobs, mp_context=get_context("spawn"), initializer=_job_process
+    )
+    interrupted = True
+    try:
+        calls = report_calls(todo, params, n_paths, seed, want_workbook)
+        if calls:
+            precompute(pool, store, calls, echo)
+        # job processes start with SIGINT ignored (inherited), never half set up
+        with _no_interrupt():
+            futures = [pool.submit(run_notebook, src, work, params, pages, store) for src in todo]
+            if want_workbook:
+                futures.append(pool.submit(run_workbook, work, n_paths, seed, store))
+        for fut in as_completed(futures):
+            res = fut.result()
+            results.append(res)
+            state = "ok" if res.ok else f"FAILED  {res.error}"
+            echo(f"[{len(results)}/{total}] {res.name:<36} {res.seconds:6.1f} s  {state}")
+        interrupted = False
+    finally:
+        with _no_interrupt():
+            if interrupted:
+                _stop_jobs(pool)
+            pool.shutdown(wait=True, cancel_futures=True)
+            atomic.remove_tree(store)
+    return sorted(results, key=lambda r: r.name)
 
 
 def run_report(
@@ -461,73 +486,65 @@ def run_report(
 
     `parameters` adds to the injected ones (`lang`, `figures_dir`); `edition` is reader,
     reviewer or both (see write_html); `workbook=False` skips the workbook (tests of the
-    mechanics); `echo` prints progress lines.
+    mechanics); `echo` prints progress lines. On Ctrl-C the kernels, the work directory and the
+    store are removed, then KeyboardInterrupt("DIR left as it was") is raised.
     """
     if jobs < 1:
         raise ValueError(f"--jobs must be at least 1, got {jobs}")
     pages = editions(edition)
-    given = str(out or paths.REPORTS)
-    out = Path(given).resolve()
+    out, given = outdir.resolve(out)
     todo, want_workbook = select(notebooks(notebooks_dir), only)
-    check_out(out, given)
-    work = out.parent / f".{out.name}.partial"
-    shutil.rmtree(work, ignore_errors=True)
-    try:
-        if only and out.exists():
-            shutil.copytree(out, work, symlinks=True)
-        work.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise DgmError(f"report --out {given}: cannot create {work} ({err.strerror})") from err
-    write_sentinel(work)
-    (work / EXECUTED).mkdir(exist_ok=True)
-    (work / FIGURES).mkdir(exist_ok=True)
-    (work / ".gitignore").write_text(f"{LEGACY_MARK}\n*\n", encoding="utf-8")
-    if not (work / WORKBOOK_FILE).exists():
-        want_workbook = True
-    want_workbook = want_workbook and workbook
+    outdir.check(out, given)  # refused before any lock file or directory is made
     params = {"lang": lang, "figures_dir": FIGURES} | dict(parameters or {})
-
-    total = len(todo) + int(want_workbook)
-    results: list[JobResult] = []
-    if notebooks_dir is None:
-        warm_caches()
-    store = work / STORE
-    echo(f"dgm report: {total} jobs, {jobs} at a time → {out}")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-        calls = report_calls(todo, params, n_paths, seed, want_workbook)
-        if calls:
-            precompute(pool, store, calls, echo)
-        futures = [pool.submit(run_notebook, src, work, params, pages, store) for src in todo]
-        if want_workbook:
-            futures.append(pool.submit(run_workbook, work, n_paths, seed, store))
-        for fut in as_completed(futures):
-            res = fut.result()
-            results.append(res)
-            state = "ok" if res.ok else f"FAILED  {res.error}"
-            echo(f"[{len(results)}/{total}] {res.name:<36} {res.seconds:6.1f} s  {state}")
-
-    results.sort(key=lambda r: r.name)
-    shutil.rmtree(store, ignore_errors=True)  # pickles for this run only, never handed on
-    write_index(work, lang, pages)
-    write_sentinel(work)
-    failed = [r for r in results if not r.ok]
+    with (
+        locks.project("report", shared=True),  # no import or build changes data/ meanwhile
+        locks.held(outdir.beside(out)["lock"], "report"),  # one report per --out at a time
+    ):
+        work = outdir.prepare(out, given, copy=bool(only), echo=echo)
+        try:
+            atomic.own_dir(work / EXECUTED)
+            atomic.own_dir(work / FIGURES)
+            atomic.write_text(work / ".gitignore", GITIGNORE)
+            want_workbook = workbook and (want_workbook or not (work / WORKBOOK_FILE).exists())
+            total = len(todo) + int(want_workbook)
+            if notebooks_dir is None:
+                warm_caches()
+            echo(f"dgm report: {total} jobs, {jobs} at a time → {out}")
+            results = run_jobs(todo, work, params, pages, jobs, n_paths, seed, want_workbook, echo)
+            write_index(work, lang, pages)
+        except BaseException as err:
+            with _no_interrupt():
+                outdir.discard(work)
+            if isinstance(err, KeyboardInterrupt):
+                raise KeyboardInterrupt(f"{out} left as it was") from None
+            raise
+        failed = [r for r in results if not r.ok]
+        with _no_interrupt():
+            if failed:
+                kept = outdir.keep_failed(work, out)
+            else:
+                outdir.swap(work, out)
     if failed:
-        kept = out.parent / f"{out.name}.failed"
-        shutil.rmtree(kept, ignore_errors=True)
-        work.rename(kept)
         echo(
             f"dgm report: {len(failed)} of {total} failed ({', '.join(r.name for r in failed)}); "
             f"{out} left as it was; this run is in {kept}"
         )
     else:
-        _swap(work, out)
         echo(f"dgm report: {total} jobs ok → {out}")
     return results
 
 
+def _interrupt(signum, frame) -> None:
+    """SIGTERM in `dgm report`: unwind as Ctrl-C does (kernels stopped, work directory removed);
+    a second one is ignored, so it cannot cut the cleanup short."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
 def main_report(args) -> int:
     """`dgm report [--out DIR] [--lang zh|en|both] [--edition reader|reviewer|both] [--jobs N]
-    [--only NAME ...]`; 0 when all ran."""
+    [--only NAME ...]`; 0 when all ran. `kill` (SIGTERM) stops it as Ctrl-C does."""
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         results = run_report(
             out=args.out,

@@ -1,20 +1,21 @@
 """Results computed once per report → files its notebook kernels and the workbook read back.
 
 `dgm report` computes, before any kernel starts, the panels, assessments and backtests its
-notebooks will ask for (`precompute`) into a store directory in its work directory, and starts
-every kernel with `DGM_RESULTS` pointing there. Functions decorated with `@stored`
-(dgm.data's panel, dgm.assess.assessments, dgm.backtest.backtest_all) then return the stored
-result of a call with the same key, and compute as before on a miss: a notebook run with other
-parameters (`papermill -p seed 7`, `as_of` changed in JupyterLab) or outside a report recomputes.
+notebooks will ask for (`precompute`) into a store directory, and starts every kernel with
+`DGM_RESULTS` pointing there. Functions decorated with `@stored` (dgm.data's panel,
+dgm.assess.assessments, dgm.backtest.backtest_all) then return the stored result of a call with
+the same key, and compute as before on a miss: a notebook run with other parameters
+(`papermill -p seed 7`, `as_of` changed in JupyterLab) or outside a report recomputes.
 
 The key of a call is a SHA-256 of: the function's name, every argument after defaults are applied
 (`repr`, so 2014 and "2014" differ), the content of every file under data/raw, and the code version
 (every .py file of the dgm package, the Python, numpy, pandas, scipy and statsmodels versions). A
 stale store can therefore never be read: changed raw data or code gives another key, hence a miss.
 
-Files are pickles: a store is written by this machine's dgm for itself and read back by the same
-code version within one report, which deletes it before the report is handed on. Never point
-DGM_RESULTS at files made elsewhere (unpickling runs code).
+Files are .npz archives written by dgm.store_codec, a format that cannot run code when read (no
+pickle). The store is a private directory (mode 0700) the report makes for itself with mkdtemp and
+removes when it ends; a store directory that is a link, another user's or open to others is never
+read. `dgm` commands ignore DGM_RESULTS (dgm.cli drops it): only the kernels a report starts read it.
 """
 
 from __future__ import annotations
@@ -24,14 +25,16 @@ import functools
 import hashlib
 import inspect
 import os
-import pickle
+import stat
 import sys
+import tempfile
 from pathlib import Path
 
-from dgm import paths
+from dgm import paths, store_codec
 
 ENV = "DGM_RESULTS"  # the store directory kernels read (set by dgm report for its kernels)
-SUFFIX = ".pkl"
+SUFFIX = ".npz"
+PREFIX = "dgm-results-"  # a report's store: a private temporary directory
 VERSIONED = ("numpy", "pandas", "scipy", "statsmodels")  # libraries whose numbers results carry
 
 _store: Path | None = None  # the store `reading()` or `writing()` set in this process
@@ -101,38 +104,77 @@ def key(func, args: tuple = (), kwargs: dict | None = None) -> str:
     return _digest(p.encode() for p in parts)
 
 
+def private(path: Path) -> bool:
+    """Whether `path` is a directory (not a link) of this user that no one else may enter."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o077
+
+
 def store_dir() -> Path | None:
-    """The store this process reads: the one `reading()`/`writing()` set, else $DGM_RESULTS."""
+    """The store this process reads: the one `reading()`/`writing()` set, else $DGM_RESULTS when
+    it names a private directory of this user (see `private`)."""
     if _store is not None:
         return _store
     value = os.environ.get(ENV)
-    return Path(value) if value else None
+    if not value:
+        return None
+    if not private(Path(value)):
+        print(
+            f"dgm: ignoring {ENV}={value}: not a private directory of this user (expected the "
+            "mode 0700 directory dgm report makes)",
+            file=sys.stderr,
+        )
+        os.environ.pop(ENV)  # said once
+        return None
+    return Path(value)
+
+
+def _read(path: Path) -> bytes | None:
+    """The bytes of this user's regular file `path`, never through a link; None when missing."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:  # missing, or a link (O_NOFOLLOW)
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid():
+            return None
+        return fh.read()
 
 
 def lookup(func, *args, **kwargs):
-    """The stored result of func(*args, **kwargs), or None when there is no store or no such key.
+    """The stored result of func(*args, **kwargs), or None when there is no store, no such key
+    or a file that dgm.store_codec cannot read.
 
     For functions whose result is never None.
     """
     store = store_dir()
     if store is None:
         return None
-    path = store / f"{key(func, args, kwargs)}{SUFFIX}"
-    try:
-        with open(path, "rb") as fh:
-            return pickle.load(fh)["value"]
-    except FileNotFoundError:
+    call = call_name(func, args, kwargs)
+    data = _read(store / f"{key(func, args, kwargs)}{SUFFIX}")
+    if data is None:
         return None
+    try:
+        entry = store_codec.loads(data)
+    except store_codec.CodecError as err:
+        print(f"dgm: ignoring the stored result of {call} ({err})", file=sys.stderr)
+        return None
+    if not isinstance(entry, dict) or entry.get("call") != call:
+        return None
+    return entry["value"]
 
 
 def save(func, args: tuple, kwargs: dict, value) -> Path:
     """Write value as the result of func(*args, **kwargs) into the store being written."""
-    from dgm.atomic import write_file
+    from dgm.atomic import write_bytes
 
     call = call_name(func, args, kwargs)
     path = _store / f"{key(func, args, kwargs)}{SUFFIX}"
-    payload = pickle.dumps({"call": call, "value": value}, protocol=pickle.HIGHEST_PROTOCOL)
-    write_file(path, lambda tmp: Path(tmp).write_bytes(payload))
+    write_bytes(path, store_codec.dumps({"call": call, "value": value}))
     return path
 
 
@@ -172,9 +214,15 @@ def reading(store: Path | None):
 
 
 def writing(store: Path):
-    """Within this block, @stored calls read `store` and write every result they compute."""
-    Path(store).mkdir(parents=True, exist_ok=True)
+    """Within this block, @stored calls read `store` and write every result they compute
+    (`store` is made mode 0700 when missing)."""
+    Path(store).mkdir(mode=0o700, parents=True, exist_ok=True)
     return _using(store, write=True)
+
+
+def new_store() -> Path:
+    """A new private store directory (mode 0700, made by mkdtemp) for one report run."""
+    return Path(tempfile.mkdtemp(prefix=PREFIX))
 
 
 def precompute(store: Path, func, kwargs: dict) -> str:

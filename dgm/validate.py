@@ -4,6 +4,7 @@ A directory is checked as one dataset (cross-file references included); a single
 against the catalogue in data/raw for its references. Nothing is ever written.
 """
 
+import datetime as dt
 import hashlib
 import os
 import re
@@ -15,7 +16,7 @@ import pandas as pd
 from dgm import paths
 from dgm.errors import capped, excerpt
 from dgm.numbers import FigureError, matches
-from dgm.rawio import Problem, is_date, read_table
+from dgm.rawio import Problem, first_day, is_date, read_table
 from dgm.schemas import TABLES, Col, Table, table_for
 
 MANIFEST_KEYS = ("description", "sha256")
@@ -160,8 +161,8 @@ def check_observation_rows(
     frame: pd.DataFrame, name: str, units: dict, sources: set, ranges: dict | None = None
 ) -> list[Problem]:
     """Each figure: known indicator and source, the catalogue unit, as_written a whole figure in the
-    quote and equal to value, a kind the wording allows, a vintage not before its year, and a
-    value in the indicator's plausible range."""
+    quote and equal to value, a kind the wording allows, a vintage not before its year nor after
+    today, and a value in the indicator's plausible range."""
     problems = []
     ranges = ranges or {}
     for line, row in frame.iterrows():
@@ -271,9 +272,20 @@ def _enclosing_number(written: str, quote: str) -> str:
 
 
 def _row_checks(row: pd.Series, name: str, line: int, ranges: dict) -> list[Problem]:
-    """A figure's vintage against its year, and its value against the indicator's plausible range."""
+    """A figure's vintage against its year and today, and its value against the indicator's
+    plausible range."""
     problems = []
     vintage, year, kind = row["vintage"], row["year"], row["kind"]
+    if pd.notna(vintage) and (first_day(vintage) or dt.date.min) > dt.date.today():
+        problems.append(
+            Problem(
+                name,
+                line,
+                "vintage",
+                f"a publication date after today (expected a date on or before "
+                f"{dt.date.today().isoformat()}, got '{vintage}')",
+            )
+        )
     dated = pd.notna(vintage) and is_date(vintage) and pd.notna(year)
     if dated and kind != "plan_target" and int(vintage[:4]) < year:
         problems.append(

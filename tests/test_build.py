@@ -2,11 +2,11 @@
 
 import os
 import shutil
-import signal
 from multiprocessing import get_context
 from pathlib import Path
 
 import pandas as pd
+from projects import die_at
 
 from dgm import build
 
@@ -16,20 +16,7 @@ NAMES = ("panel.csv", "panel_wide.csv", "coverage.csv", "conflicts.csv")
 def _publish_and_die(out: Path, tag: str, kill_at: int) -> None:
     """In the child: publish tables NAMES that each hold `tag`, with SIGKILL at the kill_at-th
     link, rename or removal of a directory (0: never)."""
-    calls = 0
-
-    def hooked(real):
-        def call(*args, **kwargs):
-            nonlocal calls
-            calls += 1
-            if calls == kill_at:
-                os.kill(os.getpid(), signal.SIGKILL)
-            return real(*args, **kwargs)
-
-        return call
-
-    os.replace, os.symlink = hooked(os.replace), hooked(os.symlink)
-    shutil.rmtree = hooked(shutil.rmtree)
+    die_at(kill_at, (os, "replace"), (os, "symlink"), (shutil, "rmtree"))
     build.publish({n: pd.DataFrame({"generation": [tag]}) for n in NAMES}, out)
 
 
@@ -61,7 +48,7 @@ def test_killed_at_each_rename_leaves_old_or_new_and_the_next_build_cleans_up(tm
     out.mkdir()
     (out / "README.md").write_text("kept")
     assert _publish(out, "old") == 0
-    clean = [".current", ".generations", ".lock", "README.md", *sorted(NAMES), "1 generation(s)"]
+    clean = [".current", ".generations", "README.md", *sorted(NAMES), "1 generation(s)"]
     assert _entries(out) == sorted(clean[:-1]) + clean[-1:]
     kill_at, outcomes = 1, []
     while _publish(out, "new", kill_at) == -9:
@@ -85,16 +72,29 @@ def test_tables_are_world_readable_and_reached_by_their_usual_names(tmp_path):
     assert pd.read_csv(tmp_path / "panel.csv")["a"].tolist() == [1]
 
 
-def test_old_layout_files_and_temp_files_are_replaced(tmp_path):
+def test_old_layout_files_are_replaced_and_only_dgms_temp_files_removed(tmp_path):
     (tmp_path / "panel.csv").write_text("a\nold\n")
-    (tmp_path / ".panel.csv.k2j4_9zq").write_text("a temp file of the old build")
-    (tmp_path / ".panel.csv.link-4711").symlink_to("nowhere")  # a link a killed build left
+    (tmp_path / ".dgm-tmp.k2j4_9zq.panel.csv").write_text("a temp file a killed build left")
+    (tmp_path / ".dgm-link.panel.csv.4711").symlink_to("nowhere")  # a link a killed build left
     (tmp_path / ".keep").write_text("not dgm's")
+    (tmp_path / ".x.csv.abcdefgh").write_text("a user's file named like a temp file")
+    (tmp_path / ".panel.csv.link-4711").symlink_to("mine")  # so is this
+    (tmp_path / build.GENERATIONS).mkdir()
+    (tmp_path / build.GENERATIONS / "notes.txt").write_text("not a generation")
     build.publish({"panel.csv": pd.DataFrame({"a": ["new"]})}, tmp_path)
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == [".current", ".generations", ".keep", ".lock", "panel.csv"]
+    assert names == [
+        ".current",
+        ".generations",
+        ".keep",
+        ".panel.csv.link-4711",
+        ".x.csv.abcdefgh",
+        "panel.csv",
+    ]
     assert (tmp_path / "panel.csv").is_symlink()
     assert (tmp_path / "panel.csv").read_text() == "a\nnew\n"
+    assert (tmp_path / ".x.csv.abcdefgh").read_text() == "a user's file named like a temp file"
+    assert (tmp_path / build.GENERATIONS / "notes.txt").exists()
 
 
 def test_a_second_build_waits_for_the_first(tmp_path):
@@ -102,8 +102,9 @@ def test_a_second_build_waits_for_the_first(tmp_path):
     import threading
 
     build.publish({"panel.csv": pd.DataFrame({"a": ["first"]})}, tmp_path)
-    with open(tmp_path / build.LOCK, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # a build in progress
+    fd = os.open(tmp_path, os.O_RDONLY | os.O_DIRECTORY)  # another open directory: another holder
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # a build in progress
         second = threading.Thread(
             target=build.publish, args=({"panel.csv": pd.DataFrame({"a": ["second"]})}, tmp_path)
         )
@@ -111,6 +112,8 @@ def test_a_second_build_waits_for_the_first(tmp_path):
         second.join(1.0)
         assert second.is_alive()  # waiting
         assert (tmp_path / "panel.csv").read_text() == "a\nfirst\n"
+    finally:
+        os.close(fd)
     second.join(30)
     assert (tmp_path / "panel.csv").read_text() == "a\nsecond\n"
 

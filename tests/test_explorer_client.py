@@ -21,7 +21,7 @@ import sys
 import pytest
 
 from dgm import paths, scenario
-from dgm.browser import CHROMIUM, TIMER_JS, free_port, launch, stop_server
+from dgm.browser import CHROMIUM, TIMER_JS, launch, stop_server
 
 STARTUP_S = 240  # Voilà, its kernel and the first chart on a loaded two-core machine
 BROWSER_STEPS = 15  # ArrowRight presses timed in the browser
@@ -94,10 +94,13 @@ def test_notebook_06_with_sliders_runs_under_papermill_and_shows_every_goal(tmp_
 
 @pytest.fixture
 def served():
-    """`dgm explore --port P --lang en` on a free loopback port; yields its printed URL."""
-    port = free_port()
+    """`dgm explore --port 0 --lang en`: Voilà on a free loopback port it picks and prints; yields
+    the printed URL once something listens there."""
+    import re
+    import socket
+
     proc = subprocess.Popen(
-        [sys.executable, "-m", "dgm", "explore", "--port", str(port), "--lang", "en"],
+        [sys.executable, "-m", "dgm", "explore", "--port", "0", "--lang", "en"],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -106,8 +109,11 @@ def served():
     )
     try:
         line = proc.stdout.readline()  # printed once Voilà listens
-        assert f"http://127.0.0.1:{port}/" in line, line
-        yield f"http://127.0.0.1:{port}/"
+        found = re.search(r"the scenario explorer is at (http://127\.0\.0\.1:(\d+)/) ", line)
+        assert found and int(found[2]) > 0, line
+        with socket.create_connection(("127.0.0.1", int(found[2])), timeout=5):
+            pass  # listening on the printed port
+        yield found[1]
     finally:
         stop_server(proc)
 

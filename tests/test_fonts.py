@@ -164,3 +164,31 @@ def test_fonts_are_registered_only_inside_the_style():
         assert mpl.rcParams["font.family"][0] == fonts.FAMILY
         assert mpl.rcParams["pdf.fonttype"] == 42
     assert mpl.rcParams["font.family"] == before
+
+
+def test_a_damaged_cached_font_is_converted_again_once_saying_so(tmp_path, monkeypatch, capsys):
+    """A cached font whose bytes changed on disk (here: its middle overwritten) is found by its
+    checksum before matplotlib reads it, converted again with one line, and then used as is."""
+    from matplotlib import ft2font
+
+    monkeypatch.setattr(fonts.paths, "USER_CACHE", tmp_path)
+    monkeypatch.setattr(fonts, "_KNOWN", {})
+    monkeypatch.setattr(fonts, "kept_codepoints", lambda: {ord(c) for c in "东莞制造2025 abc"})
+    path = fonts.cjk_font_path()  # a small font: only these characters
+    assert "preparing the Chinese chart font" in capsys.readouterr().err
+    good = path.read_bytes()
+    damaged = bytearray(good)
+    damaged[len(good) // 2 : len(good) // 2 + 64] = b"\0" * 64
+    path.write_bytes(bytes(damaged))
+    fonts._KNOWN.clear()  # a new process
+    assert fonts.cjk_font_path() == path
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == (
+        f"dgm: the cached Chinese chart font {path} is damaged (its SHA-256 does not match); "
+        "converting it again (~20 s) ..."
+    )
+    assert err[1].startswith(f"dgm: cached {path} (") and len(err) == 2
+    assert path.read_bytes() != bytes(damaged) and fonts.intact(path)
+    ft2font.FT2Font(str(path))  # matplotlib reads it
+    fonts._KNOWN.clear()
+    assert fonts.cjk_font_path() == path and capsys.readouterr().err == ""  # once, not each time

@@ -9,7 +9,8 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
-from dgm import report
+from dgm import outdir, report
+from dgm.errors import DgmError
 
 
 def _notebook(path, body: str) -> None:
@@ -79,6 +80,9 @@ def test_good_run_then_failing_run_keeps_the_good_report(collection, tmp_path):
     executed = nbformat.read(out / "notebooks" / "01_first.ipynb", as_version=4)
     text = "".join(o.get("text", "") for c in executed.cells for o in c.get("outputs", []))
     assert "lang is en" in text  # papermill injected lang="en"
+    # papermill wrote a temporary file; the notebook names its own place (reruns stay identical)
+    written = executed.metadata.papermill.output_path
+    assert written == str(tmp_path / ".reports.partial" / "notebooks" / "01_first.ipynb")
     assert not (tmp_path / ".reports.partial").exists()
 
     lines.clear()
@@ -165,7 +169,7 @@ def test_papermill_run_of_real_notebooks_in_english(tmp_path, capfd):
     captured = capfd.readouterr()
     assert "without encryption" not in captured.err
     assert "results computed once" in captured.out  # dgm.results_store, read by the kernels
-    assert not (out / report.STORE).exists()  # the store is never handed on
+    assert not [p for p in out.rglob("*") if p.suffix in (".npz", ".pkl")]  # no store handed on
     for name in ("05_scorecard", "06_scenario_explorer"):
         assert (out / f"{name}.html").stat().st_size > 10_000
         nb = nbformat.read(out / "notebooks" / f"{name}.ipynb", as_version=4)
@@ -278,21 +282,21 @@ def test_report_dir_with_foreign_files_is_refused(collection, tmp_path):
     ]
     (out / "my notes.txt").write_text("mine")
     before = _digest(tmp_path)
-    with pytest.raises(report.DgmError, match=r"holds files dgm did not write \(my notes.txt\)"):
+    with pytest.raises(DgmError, match=r"holds files dgm did not write \(my notes.txt\)"):
         report.run_report(out, only=["01"], notebooks_dir=collection, workbook=False)
     assert _digest(tmp_path) == before
 
 
-def test_a_report_written_before_the_sentinel_is_known_by_its_gitignore(tmp_path):
+def test_a_report_written_before_the_sentinel_is_refused_whatever_it_holds(tmp_path):
+    """A report of an older dgm (only its .gitignore says so) is not replaced: its .gitignore
+    cannot say which files under it are dgm's (its patterns matched at any depth)."""
     out = tmp_path / "reports"
-    (out / "figures").mkdir(parents=True)
+    (out / "notebooks").mkdir(parents=True)
     (out / ".gitignore").write_text("# written by dgm report\n*\n")
     (out / "index.html").write_text("old")
-    (out / "figures" / "a.png").write_bytes(b"png")
-    report.check_out(out, "reports")  # replaceable: only files dgm writes
-    (out / "notes.txt").write_text("mine")
-    with pytest.raises(report.DgmError, match=r"holds files dgm did not write \(notes.txt\)"):
-        report.check_out(out, "reports")
+    (out / "notebooks" / "my_notes.txt").write_text("mine")
+    with pytest.raises(DgmError, match=r"\(it has no .dgm-report: a report of an older dgm\)"):
+        outdir.check(out, "reports")
 
 
 @pytest.mark.slow  # runs the report (or walks every pair of goals): make test-fast skips it
@@ -310,3 +314,130 @@ def test_reader_edition_hides_code_reviewer_edition_shows_it(collection, tmp_pat
     assert 'href="01_first.html"' in index and 'href="01_first.reviewer.html"' in index
     with pytest.raises(ValueError, match="--edition must be reader, reviewer or both"):
         report.editions("print")
+
+
+WAIT_CELL = (
+    "import os, time\n"
+    "marks = pathlib.Path(os.environ['MARKS'])\n"
+    "(marks / f'{os.getpid()}.running').write_text('')\n"
+    "while not (marks / 'release').exists():\n"
+    "    time.sleep(0.2)\n"
+    "print('released')"
+)
+
+
+@pytest.fixture
+def waiting_project(tmp_path):
+    """A project whose two notebooks each mark MARKS/PID.running and wait for MARKS/release, with
+    an earlier report in reports/; and the environment a `dgm report` there runs in (its own
+    TMPDIR and Jupyter runtime directory, so what it leaves behind can be seen)."""
+    import os
+    import shutil
+
+    from dgm import paths
+
+    root = tmp_path / "project"
+    shutil.copytree(paths.RAW, root / "data" / "raw")
+    (root / "data" / "processed").mkdir()
+    (root / "notebooks").mkdir()
+    for name in ("01_wait", "02_wait"):
+        _notebook(root / "notebooks" / f"{name}.ipynb", WAIT_CELL)
+    (root / "reports").mkdir()
+    (root / "reports" / "index.html").write_text("the earlier report")
+    outdir.mark(root / "reports")
+    for d in ("marks", "tmp", "runtime"):
+        (tmp_path / d).mkdir()
+    env = {
+        **os.environ,
+        "DGM_ROOT": str(root),
+        "MARKS": str(tmp_path / "marks"),
+        "TMPDIR": str(tmp_path / "tmp"),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+    }
+    return root, env, tmp_path / "marks"
+
+
+def _start_report(root, env, *args):
+    """`dgm report` in a new session (a terminal's foreground group of its own)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "dgm", "report", *args],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def _kernels_running(marks, n: int, proc, timeout: float = 300) -> list[int]:
+    """The pids of the `n` kernels that marked themselves running (waits for them)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while len(list(marks.glob("*.running"))) < n:
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "the kernels did not start"
+        time.sleep(0.2)
+    return [int(p.name.split(".")[0]) for p in marks.glob("*.running")]
+
+
+def _alive(pid: int) -> bool:
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+
+
+@pytest.mark.slow  # a report with kernels
+def test_ctrl_c_stops_kernels_and_cleans_up_with_one_line(waiting_project):
+    import os
+    import signal
+
+    root, env, marks = waiting_project
+    before = _digest(root.parent)
+    proc = _start_report(root, env)
+    kernels = _kernels_running(marks, 2, proc)
+    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C in a terminal: the whole foreground group
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, (out, err)
+    assert err == f"dgm: interrupted; {root}/reports left as it was\n", err
+    assert "Traceback" not in out + err
+    assert not any(_alive(pid) for pid in kernels)
+    tmp = Path(env["TMPDIR"])
+    assert sorted(p.name for p in tmp.iterdir()) == [], "kernel sockets or the store left"
+    assert not list(Path(env["JUPYTER_RUNTIME_DIR"]).glob("kernel-*.json"))
+    after = _digest(root.parent)
+    made = ("marks", "project/.reports.lock", "project/data/processed/.lock")  # marks, locks
+    assert {k: v for k, v in after.items() if not k.startswith(made)} == {
+        k: v for k, v in before.items() if not k.startswith(made)
+    }, "reports/ as it was, no .reports.partial left"
+
+
+@pytest.mark.slow  # two reports with kernels
+def test_a_second_report_on_the_same_out_waits_and_never_touches_the_first(waiting_project):
+    root, env, marks = waiting_project
+    first = _start_report(root, env, "--only", "01")
+    _kernels_running(marks, 1, first)
+    second = subprocess.run(
+        [sys.executable, "-m", "dgm", "report", "--only", "02"],
+        cwd=root,
+        env={**env, "DGM_LOCK_TIMEOUT": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (second.returncode, second.stdout) == (1, "")
+    assert second.stderr.splitlines() == [
+        "dgm: report: waiting for another dgm command to finish (lock .reports.lock)",
+        "dgm: report: another dgm command is still writing (lock .reports.lock held for more "
+        "than 1 s); nothing was changed; try again when it has finished",
+    ]
+    (marks / "release").write_text("")
+    out, err = first.communicate(timeout=300)
+    assert first.returncode == 0, err
+    assert "released" in (root / "reports" / "01_wait.html").read_text(encoding="utf-8")
+    assert not (root / "reports" / "02_wait.html").exists()

@@ -66,7 +66,7 @@ def test_without_a_store_every_call_computes(monkeypatch, store):
 def test_written_once_then_read_back_without_computing(monkeypatch, store):
     with results_store.writing(store):
         assert _square(4) == {"value": 16}
-    assert CALLS == [4] and len(list(store.glob("*.pkl"))) == 1
+    assert CALLS == [4] and len(list(store.glob("*.npz"))) == 1
     with results_store.reading(store):
         assert _square(4) == {"value": 16}
         assert _square(x=4, scale=1) == {"value": 16}
@@ -133,6 +133,7 @@ def test_stored_assessments_are_those_recomputed(store):
             a.record["target_id"]: assess.assessment(a.record["target_id"], n_paths=N) for a in read
         }
     fresh = assess.assessments(n_paths=N)
+    _same(read, written)  # the .npz store gives back every field, dtype and bit it was given
     assert _json([a.record for a in read]) == _json([a.record for a in fresh])
     assert _json([a.record for a in written]) == _json([a.record for a in fresh])
     for a in fresh:
@@ -165,11 +166,11 @@ def test_stored_backtests_and_panel_are_those_recomputed(store):
     with results_store.writing(store):
         bt = backtest.backtest_all()
         long = data.panel_long()
-    assert len(list(store.glob("*.pkl"))) >= 2  # the backtests and at least the panel they read
+    assert len(list(store.glob("*.npz"))) >= 2  # the backtests and at least the panel they read
     data._panel.cache_clear()
     with results_store.reading(store):
-        assert backtest.backtest_all().equals(bt)
-        assert data.panel_long().equals(long)
+        _same(backtest.backtest_all(), bt)
+        _same(data.panel_long(), long)
     assert backtest.backtest_all().equals(bt)
 
 
@@ -236,3 +237,145 @@ def test_a_kernel_reads_the_store(tmp_path):
         results_store.save(assess.assessments, (), {"n_paths": N}, found)
     recs = _run(src, tmp_path / "run", {"n_paths": N}, results_store.kernel_env(store))
     assert [row["p_attain"] for row in recs["assessment"]] == [0.123456]
+
+
+def _same(a, b, where="value"):
+    """a and b equal in type, dtype and every bit (frames, arrays, dataclasses, records)."""
+    import dataclasses
+    import math
+
+    import numpy as np
+    import pandas as pd
+
+    assert type(a) is type(b), (where, type(a), type(b))
+    if isinstance(a, pd.DataFrame):
+        pd.testing.assert_frame_equal(a, b, check_exact=True, check_index_type=True)
+        assert list(a.columns) == list(b.columns) and a.attrs == b.attrs, where
+    elif isinstance(a, pd.Series):
+        pd.testing.assert_series_equal(a, b, check_exact=True, check_index_type=True)
+    elif isinstance(a, pd.Index):
+        pd.testing.assert_index_equal(a, b, exact=True)
+    elif isinstance(a, np.ndarray):
+        assert a.dtype == b.dtype and a.shape == b.shape, where
+        assert np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"), where
+    elif dataclasses.is_dataclass(a):
+        for f in dataclasses.fields(a):
+            _same(getattr(a, f.name), getattr(b, f.name), f"{where}.{f.name}")
+    elif isinstance(a, dict):
+        assert list(a) == list(b), where
+        for k in a:
+            _same(a[k], b[k], f"{where}[{k!r}]")
+    elif isinstance(a, list | tuple):
+        assert len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            _same(x, y, f"{where}[{i}]")
+    elif isinstance(a, float) and math.isnan(a):
+        assert math.isnan(b), where
+    else:
+        assert a is b or a == b, (where, a, b)
+
+
+def test_the_codec_round_trips_every_kind_of_value_exactly():
+    import datetime as dt
+
+    import numpy as np
+    import pandas as pd
+
+    from dgm import store_codec
+
+    frame = pd.DataFrame(
+        {
+            "text": pd.array(["a", np.nan], dtype="str"),
+            "objects": pd.Series(["a", None], dtype=object),  # object stays object, None None
+            "count": pd.array([1, None], dtype="Int64"),
+            "value": [0.1 + 0.2, np.nan],
+            "flag": [True, False],
+            "cat": pd.Categorical(["u", "v"], ordered=True),
+            "day": pd.to_datetime(["2020-01-01", None]),
+            "dicts": pd.Series([{"h": 1}, {}], dtype=object),
+        },
+        index=pd.Index(["p", "p"], name="k"),  # duplicate labels
+    )
+    frame.attrs["unit"] = "亿元"
+    values = [
+        frame,
+        pd.DataFrame(np.arange(6.0).reshape(2, 3), columns=pd.Index([0.5, 0.025, 0.975])),
+        pd.DataFrame({"a": [1]}, index=pd.MultiIndex.from_tuples([("x", 1)], names=["n", None])),
+        pd.Series([1.5, -0.0], index=pd.RangeIndex(3, 5), name="s"),
+        pd.DataFrame(),
+        np.array([[1, 2], [3, 4]], dtype=np.int32),
+        {
+            1: (2, 3.0, {"x"}, frozenset()),
+            (1, 2): [None, float("inf"), np.float32(1.1), np.int64(3), np.bool_(True)],
+            "dates": [dt.date(2020, 1, 2), dt.datetime(2020, 1, 2, 3), pd.NA, pd.NaT],
+            "long": 10**30,
+        },
+    ]
+    for value in values:
+        _same(store_codec.loads(store_codec.dumps(value)), value)
+
+
+def test_a_file_naming_a_foreign_class_is_never_built(store, capsys):
+    """An edited store entry that names os.system (or any non-dgm class) is refused and the
+    call computed; nothing in the file runs."""
+    import io
+
+    import numpy as np
+
+    from dgm import store_codec
+
+    tree = {
+        "$dict": [
+            ["call", results_store.call_name(_square, (8,))],
+            ["value", {"$dataclass": "os:system", "fields": [["command", "touch /tmp/pwned"]]}],
+        ]
+    }
+    buffer = io.BytesIO()
+    np.savez(buffer, __tree__=np.frombuffer(json.dumps(tree).encode(), dtype=np.uint8))
+    with pytest.raises(store_codec.CodecError, match="os:system is not a dgm type"):
+        store_codec.loads(buffer.getvalue())
+    with results_store.writing(store):
+        path = results_store.save(_square, (8,), {}, {"value": 0})
+    path.write_bytes(buffer.getvalue())
+    with results_store.reading(store):
+        assert _square(8) == {"value": 64}  # computed, not read
+    assert "is not a dgm type" in capsys.readouterr().err
+    pickled = __import__("pickle").dumps({"call": "x", "value": 1})
+    with pytest.raises(store_codec.CodecError, match="not a results file"):
+        store_codec.loads(pickled)  # a pickle is no .npz: never unpickled
+
+
+@pytest.mark.parametrize("how", ["open to others", "another user's", "a link"])
+def test_dgm_results_must_name_a_private_directory_of_this_user(
+    how, store, tmp_path, monkeypatch, capsys
+):
+    import os
+
+    with results_store.writing(store):
+        _square(9)
+    assert oct(store.stat().st_mode & 0o777) == "0o700"
+    CALLS.clear()
+    given = store
+    if how == "open to others":
+        store.chmod(0o755)
+    elif how == "another user's":
+        os.chown(store, 65534, 65534)
+    else:
+        given = tmp_path / "link"
+        given.symlink_to(store)
+    monkeypatch.setenv(results_store.ENV, str(given))
+    assert _square(9) == {"value": 81} and CALLS == [9]  # computed: the store was not read
+    assert capsys.readouterr().err == (
+        f"dgm: ignoring DGM_RESULTS={given}: not a private directory of this user (expected the "
+        "mode 0700 directory dgm report makes)\n"
+    )
+
+
+def test_a_report_store_is_made_private_by_the_run(tmp_path, monkeypatch):
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    store = results_store.new_store()
+    assert store.parent == tmp_path and store.name.startswith(results_store.PREFIX)
+    assert results_store.private(store) and oct(store.stat().st_mode & 0o777) == "0o700"

@@ -1,0 +1,53 @@
+"""Throw-away projects for tests that run dgm commands: a built copy, what a tree holds, a kill."""
+
+import hashlib
+import os
+import shutil
+import signal
+from pathlib import Path
+
+
+def built_project(root: Path) -> Path:
+    """A project at `root`: a copy of data/raw and a data/processed built from it."""
+    from dgm import build, paths
+
+    shutil.copytree(paths.RAW, root / "data" / "raw")
+    build.publish(build.processed_tables(), root / "data" / "processed")
+    return root
+
+
+def digest(root: Path, modes: bool = False) -> dict[str, str]:
+    """Every entry under `root` by the hash of its bytes (a link by its target, never followed;
+    a directory as "dir"), with its mode and owner when `modes`."""
+    out = {}
+    for p in sorted(root.rglob("*")):
+        key = str(p.relative_to(root))
+        if p.is_symlink():
+            out[key] = "-> " + os.readlink(p)
+        elif p.is_file():
+            out[key] = hashlib.sha256(p.read_bytes()).hexdigest()
+        else:
+            out[key] = "dir" if p.is_dir() else "other"
+        if modes:
+            st = p.lstat()
+            out[key] += f" {st.st_mode:o} {st.st_uid}"
+    return out
+
+
+def die_at(kill_at: int, *targets: tuple[object, str]) -> None:
+    """In a child process: SIGKILL itself at the kill_at-th call of any (module, function) of
+    `targets`, e.g. die_at(2, (os, "rename"), (shutil, "rmtree"))."""
+    calls = 0
+
+    def hooked(real):
+        def call(*args, **kwargs):
+            nonlocal calls
+            calls += 1
+            if calls == kill_at:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return real(*args, **kwargs)
+
+        return call
+
+    for owner, name in targets:
+        setattr(owner, name, hooked(getattr(owner, name)))
