@@ -52,13 +52,17 @@ WORDS = {
     "observed": ("评分表实际年均变化 {rate}", "observed yearly change (scorecard) {rate}"),
     "no_observed": ("评分表无实际年均变化", "no observed yearly change in the scorecard"),
 }
-# Narrow pages (a phone, a narrow JupyterLab panel): sliders one per row, the narrow chart.
+# Narrow pages (a phone, a narrow JupyterLab panel): sliders one per row, each under its name,
+# and the narrow chart.
 WIDGET_CSS = f"""<style>
 .dgm-explorer {{ container-type: inline-size; }}
 .dgm-explorer .dgm-row {{ flex-wrap: wrap; }}
 .dgm-explorer .dgm-narrow {{ display: none !important; }}
 @container (max-width: {NARROW_PX}px) {{
-  .dgm-explorer .dgm-slider {{ width: 100% !important; flex: 1 1 100% !important; }}
+  .dgm-explorer .dgm-slider {{ width: 100% !important; flex: 1 1 100% !important;
+    flex-wrap: wrap; height: auto !important; }}
+  .dgm-explorer .dgm-slider > .widget-label {{ width: 100% !important; max-width: none;
+    text-align: left; }}
   .dgm-explorer .dgm-wide {{ display: none !important; }}
   .dgm-explorer .dgm-narrow {{ display: block !important; }}
 }}

@@ -264,7 +264,7 @@ def test_dgm_explore_draws_the_new_goal_after_a_start_year_step(served, tmp_path
                 "() => [...document.querySelectorAll('.widget-slider .noUi-target')]"
                 ".map(e => e.getBoundingClientRect().width)"
             )
-            assert len(tracks) == 3 and min(tracks) >= 150, tracks
+            assert len(tracks) == 3 and min(tracks) >= 250, tracks  # each under its name
             page.screenshot(path=str(tmp_path / "narrow.png"), full_page=True)
         finally:
             browser.close()
