@@ -31,6 +31,10 @@ STATUS_LABELS = {  # status → (zh, en)
     "deterioration": ("倒退", "deterioration"),
     "insufficient_data": ("数据不足", "insufficient data"),
 }
+EX_POST_UNKNOWN = (
+    "尚无定论",
+    "not yet known",
+)  # ex-post verdict `unknown`: the figures do not settle it
 
 # What a verdict rests on (dgm.evidence, docs/method.md §2 "Evidence"): the `evidence` field.
 EVIDENCE_TIERS = ("series", "snapshot", "bound", "proxy", "none")

@@ -47,13 +47,37 @@ def assess_one(target_id: str, as_of=None, n_paths: int = N_PATHS, seed: int = S
     return dict(assessment(target_id, as_of, n_paths, seed).record)
 
 
-def forecast_or_reason(goal: dict, as_of=None, n_paths: int = N_PATHS, seed: int = SEED):
-    """The forecast of a goal's assessment, or None after printing why there is none."""
+def forecast_or_reason(
+    goal: dict, as_of=None, n_paths: int = N_PATHS, seed: int = SEED, lang: str = "both"
+):
+    """The forecast of a goal's assessment, or None after printing, for a reader in `lang`, why
+    there is none."""
     a = assessment(goal["id"], as_of, n_paths, seed)
     if a.forecast is None:
-        n = len(a.judged.hist)
-        print(f"no forecast for {goal['id']}: {n} point(s) on its judged series, at least 4 needed")
+        print(no_forecast_text(goal, len(a.judged.hist), lang))
     return a.forecast
+
+
+def no_forecast_text(goal: dict, n: int, lang: str = "both") -> str:
+    """Why a goal has no projection, in words: `n` figures on its judged series, fewer than a
+    forecast needs (dgm.assess.MIN_FORECAST_POINTS); the names are the registry's."""
+    from dgm.assess import MIN_FORECAST_POINTS
+    from dgm.charts.labels import row_label
+    from dgm.lang import pick
+    from dgm.zh import simplified
+
+    k = MIN_FORECAST_POINTS
+    has_zh = f"只有 {n} 个数字" if n else "没有数字"
+    has_en = f"has {n} figure{'s' * (n != 1)}" if n else "has no figure"
+    zh = (
+        f"{simplified(row_label(goal, 'zh'))}：不作预测。评估所用的序列{has_zh}，"
+        f"预测至少需要 {k} 个；结论只依据已公布的数字和上下限。"
+    )
+    en = (
+        f"{row_label(goal, 'en')}: no projection. The series it is judged on {has_en}, and a "
+        f"forecast needs at least {k}; the verdict rests on the published figures and bounds alone."
+    )
+    return pick(zh, en, lang, "\n")
 
 
 def goal_chart(goal: dict, fc=None, as_of=None, lang: str = "both"):
@@ -63,3 +87,25 @@ def goal_chart(goal: dict, fc=None, as_of=None, lang: str = "both"):
     obs = goals.judged(goal, as_of).frame()
     fan = None if fc is None else fc.quantiles
     return charts.path_to_goal(obs, goal, fan, sources=load_sources(), lang=lang)
+
+
+def goal_names(ids, missing=(), lang: str = "both") -> str:
+    """Which goals have a usable history and which have none, by name (the registry's), for a
+    reader in `lang`; the second sentence only when some goal has none."""
+    from dgm.lang import label, pick
+    from dgm.zh import simplified
+
+    targets = load_targets()
+    names = {
+        code: dict(zip(targets["id"], label(targets, code), strict=True)) for code in ("zh", "en")
+    }
+    zh = "有数据的目标：" + ("、".join(simplified(names["zh"][t]) for t in ids) or "无") + "。"
+    en = "Goals with data: " + ("; ".join(names["en"][t] for t in ids) or "none") + "."
+    if missing:
+        zh += (
+            "没有可用历史数据的目标："
+            + "、".join(simplified(names["zh"][t]) for t in missing)
+            + "。"
+        )
+        en += " Goals without a usable history: " + "; ".join(names["en"][t] for t in missing) + "."
+    return pick(zh, en, lang, "\n")

@@ -25,6 +25,14 @@ TEMPLATE = "index.html.j2"
 FIGURE_FORMATS = ("png", "svg", "pdf")
 THUMBS = "thumbs"  # DIR/thumbs/: small PNG previews of each figure in DIR/figures/
 THUMB_WIDTH_PX = 480
+# Figures that show no one goal → the key of their chart title in dgm.charts.labels.TEXT.
+FIGURE_TITLES = {
+    "00_coverage_matrix": "coverage_title",
+    "05_scorecard": "scorecard_title",
+    "05_required_vs_observed": "rate_title",
+    "07_measures_by_programme": "measures_title",
+    "08_backtest_errors": "backtest_title",
+}
 SCORECARD_NOTEBOOK = "05_scorecard"
 SCORECARD_FIGURE = "05_scorecard"
 LIBRARIES = ("pandas", "numpy", "statsmodels", "matplotlib", "nbconvert", "openpyxl", "opencc")
@@ -60,6 +68,9 @@ TEXT = {  # page furniture: key → (zh, en)
         "The scorecard notebook (05_scorecard) was not part of this report.",
     ),
     "none": ("—", "—"),
+    "home": ("报告首页", "Report home"),
+    "fig_path": ("走势与预测", "path and projection"),
+    "fig_scenarios": ("情景", "scenarios"),
     "projection_note": (
         "达成概率来自模型模拟路径，属预测，非官方数据。",
         "P(goal met) comes from simulated model paths: a projection, not an official figure.",
@@ -194,25 +205,50 @@ def _goal_pages(records: dict[str, dict]) -> dict[str, str]:
     return out
 
 
-def _goal_figures(goal_id: str, page: str | None, single: bool, figures: list[dict]) -> list:
+def _figure_kind(stem: str, lang: str) -> str:
+    """What a goal's figure shows, in words: its scenarios or its path and projection."""
+    key = "fig_scenarios" if "_scenarios_" in stem else "fig_path"
+    return pick(*TEXT[key], lang, " · ")
+
+
+def _goal_figures(
+    goal_id: str, page: str | None, single: bool, figures: list[dict], lang: str = "both"
+) -> list:
     """The figures of a goal (stems naming the goal, or every figure of a one-goal page), each
-    with a short name: the stem without its number and the goal id ("path to goal")."""
+    with a short name in words ("path and projection", "scenarios")."""
     number = page.split("_", 1)[0] + "_" if page else None
-    out = []
+    return [
+        f | {"short": _figure_kind(f["stem"], lang)}
+        for f in figures
+        if goal_id in f["stem"] or (single and number and f["stem"].startswith(number))
+    ]
+
+
+def figure_names(figures: list[dict], goal_pages: dict[str, str], lang: str = "both") -> None:
+    """Give every figure a `name` in words: the goal it shows (its id in the stem, or the one
+    goal of its page) and what it shows, or the chart's title; the stem when none is known."""
+    from dgm.charts.labels import t
+    from dgm.data import load_targets
+    from dgm.zh import simplified
+
+    targets = load_targets()
+    labels = dict(zip(targets["id"], label(targets, lang), strict=True))
+    per_page: dict[str, list[str]] = {}
+    for gid, page in goal_pages.items():
+        per_page.setdefault(page.split("_", 1)[0], []).append(gid)
     for f in figures:
-        if goal_id in f["stem"] or (single and number and f["stem"].startswith(number)):
-            short = f["stem"].split("_", 1)[-1].replace(goal_id, "").replace("_", " ").strip()
-            out.append(f | {"short": short or f["stem"]})
-    return out
-
-
-def _fmt_value(value, unit: str | None) -> str:
-    """A latest figure with its unit (thousands separated, no trailing .0)."""
-    from dgm.tables import format_number
-
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    return f"{format_number(value, unit)} {unit or ''}".strip()
+        stem = f["stem"]
+        goal = next((g for g in labels if g in stem), None)
+        page_goals = [g for g in per_page.get(stem.split("_", 1)[0], []) if g in labels]
+        if goal is None and len(page_goals) == 1 and stem not in FIGURE_TITLES:
+            goal = page_goals[0]
+        if goal is not None:
+            name = f"{labels[goal]}：{_figure_kind(stem, lang)}"
+        elif stem in FIGURE_TITLES:
+            name = t(FIGURE_TITLES[stem], lang, sep=" · ")
+        else:
+            name = stem
+        f["name"] = simplified(name) if lang != "en" else name
 
 
 def _pct(p) -> str:
@@ -222,10 +258,18 @@ def _pct(p) -> str:
     return f"{100 * float(p):.0f} %"
 
 
+def _basis_text(basis, lang: str) -> str:
+    """The basis of a verdict in words (observed, published bound, projection)."""
+    from dgm.tables import words
+
+    return words("basis", lang).get(basis, basis or "")
+
+
 def findings(work: Path, lang: str, figures: list[dict]) -> list[dict]:
-    """One finding per goal of the registry: label, status, evidence, basis, the reading,
-    latest, P(met), links."""
+    """One finding per goal of the registry: label, status, evidence, basis (only for a goal
+    with a figure), the reading, latest figure (rounded as published, with unit), P(met), links."""
     from dgm.data import load_targets
+    from dgm.readings import basis, latest_text
     from dgm.zh import simplified
 
     targets = load_targets().sort_values("id")
@@ -245,6 +289,7 @@ def findings(work: Path, lang: str, figures: list[dict]) -> list[dict]:
         row = score.get(gid, {})
         status = row.get("status")
         page = pages.get(gid)
+        latest = latest_text({**goal, **row}, lang)
         out.append(
             {
                 "id": gid,
@@ -253,20 +298,31 @@ def findings(work: Path, lang: str, figures: list[dict]) -> list[dict]:
                 "status_text": pick(*STATUS_LABELS[status], lang, " · ")
                 if status in STATUS_LABELS
                 else "—",
-                "basis": row.get("basis") or "",
+                "basis": _basis_text(basis({**goal, **row}), lang),
                 "evidence": row.get("evidence") or "",
                 "evidence_text": pick(*EVIDENCE_LABELS[row["evidence"]], lang, " · ")
                 if row.get("evidence") in EVIDENCE_LABELS
                 else "—",
                 "reading": simplified(row.get("reading") or ""),
-                "latest": _fmt_value(row.get("latest_value"), goal.get("unit"))
-                + (f" ({int(row['latest_year'])})" if row.get("latest_year") else ""),
+                "latest": simplified(latest) or "—",
                 "p_attain": _pct(row.get("p_attain")),
                 "page": page,
-                "figures": _goal_figures(gid, page, per_page.get(page, 0) == 1, figures),
+                "figures": _goal_figures(gid, page, per_page.get(page, 0) == 1, figures, lang),
             }
         )
     return out
+
+
+def _page_title(executed: Path, lang: str) -> str:
+    """The title of an executed notebook's page in `lang` (dgm.pages.title), "" when unreadable."""
+    import nbformat
+
+    from dgm.pages import simplified_prose, title
+
+    try:
+        return simplified_prose(title(nbformat.read(executed, as_version=4), lang))
+    except (OSError, ValueError, KeyError, IndexError):
+        return ""
 
 
 def context(work: Path, lang: str = "both", editions=("reader", "reviewer")) -> dict:
@@ -283,11 +339,13 @@ def context(work: Path, lang: str = "both", editions=("reader", "reviewer")) -> 
     pages = [
         {
             "stem": s,
+            "title": _page_title(work / "notebooks" / f"{s}.ipynb", lang) or s,
             "links": [(e, page_name(s, e)) for e in editions if (work / page_name(s, e)).exists()],
         }
         for s in stems
     ]
     found = findings(work, lang, figs)
+    figure_names(figs, _goal_pages(_records(work)), lang)
     scored = [f for f in found if f["status"]]
     for f in found:
         f["page_href"] = page_name(f["page"], editions[0]) if f["page"] else None

@@ -16,6 +16,11 @@ from dgm.lang import DEFAULT_LANG, LANGS
 RECORD_MIME = "application/vnd.dgm.record+json"
 
 
+def hidden_text(name: str) -> str:
+    """The placeholder text of a record kept without being shown (pages drop it: dgm.pages)."""
+    return f"[{name}]"
+
+
 def _kernel_lang() -> str:
     """The notebook's `lang` parameter (papermill injects it), "both" outside a notebook."""
     try:
@@ -43,11 +48,11 @@ def record(name: str, value, show: bool = True, lang: str | None = None) -> None
     if isinstance(value, pd.DataFrame | pd.Series):
         frame = value.to_frame() if isinstance(value, pd.Series) else value
         lang = lang or _kernel_lang()
-        bundle["text/plain"] = tables.to_text(frame, lang) if show else f"[{name}]"
+        bundle["text/plain"] = tables.to_text(frame, lang) if show else hidden_text(name)
         if show:
             bundle["text/html"] = tables.to_html(frame, lang)
     else:
-        bundle["text/plain"] = repr(value) if show else f"[{name}]"
+        bundle["text/plain"] = repr(value) if show else hidden_text(name)
     display(bundle, raw=True)
 
 

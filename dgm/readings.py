@@ -1,4 +1,11 @@
-"""Assessment records (dgm.assess) → one-line readings and the tables the notebooks show."""
+"""Assessment records (dgm.assess) → one-line readings and the tables the notebooks show.
+
+A reader sees figures rounded to the precision they were published with (the figure's rounding
+interval, dgm.data.series `low`/`high`; else three significant digits) and with their unit
+(`4.00 %`, `≥ 26,000 亿元`), goals by name, and the assessment in two tables that fit a page:
+verdicts (goal, status, evidence, reading) and rates (latest figure, required and observed
+rates, the schemes' measures, P(goal met)).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,11 @@ import math
 from dgm.assess import FIELDS
 from dgm.constants import BOUND_KINDS, EVIDENCE_LABELS, STATUS_LABELS, STATUSES
 from dgm.lang import pick
+from dgm.numbers import COUNT_UNITS
+
+SIGNIFICANT = 3  # digits of a figure without a rounding interval (a chained index, a cut)
+FRAGILE_MARK = " †"  # after a status that changes with the baseline or ESCAP's half-life
+RATES = ("required_rate", "observed_rate")  # yearly rates (fractions) shown in % a year
 
 # The assessment's contract fields (less indicator and notes, the evidence tier after the status)
 # and the schemes' categories.
@@ -25,6 +37,59 @@ ASSESSMENT_COLUMNS = [
     "fragile",
     "drop_latest",
 ]
+
+
+def _missing(v) -> bool:
+    """None or NaN."""
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def decimals(value: float, unit: str | None, indicator: str | None = None, year=None) -> int:
+    """Decimals to show a figure with: those of its rounding interval (the published precision,
+    propagated for derived figures) when `indicator` has a figure in `year`, else three
+    significant digits; never more than the unit's (dgm.tables.DECIMALS)."""
+    from dgm.tables import DECIMALS
+
+    cap = DECIMALS.get(unit or "", 2)
+    if indicator and year is not None:
+        from dgm.data import series
+
+        s = series(indicator)
+        if int(year) in s.index and {"low", "high"} <= set(s.columns):
+            low, high = (float(x) for x in s.loc[int(year), ["low", "high"]])
+            if math.isclose((low + high) / 2, value, rel_tol=0.01) and high > low:
+                return max(0, min(cap, round(-math.log10(high - low))))
+    if value == 0:
+        return 0
+    return max(0, min(cap, SIGNIFICANT - 1 - math.floor(math.log10(abs(value)))))
+
+
+def figure_text(value, unit: str | None, lang: str = "en", kind: str | None = None, places=None):
+    """A figure as a reader sees it: bound sign, rounded number, unit (`≥ 26,000 亿元`, `4.00 %`,
+    `66,000 件` / `66,000`); "—" when missing. `places`: decimals (default: three significant)."""
+    if _missing(value):
+        return "—"
+    value = float(value)
+    places = decimals(value, unit) if places is None else places
+    mark = dict(zip(BOUND_KINDS, ("≥ ", "≤ "), strict=True)).get(kind, "")
+    number = f"{value:,.{places}f}".replace("-", "−")
+    if not unit or unit == "index" or (unit in COUNT_UNITS and lang == "en"):
+        return f"{mark}{number}"
+    return f"{mark}{number} {unit}"
+
+
+def latest_text(row: dict, lang: str = "en") -> str:
+    """The latest figure of an assessment record with its unit and year: `4.00 % (2021)`."""
+    value, year = row.get("latest_value"), row.get("latest_year")
+    if _missing(value) or _missing(year):
+        return ""
+    proxy = row.get("proxy")
+    indicator = row.get("indicator") if _missing(proxy) or not proxy else proxy
+    places = decimals(float(value), row.get("unit"), indicator, year)
+    if row.get("kind") in ("reduction_vs_baseline", "growth_rate"):  # chained: never as written
+        places = decimals(float(value), row.get("unit"))
+    text = figure_text(value, row.get("unit"), lang, row.get("latest_kind"), places)
+    return f"{text} ({int(year)})"
 
 
 def reading(row: dict, lang: str = "en") -> str:
@@ -52,11 +117,8 @@ def reading(row: dict, lang: str = "en") -> str:
 
 def _fallback(row: dict, lang: str) -> str:
     """The latest figure, for a record without a reading (made before readings existed)."""
-    if row.get("latest_year") is None or row.get("latest_value") is None:
-        return ""
-    mark = dict(zip(BOUND_KINDS, ("≥ ", "≤ "), strict=True)).get(row.get("latest_kind"), "")
-    text = f"{mark}{row['latest_value']:g} ({row['latest_year']})"
-    return f"最新 {text}" if lang == "zh" else f"latest {text}"
+    latest = latest_text(row, lang)
+    return (f"最新 {latest}" if lang == "zh" else f"latest {latest}") if latest else ""
 
 
 def _forecast_parts(row: dict, lang: str) -> list[str]:
@@ -68,6 +130,18 @@ def _forecast_parts(row: dict, lang: str) -> list[str]:
     if cross and row.get("models"):
         out.append(f"中位达成年份 {cross}" if lang == "zh" else f"median crossing year {cross}")
     return out
+
+
+def reading_body(row: dict, lang: str = "en") -> str:
+    """The reading without the status and evidence words (the verdict table shows them beside
+    it): the record's reading of the figures, P(goal met) and the median crossing year."""
+    lines = {}
+    for code, sep in (("zh", "；"), ("en", "; ")):
+        parts = [row.get("reading_zh" if code == "zh" else "reading") or _fallback(row, code)]
+        if row.get("status") not in ("met", "not_met"):
+            parts += _forecast_parts(row, code)
+        lines[code] = sep.join(p for p in parts if p)
+    return pick(lines["zh"], lines["en"], lang, " · ")
 
 
 def headline_counts(rows: list[dict]) -> dict:
@@ -106,6 +180,79 @@ def headline(rows: list[dict], lang: str = "en") -> str:
     return pick(zh, en, lang, " · ")
 
 
+def basis(row: dict) -> str | None:
+    """The basis a reader is shown (observed, bound, projected): none for a goal without a figure
+    or whose verdict is `insufficient_data` (nothing was based on anything)."""
+    if _missing(row.get("latest_value")) or row.get("status") == "insufficient_data":
+        return None
+    return row.get("basis")
+
+
+def _fragile(row: dict) -> bool:
+    """Whether a verdict changes with the baseline or ESCAP's half-life (dgm.assess robustness)."""
+    return bool((row.get("robustness") or {}).get("fragile"))
+
+
+def verdict_table(rows: list[dict], lang: str = "en"):
+    """One row per goal, in the order given: goal, status († when fragile), the evidence it rests
+    on (when the records say) and the reading in words and numbers."""
+    import pandas as pd
+
+    out = []
+    for r in rows:
+        line = {"target_id": r["target_id"], "status": r["status"] + FRAGILE_MARK * _fragile(r)}
+        if any("evidence" in x for x in rows):
+            line["evidence"] = r.get("evidence")
+        line["reading"] = reading_body(r, lang)
+        out.append(line)
+    return pd.DataFrame(out)
+
+
+def rates_table(rows: list[dict], lang: str = "en"):
+    """One row per goal, in the order given: the latest figure, the required and observed yearly
+    rates (% a year), the schemes' measures (Eurostat's ratio, ESCAP's gap, UNSD's Q), P(goal
+    met), the median crossing year and the basis of the verdict (none for a goal without data)."""
+    import pandas as pd
+
+    out = []
+    for r in rows:
+        rate = {k: None if _missing(r.get(k)) else 100 * float(r[k]) for k in RATES}
+        latest = latest_text(r, lang)
+        out.append(
+            {
+                "target_id": r["target_id"],
+                "latest": latest or None,
+                "required_%/yr": rate["required_rate"],
+                "observed_%/yr": rate["observed_rate"],
+                "rate_ratio": r.get("rate_ratio"),
+                "escap_gap": r.get("escap_gap"),
+                "unsd_q": r.get("unsd_q"),
+                "p_attain": r.get("p_attain"),
+                "crossing_year_median": r.get("crossing_year_median"),
+                "basis": basis(r),
+            }
+        )
+    return pd.DataFrame(out).astype({"crossing_year_median": "Float64"})
+
+
+def show_assessment(rows: list[dict], lang: str = "en", name: str = "assessment") -> None:
+    """In a notebook: keep the assessment table as record `name` (for the landing page and the
+    tests, not shown) and show it as the verdict table and the rates table."""
+    from dgm.notebook_records import record
+
+    record(name, assessment_table(rows, lang), show=False)
+    record(f"{name}_verdicts", verdict_table(rows, lang))
+    record(f"{name}_rates", rates_table(rows, lang))
+
+
+def schemes_table(rows: list[dict], lang: str = "en"):
+    """One row per goal: the Eurostat, ESCAP and UNSD categories and the ex-post verdict."""
+    import pandas as pd
+
+    cols = ("eurostat_category", "escap_category", "unsd_category", "ex_post")
+    return pd.DataFrame([{"target_id": r["target_id"]} | {c: r.get(c) for c in cols} for r in rows])
+
+
 def assessment_table(rows: list[dict], lang: str = "en"):
     """Assessment rows as a table sorted by goal: rates in %/yr, the Eurostat, ESCAP, UNSD and
     ex-post verdicts side by side (as dgm.assess gives them), and the one-line reading."""
@@ -126,6 +273,16 @@ def assessment_table(rows: list[dict], lang: str = "en"):
     by_id = {r["target_id"]: r for r in rows}
     table["reading"] = [reading(by_id[t], lang) for t in table["target_id"]]
     return table
+
+
+def view_labels(then, data_to, lang: str = "en") -> tuple[str, str, str]:
+    """Names of the three views of notebook 08: published by `then`, data to `data_to` in pseudo
+    real time, and now."""
+    return (
+        pick(f"{then}前公布", f"published by {then}", lang, " · "),
+        pick(f"截至{data_to}年的数据，准实时", f"data to {data_to}, pseudo-real-time", lang, " · "),
+        pick("现在", "now", lang, " · "),
+    )
 
 
 def views_side_by_side(views: dict):
@@ -152,3 +309,26 @@ def views_side_by_side(views: dict):
             table[f"figures ({labels[1]})"] - table[f"figures ({labels[0]})"]
         )
     return table
+
+
+def backtest_table(bt):
+    """Backtests (dgm.backtest.backtest_all: one row per indicator and method) → one row per
+    method, best first: indicators scored, median MASE and sMAPE over them, and the shares of
+    all outcomes inside the 80 % and 95 % intervals (pooled over the forecasts)."""
+    import pandas as pd
+
+    rows = []
+    for method, g in bt.groupby("method"):
+        n = g["n_forecasts"].astype(float)
+        rows.append(
+            {
+                "method": method,
+                "indicators": len(g),
+                "mase": g["mase"].median(),
+                "smape": g["smape"].median(),
+                "coverage80": (g["coverage80"] * n).sum() / n.sum() if n.sum() else None,
+                "coverage95": (g["coverage95"] * n).sum() / n.sum() if n.sum() else None,
+                "n_forecasts": int(n.sum()),
+            }
+        )
+    return pd.DataFrame(rows).sort_values("mase").reset_index(drop=True)

@@ -114,23 +114,16 @@ def editions(edition: str) -> tuple[str, ...]:
     return EDITIONS if edition == "both" else (edition,)
 
 
-def write_html(executed: Path, html: Path, edition: str = "reviewer") -> None:
-    """Convert an executed notebook to a standalone HTML page (images embedded).
+def write_html(executed: Path, html: Path, edition: str = "reviewer", lang: str = "both") -> None:
+    """Convert an executed notebook to a standalone HTML page in `lang` (dgm.pages: images
+    embedded, nothing fetched from the network, a link back to index.html).
 
-    The reviewer edition is the full notebook; the reader edition hides code cells and prompts
-    (nbconvert's no-input export), so a reader sees narrative, tables and charts.
+    The reviewer edition is the full notebook; the reader edition hides code cells, prompts and
+    the cells tagged for reviewers, so a reader sees narrative, tables and charts.
     """
-    import nbformat
-    from nbconvert import HTMLExporter
+    from dgm import pages
 
-    nb = nbformat.read(executed, as_version=4)
-    exporter = HTMLExporter(template_name="lab")
-    if edition == "reader":
-        exporter.exclude_input = True
-        exporter.exclude_input_prompt = True
-        exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(nb)
-    atomic.write_text(html, body)
+    pages.write_page(executed, html, edition, lang)
 
 
 def _stable_ids(written: Path, executed: Path) -> None:
@@ -236,6 +229,7 @@ def run_notebook(
     writes into a temporary file beside the executed notebook, renamed onto it at the end.
     """
     start = time.perf_counter()
+    lang = parameters.get("lang", "both")
     executed = work / EXECUTED / src.name
     atomic.own_dir(executed.parent)
     atomic.refuse_link(executed)
@@ -251,7 +245,7 @@ def run_notebook(
         os.replace(partial, executed)
         try:
             for edition in pages:
-                write_html(executed, work / page_name(src.stem, edition), edition)
+                write_html(executed, work / page_name(src.stem, edition), edition, lang)
         except Exception as err:
             error = error or f"HTML conversion failed: {_error_text(err)}"
     else:

@@ -1,16 +1,16 @@
 """Chinese text for output → Simplified Chinese (OpenCC `t2s`); verbatim quotes are never passed here.
 
 The policy copy and some sources are in traditional characters; the city, its readers and its
-statistics use simplified ones. Labels, clauses, titles and table text shown in `zh` output go
-through `simplified`; the columns in VERBATIM (quotes, the figure as written, notes that quote the
-text, URLs) keep the source's wording.
+statistics use simplified ones. Labels, clauses and table text shown in `zh` output go through
+`simplified`; the columns in VERBATIM (quotes, the figure as written, notes that quote the text,
+the titles of the sources, some of them Japanese, and URLs) keep the source's wording.
 """
 
 from __future__ import annotations
 
 import functools
 
-VERBATIM = frozenset({"quote", "as_written", "note", "url"})  # columns kept exactly as written
+VERBATIM = frozenset({"quote", "as_written", "note", "title", "source_title", "url", "source_url"})
 
 
 @functools.cache

@@ -489,3 +489,44 @@ def test_goal_label_moves_off_lines_that_cross_it():
     label.set_ha("right")
     label.set_va("bottom")
     assert charts.label_collisions(fig) == [label.get_text()]
+
+
+def _drawn_points(fig) -> set[tuple[int, float]]:
+    """(year, value) of every point a figure's lines and markers draw."""
+    out = set()
+    for ax in fig.axes:
+        for line in ax.get_lines():
+            for x, y in zip(line.get_xdata(), line.get_ydata(), strict=True):
+                if isinstance(x, int | float | np.integer | np.floating) and float(x).is_integer():
+                    out.add((int(x), round(float(y), 6)))
+    return out
+
+
+@pytest.mark.parametrize("goal_id", ["rd_intensity_2025", "advanced_mfg_share_2025"])
+def test_a_fan_chart_draws_every_point_its_verdict_uses(goal_id):
+    """Every figure of the judged series (derived ones too: R&D intensity 2021 = spending / GDP)
+    is drawn, and the fan starts from the last of them."""
+    from dgm.goal_view import assessment, goal_chart, goal_row
+
+    a = assessment(goal_id, None, 200, 2015)
+    assert a.forecast is not None
+    drawn = _drawn_points(goal_chart(goal_row(goal_id), a.forecast, None, "en"))
+    used = {(int(y), round(float(v), 6)) for y, v in a.judged.hist.items()}
+    assert used <= drawn, sorted(used - drawn)
+    last = int(a.judged.hist.index.max())
+    assert charts.fan.anchor(a.forecast.quantiles, a.judged.frame()).index.min() == last
+
+
+def test_the_output_chart_shows_the_baseline_and_the_path_the_goal_implied():
+    """The output goal has no point of its own, only bounds: the chart still shows where the text
+    starts (10,000 亿元 in 2014) and the doubling it asked for (+6.5 % a year to 2025)."""
+    from dgm.goal_view import goal_chart, goal_row
+
+    fig = goal_chart(goal_row("industrial_output_2025"), None, None, "en")
+    drawn = _drawn_points(fig)
+    assert (2014, 10000.0) in drawn and (2025, 20000.0) in drawn
+    assert (2020, round(10000 * 2 ** (6 / 11), 6)) in drawn  # on the constant-growth path
+    text = " ".join(_texts(fig)).replace("\n", " ")  # legend entries wrap
+    assert "2014 baseline, as the text states" in text
+    assert "Path the goal implied (+6.5% a year)" in text
+    assert fig.axes[0].get_xlim()[0] < 2014

@@ -231,6 +231,12 @@ def book_inputs():
             "unit": "%",
             "models": [],
             "notes": [],
+            "robustness": {
+                "baseline": {"2014": "deterioration", "first": "limited_progress"},
+                "escap_half_life": {"2": "acceleration_needed", "10": None},
+                "fragile": True,
+                "reasons": ["the baselines disagree"],
+            },
         },
     ]
     fc = pd.DataFrame({q: [40 + 10 * q, 41 + 10 * q] for q in QS})
@@ -266,8 +272,25 @@ def book(book_inputs, tmp_path_factory):
 
 
 def _rows(ws):
+    """(headers, rows as dicts keyed by field name): a header is read back through
+    export.column_header (Chinese over English) for the fields the sheet may hold."""
     rows = list(ws.iter_rows(values_only=True))
-    return rows[0], [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    fields = {export.column_header(f): f for f in FIELDS} | {
+        h: h.split("\n")[-1] for h in rows[0] if "\nprojection p" in str(h)
+    }
+    head = [fields.get(h, h) for h in rows[0]]
+    return head, [dict(zip(head, r, strict=True)) for r in rows[1:]]
+
+
+FIELDS = [  # every field name a sheet of the test workbook holds
+    *"target_id label label_zh label_en status latest_value latest_kind latest_year unit".split(),
+    *"required_rate observed_rate rate_ratio escap_gap unsd_q p_attain crossing_year_median".split(),
+    *"models notes indicator indicator_label year value kind reliability quote vintage".split(),
+    *"source_title source_url source_id series mase clause note id fragile reading".split(),
+    *"title url publisher published accessed as_written scope price_basis period".split(),
+    *"comparison target_value target_year baseline_year baseline_value proxy reasons".split(),
+    *"method smape coverage80 coverage95 n_forecasts basis ex_post quote_check".split(),
+]
 
 
 def test_workbook_sheets_and_no_temp_file(book):
@@ -277,6 +300,7 @@ def test_workbook_sheets_and_no_temp_file(book):
     assert wb.sheetnames == [
         "README",
         "scorecard",
+        "scorecard_details",
         "goals",
         "observations",
         "sources",
@@ -304,12 +328,16 @@ def test_workbook_round_trip_numbers(book, book_inputs):
     assert {"kind", "reliability", "quote", "vintage"} <= set(obs[0])
 
     _, score = _rows(wb["scorecard"])
-    for got, want in zip(score, book_inputs["scorecard"], strict=True):
-        for key in ("latest_value", "required_rate", "observed_rate", "p_attain", "rate_ratio"):
+    _, details = _rows(wb["scorecard_details"])
+    for got, more, want in zip(score, details, book_inputs["scorecard"], strict=True):
+        for key in ("latest_value", "required_rate", "observed_rate", "p_attain"):
             w = want[key]
             assert (got[key] is None) if w is None else math.isclose(got[key], w), key
-        assert got["label_zh"]
-    assert score[0]["models"] == "log_linear; theta"
+        w = want["rate_ratio"]
+        assert (more["rate_ratio"] is None) if w is None else math.isclose(more["rate_ratio"], w)
+        assert got["label"].startswith(more["label_zh"]) and got["label"].endswith(more["label_en"])
+    assert details[0]["models"] == "log_linear; theta"
+    assert [r["status"] for r in score] == ["已达成 · met", "倒退 · deterioration"]  # in words
 
     head, fc = _rows(wb["forecasts"])
     assert all(r["series"].startswith("projection") for r in fc)
@@ -352,17 +380,88 @@ def test_workbook_formatting(book):
         assert all(8 <= w <= export.MAX_WIDTH + 2 for w in widths), name
     obs = wb["observations"]
     head = [c.value for c in obs[1]]
-    vcol = head.index("value")
-    fmts = {r[head.index("unit")].value: r[vcol].number_format for r in obs.iter_rows(min_row=2)}
+    vcol = head.index(export.column_header("value"))
+    unit = head.index(export.column_header("unit"))
+    fmts = {r[unit].value: r[vcol].number_format for r in obs.iter_rows(min_row=2)}
     assert fmts == {"亿元": "#,##0.00", "%": "0.00"}
     score = wb["scorecard"]
     head = [c.value for c in score[1]]
-    assert score.cell(row=3, column=head.index("required_rate") + 1).number_format == "0.00%"
+    col = head.index(export.column_header("required_rate")) + 1
+    assert score.cell(row=3, column=col).number_format == "0.00%"
 
 
-@pytest.mark.slow  # drives LibreOffice, the workbook's real client (as browsers are for HTML)
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
-def test_workbook_converts_with_libreoffice(book, tmp_path):
+def test_workbook_links_every_url_and_writes_words_not_codes(book):
+    """Every URL is a hyperlink; the robustness record is columns, not a dict printout; headers
+    are Chinese over English; statuses in words; every cell names the East Asian font."""
+    from openpyxl import load_workbook
+
+    from dgm.tables import HEADERS
+
+    same = {zh for zh, en in HEADERS.values() if zh == en}  # one word in both (MASE, UNSD Q)
+    wb = load_workbook(book)
+    urls = links = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                v = c.value
+                assert not (isinstance(v, str) and v.startswith("{")), (ws.title, c.coordinate, v)
+                urls += isinstance(v, str) and v.startswith("https://")
+                links += c.hyperlink is not None
+                if v is not None:
+                    assert c.font.name == export.FONT_NAME, (ws.title, c.coordinate)
+                    assert c.font.charset == export.FONT_CHARSET
+        if ws.title != "README":
+            for h in (c.value for c in ws[1]):
+                assert "\n" in h or h in same, (ws.title, h)
+    assert urls == links == 5  # two sources, the source URLs of three observations
+    head, details = _rows(wb["scorecard_details"])
+    assert details[1]["fragile"] == "是 · yes" and details[1]["reasons"] == "the baselines disagree"
+    baseline = next(h for h in head if "baseline 2014" in str(h))
+    assert details[1][baseline] == "倒退 · deterioration"  # the status had the baseline been 2014
+    assert "结论\nStatus (基期为第一个数字 · baseline first figure)" in head
+    assert wb._fonts[0].name == export.FONT_NAME  # the default font: column widths in its digits
+
+
+def test_printed_columns_fit_a4_landscape_at_8_pt(book):
+    """The columns each sheet prints (its print area) add up to at most PRINT_UNITS, the width
+    that fits A4 landscape at MIN_PRINT_PT (measured in LibreOffice by the slow test below)."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import column_index_from_string, get_column_letter
+
+    for ws in load_workbook(book).worksheets[1:]:
+        area = ws.print_area
+        last = (
+            area.split(":")[-1].strip("$0123456789") if area else get_column_letter(ws.max_column)
+        )
+        n = column_index_from_string(last.replace("$", ""))
+        total = sum(ws.column_dimensions[get_column_letter(j)].width for j in range(1, n + 1))
+        assert total <= export.PRINT_UNITS + 0.5, (ws.title, total)
+
+
+def _pdf_pages(pdf) -> list[tuple[str, float]]:
+    """(sheet name from the footer, smallest word height in points above the footer) per page."""
+    import re
+
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True)
+    pages = []
+    for height, body in re.findall(
+        r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>', out.stdout, re.S
+    ):
+        words = [
+            (float(y0), float(y1), w)
+            for y0, y1, w in re.findall(
+                r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', body
+            )
+        ]
+        foot = float(height) - 72 * (export.PRINT_MARGIN_IN + 0.2)  # the footer's band
+        names = [w for y0, _, w in words if y0 >= foot]
+        sizes = [y1 - y0 for y0, y1, _ in words if y0 < foot]
+        pages.append((names[0] if names else "", min(sizes, default=float("inf"))))
+    return pages
+
+
+def _convert(xlsx, tmp_path, fmt: str = "pdf"):
+    """LibreOffice's conversion of a workbook into tmp_path (pdf: what printing it gives)."""
     res = subprocess.run(
         [
             "soffice",
@@ -370,17 +469,61 @@ def test_workbook_converts_with_libreoffice(book, tmp_path):
             "--norestore",
             f"-env:UserInstallation=file://{tmp_path}/lo",
             "--convert-to",
-            "ods",
+            fmt,
             "--outdir",
             str(tmp_path),
-            str(book),
+            str(xlsx),
         ],
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert res.returncode == 0, res.stderr
-    assert (tmp_path / "dgm.ods").stat().st_size > 0
+    return tmp_path / f"{xlsx.stem}.{fmt}"
+
+
+@pytest.mark.slow  # drives LibreOffice, the workbook's real client (as browsers are for HTML)
+@pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+    reason="LibreOffice or poppler not installed",
+)
+def test_libreoffice_prints_no_sheet_below_8_pt(tmp_path):
+    """The report's workbook printed by LibreOffice: every sheet on its own pages, none smaller
+    than MIN_PRINT_PT, measured against a cell of that size printed at 100 % (a word's box height
+    depends on the font, so the reference is printed with the workbook's own font)."""
+    from openpyxl import Workbook
+
+    from dgm import report
+
+    ref = Workbook()
+    export._default_font(ref)
+    ref.active["A1"] = "参考 reference 8 pt"
+    ref.active["A1"].font = export._font(size=export.MIN_PRINT_PT)
+    ref.save(tmp_path / "ref.xlsx")
+    (_, smallest), *_ = _pdf_pages(_convert(tmp_path / "ref.xlsx", tmp_path))
+    assert report.run_workbook(tmp_path, n_paths=500, seed=2015).ok
+    pages = _pdf_pages(_convert(tmp_path / report.WORKBOOK_FILE, tmp_path))
+    by_sheet = {}
+    for sheet, size in pages:
+        by_sheet.setdefault(sheet, []).append(size)
+    print(
+        {
+            s: (len(v), round(min(v) / smallest * export.MIN_PRINT_PT, 1))
+            for s, v in by_sheet.items()
+        }
+    )
+    from openpyxl import load_workbook
+
+    assert list(by_sheet) == load_workbook(tmp_path / report.WORKBOOK_FILE).sheetnames
+    assert len(pages) <= 120  # was 31 pages at 2-5 pt; about 75 at 8-10 pt
+    for sheet, sizes in by_sheet.items():
+        assert min(sizes) >= smallest - 0.05, (sheet, min(sizes), smallest)
+
+
+@pytest.mark.slow  # drives LibreOffice, the workbook's real client (as browsers are for HTML)
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_workbook_converts_with_libreoffice(book, tmp_path):
+    assert _convert(book, tmp_path, "ods").stat().st_size > 0
 
 
 def test_workbook_reruns_are_byte_identical(book, book_inputs, tmp_path):
@@ -432,7 +575,8 @@ def test_flattened_quotes_flagged_in_the_workbook(tmp_path):
     )
     ws = load_workbook(path)["observations"]
     head = [c.value for c in ws[1]]
-    flag, quote = head.index(export.QUOTE_FLAG), head.index("quote")
+    flag = head.index(export.column_header(export.QUOTE_FLAG))
+    quote = head.index(export.column_header("quote"))
     assert flag == quote + 1
     flagged = {r[0].row: r[quote].value for r in ws.iter_rows(min_row=2) if r[flag].value}
     assert list(flagged.values()) == [garbled]

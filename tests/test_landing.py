@@ -27,10 +27,13 @@ class _Links(HTMLParser):
         self.text.append(data)
 
 
-def _executed(path, records: dict) -> None:
-    """An executed notebook whose outputs carry dgm records."""
+def _executed(path, records: dict, titles: tuple[str, str] | None = None) -> None:
+    """An executed notebook whose outputs carry dgm records (after zh and en title cells)."""
     nb = nbformat.v4.new_notebook()
-    nb.cells = [
+    for tag, head in zip(("lang-zh", "lang-en"), titles or (), strict=False):
+        nb.cells.append(nbformat.v4.new_markdown_cell(f"# {head}\n\nsubtitle"))
+        nb.cells[-1].metadata["tags"] = [tag]
+    nb.cells += [
         nbformat.v4.new_code_cell(
             "x",
             outputs=[
@@ -92,7 +95,11 @@ def built(tmp_path_factory):
             "reading": "on track (proxy): judged on a proxy",
         },
     ]
-    _executed(work / "notebooks" / "05_scorecard.ipynb", {"scorecard": scorecard})
+    _executed(
+        work / "notebooks" / "05_scorecard.ipynb",
+        {"scorecard": scorecard},
+        ("05 · 目标评估總表", "05 · Scorecard: every goal, four ways"),
+    )
     _executed(
         work / "notebooks" / "01_output_two_trillion.ipynb",
         {"assessment": [{"target_id": "industrial_output_2025"}]},
@@ -134,7 +141,7 @@ def test_landing_page_opens_with_the_scorecard_and_links_goal_pages(built):
     row = html[html.index('id="goal-industrial_output_2025"') :]
     row = row[: row.index("</tr>")]
     assert 'href="01_output_two_trillion.html"' in row  # the reader page of the goal
-    assert "已达成 · met" in row and "100 %" in row and "26,000.00 亿元 (2025)" in row
+    assert "已达成 · met" in row and "100 %" in row and "26,000 亿元 (2025)" in row  # as published
     assert "lower bound above the goal" in row  # the assessment's basis, when it gives one
     assert 'href="figures/01_output_path_to_goal.pdf"' in row  # a one-goal page's figures
     hightech = html[html.index('id="goal-hightech_mfg_share_2025"') :]
@@ -142,6 +149,26 @@ def test_landing_page_opens_with_the_scorecard_and_links_goal_pages(built):
     assert "04_hightech_mfg_share_2025_path_to_goal.svg" in hightech
     assert "01_output_path_to_goal" not in hightech
     assert {"04_structure_and_innovation.reviewer.html", report.WORKBOOK_FILE} <= links.hrefs
+
+
+def test_landing_page_names_goals_and_figures_in_words_not_ids(built):
+    """A reader sees names: no goal id or figure file stem in the page's text (they stay in
+    links and anchors), and no basis for a goal without a figure."""
+    import dgm
+
+    _, _, links = built
+    text = "".join(links.text)
+    for gid in dgm.load_targets()["id"]:
+        assert gid not in text, gid
+    for stem in ("01_output_path_to_goal", "04_hightech_mfg_share_2025_path_to_goal"):
+        assert stem not in text, stem
+    assert "05 · 目标评估总表 · Scorecard: every goal, four ways" in text  # the page, simplified
+    assert "目标进展评分表 · Scorecard: progress towards each goal" in text  # the chart's title
+    assert (
+        "研发经费支出占生产总值比例超过4% · R&D expenditure above 4 % of GDP：情景 · scenarios"
+        in text
+    )
+    assert "走势与预测 · path and projection" in text  # a goal's figure in its row
 
 
 def test_landing_page_shows_the_evidence_and_counts_proxies_apart(built):

@@ -1,8 +1,11 @@
 """The notebook collection: conventions (walk the tree) and execution from fresh kernels.
 
-Conventions: cell 1 is a markdown H1 title, a one-line subtitle and what the notebook builds on;
-cell 2 is tagged `parameters` and holds plain literals; cell 3 holds the imports (and only it);
-outputs are stripped; the kernel is `python3`; no path or URL is hard-coded.
+Conventions: the notebook opens with its title, one markdown cell per language (tagged `lang-zh`,
+then `lang-en`: an H1 title and a one-line subtitle) and a cell tagged `reviewer` saying what it
+builds on; then the cell tagged `parameters` (plain literals); then the imports (and only there).
+Narrative cells come in pairs, the Chinese (simplified, verbatim quotes in `<q>` excepted) before
+its English twin, or are tagged `reviewer`; no markdown uses TeX maths (the pages load no MathJax,
+dgm.pages). Outputs are stripped; the kernel is `python3`; no path or URL is hard-coded.
 
 Execution (marked slow): every notebook runs headless with nbclient in a fresh kernel, two at a
 time, with a per-cell timeout that only guards against a hang (speed is measured by `dgm bench`,
@@ -59,22 +62,36 @@ def test_the_collection_is_complete_and_numbered():
     assert found == COLLECTION
 
 
+def _opening(name):
+    """(title and builds-on cells, parameters cell, imports cell, the cells after them)."""
+    cells = _read(name).cells
+    at = next(i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", []))
+    return cells[:at], cells[at], cells[at + 1], cells[at + 2 :]
+
+
+CJK_WRAP = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]\n[ \t]*(?![-*|#>]|\d+\.\s|\n)")
+
+
+def _tags(cell) -> list:
+    return cell.metadata.get("tags", [])
+
+
 @pytest.mark.parametrize("name", COLLECTION)
-def test_title_cell(name):
-    cell = _read(name).cells[0]
-    assert cell.cell_type == "markdown"
-    lines = [line for line in cell.source.splitlines() if line.strip()]
-    assert lines[0].startswith("# "), "cell 1 starts with an H1 title"
-    assert len(lines) >= 3, "title, a one-line subtitle, and what it builds on"
-    assert not lines[1].startswith("#"), "the subtitle is one line of text"
-    assert "builds on" in cell.source.lower(), "cell 1 says what the notebook builds on"
+def test_title_cells(name):
+    titles, _, _, _ = _opening(name)
+    assert [_tags(c) for c in titles] == [["lang-zh"], ["lang-en"], ["reviewer"]]
+    for cell in titles[:2]:
+        assert cell.cell_type == "markdown"
+        lines = [line for line in cell.source.splitlines() if line.strip()]
+        assert lines[0].startswith(f"# {name[:2]} · "), "an H1 title with the notebook's number"
+        assert len(lines) == 2 and not lines[1].startswith("#"), "and a one-line subtitle"
+    assert "builds on" in titles[2].source.lower(), "the reviewer cell says what it builds on"
 
 
 @pytest.mark.parametrize("name", COLLECTION)
 def test_parameters_cell_holds_plain_literals(name):
-    cell = _read(name).cells[1]
+    _, cell, _, _ = _opening(name)
     assert cell.cell_type == "code"
-    assert "parameters" in cell.metadata.get("tags", []), "cell 2 is tagged `parameters`"
     tree = ast.parse(cell.source)
     names = {}
     for node in tree.body:
@@ -89,16 +106,53 @@ def test_parameters_cell_holds_plain_literals(name):
 
 
 @pytest.mark.parametrize("name", COLLECTION)
-def test_imports_live_in_cell_3(name):
-    cells = _read(name).cells
-    third = ast.parse(cells[2].source)
-    assert cells[2].cell_type == "code"
-    assert any(isinstance(n, ast.Import | ast.ImportFrom) for n in third.body)
-    for i, cell in enumerate(cells[3:], start=4):
+def test_imports_live_after_the_parameters(name):
+    _, _, imports, rest = _opening(name)
+    assert imports.cell_type == "code"
+    assert any(isinstance(n, ast.Import | ast.ImportFrom) for n in ast.parse(imports.source).body)
+    for cell in rest:
         if cell.cell_type != "code":
             continue
         for node in ast.parse(cell.source).body:
-            assert not isinstance(node, ast.Import | ast.ImportFrom), f"import in cell {i}"
+            assert not isinstance(node, ast.Import | ast.ImportFrom), f"import in {cell.id}"
+
+
+@pytest.mark.parametrize("name", COLLECTION)
+def test_narrative_comes_in_language_pairs(name):
+    """Every later markdown cell is a zh cell followed by its en twin, or a reviewer note; the
+    zh prose is in simplified characters outside the <q> quotes; the pairs have the same
+    headings and links (one is the translation of the other)."""
+    from dgm.pages import _QUOTE
+    from dgm.zh import changes
+
+    *_, rest = _opening(name)
+    prose = [c for c in rest if c.cell_type == "markdown"]
+    assert prose, "a notebook explains itself"
+    while prose:
+        cell = prose.pop(0)
+        if _tags(cell) == ["reviewer"]:
+            continue
+        assert _tags(cell) == ["lang-zh"], f"{cell.id}: a zh cell first, tagged lang-zh"
+        twin = prose.pop(0) if prose else None
+        assert twin is not None and _tags(twin) == ["lang-en"], f"{cell.id}: its en twin next"
+        assert not changes(_QUOTE.sub("", cell.source)), f"{cell.id}: traditional characters"
+        # a line break inside a Chinese paragraph shows as a space on the page
+        assert not CJK_WRAP.search(cell.source), f"{cell.id}: a Chinese line wrapped mid-paragraph"
+        for pattern in (r"^#+ ", r"\]\([^)]+\)", r"<q>.*?</q>"):
+            assert len(re.findall(pattern, cell.source, re.M)) == len(
+                re.findall(pattern, twin.source, re.M)
+            ), f"{cell.id}: {pattern} differs from its twin"
+        assert re.findall(r"\]\(([^)]+)\)", cell.source) == re.findall(
+            r"\]\(([^)]+)\)", twin.source
+        )
+
+
+@pytest.mark.parametrize("name", COLLECTION)
+def test_no_tex_maths(name):
+    """The pages load no MathJax (dgm.pages): a $…$ or \\( … \\) would show as raw TeX."""
+    for cell in _read(name).cells:
+        if cell.cell_type == "markdown":
+            assert not re.search(r"\$[^$\n]+\$|\\\(|\\\[", cell.source), cell.id
 
 
 @pytest.mark.parametrize("name", COLLECTION)
@@ -183,7 +237,7 @@ def test_overview_lists_every_goal_and_the_coverage(executed):
     import dgm
 
     rec = _records(executed, "00_overview")
-    assert sorted(r["id"] for r in rec["targets"]) == sorted(dgm.load_targets()["id"])
+    assert sorted(r["target_id"] for r in rec["targets"]) == sorted(dgm.load_targets()["id"])
     assert rec["coverage_indicators"] > 0
 
 

@@ -76,3 +76,43 @@ def test_quotes_stay_as_written_in_zh_tables():
     frame = pd.DataFrame({"clause": ["二——規模結構領先"], "quote": ["工業總產值翻一番"]})
     text, _ = tables.formatted(frame, "zh")
     assert text.iloc[0].tolist() == ["二——规模结构领先", "工業總產值翻一番"]
+
+
+def test_ids_become_names_and_sources_link_to_their_url():
+    import dgm
+
+    src = dgm.load_sources().iloc[0]
+    frame = pd.DataFrame(
+        {
+            "target_id": ["rd_intensity_2025"],
+            "indicator": ["rd_intensity"],
+            "source_id": [f"{src['source_id']};unknown-source"],
+        }
+    )
+    text, _ = tables.formatted(frame, "en")
+    assert text.iloc[0, 0] == "R&D expenditure above 4 % of GDP"
+    assert text.iloc[0, 1] == dgm.load_indicators().set_index("id").loc["rd_intensity", "label_en"]
+    assert text.iloc[0, 2] == f"{src['title']}; unknown-source"  # an unknown id stays as it is
+    html = tables.to_html(frame, "en")
+    assert f'<a href="{src["url"]}">' in html and src["source_id"] not in html
+
+
+def test_booleans_dicts_daggers_and_positional_indexes_in_words():
+    frame = pd.DataFrame(
+        {
+            "bridged": [True, False],
+            "coverage80_by_h": [{"1": 0.5, "2": 0.25}, None],
+            "status (now)": ["deterioration †", "on_track"],
+            "ex_post": ["unknown", "met"],
+        },
+        index=[3, 7],  # rows left after a filter: a position, not data
+    )
+    text, _ = tables.formatted(frame, "both")
+    assert list(text.columns)[0] == "五年累计衔接 · Five-year bridge"  # no index column
+    assert text.iloc[:, 0].tolist() == ["是 · yes", "否 · no"]
+    assert text.iloc[:, 1].tolist() == ["1: 0.5; 2: 0.25", "—"]
+    assert text.iloc[:, 2].tolist() == ["倒退 · deterioration †", "按计划推进 · on track"]
+    assert text.iloc[:, 3].tolist() == ["尚无定论 · not yet known", "已达成 · met"]
+    named = pd.DataFrame({"measures": [3]}, index=pd.Index(["經信局"], name="departments"))
+    text, _ = tables.formatted(named, "zh")
+    assert text.to_dict("list") == {"部门": ["经信局"], "措施": ["3"]}  # a named index is data

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from dgm import style
 from dgm.charts.figure import add_title, canvas, legend, mix, styled
-from dgm.charts.goal_line import goal_axes, goal_level
+from dgm.charts.goal_line import draw_implied_path, goal_axes, goal_level, implied_path
 from dgm.charts.labels import cell, fmt_value, row_label, source_ids, source_note, t
-from dgm.charts.observations import draw_observations
-from dgm.constants import POINT_KINDS
+from dgm.charts.observations import DRAWN_POINTS, draw_observations
 from dgm.lang import pick
 from dgm.style import GREY
 
@@ -30,7 +29,7 @@ def anchor(fan, obs):
 
     if obs is None or not len(obs) or "kind" not in obs:
         return fan
-    pts = obs[obs["kind"].astype(str).isin(POINT_KINDS) & obs["value"].notna()]
+    pts = obs[obs["kind"].astype(str).isin(DRAWN_POINTS) & obs["value"].notna()]
     if not len(pts):
         return fan
     y0 = int(pts.index.max())
@@ -226,6 +225,10 @@ def path_to_goal(
     years = list(obs.index) if obs is not None else []
     if fan is not None and len(fan):
         years += list(fan.index)
+    implied = implied_path(target) if target is not None and goal_value is None else None
+    if implied is not None:  # the baseline the text states and the path the goal implied
+        handles += draw_implied_path(ax, target, lang)
+        years += [implied[0][0]]
     handles += goal_axes(ax, obs, target, years, unit, lang, goal_value)
     if cut is not None:
         handles += _mark_cut(ax, fan, obs, cut, lang)

@@ -1,5 +1,7 @@
 """The goal on a year axis: a labelled dash-dot line to its year, drawn at its level (a reduction
-on the chained index), with the year range and value axis around it."""
+on the chained index), with the year range and value axis around it; where the registry gives
+the goal's baseline (a level stated by the text, e.g. 1 trillion yuan in 2014), that baseline and
+the constant-growth path the goal implied from it (`implied_path`)."""
 
 from __future__ import annotations
 
@@ -70,3 +72,39 @@ def goal_level(target, obs, value):
     if reduction and str(unit).startswith("index") and v is not None:
         return 100.0 - float(v)
     return v
+
+
+def implied_path(target):
+    """(years, values, yearly rate) of the constant-growth path from the registry's baseline to
+    the goal (`baseline_value` in `baseline_year` → `target_value` in `target_year`), or None
+    when the registry gives no baseline level (levels, counts and shares only)."""
+    from dgm.rates import required_rate
+
+    kind = cell(target, "kind")
+    y0, v0 = cell(target, "baseline_year"), cell(target, "baseline_value")
+    y1, v1 = cell(target, "target_year"), cell(target, "target_value")
+    if kind not in ("level", "count", "share") or None in (y0, v0, y1, v1) or float(v0) <= 0:
+        return None
+    y0, y1 = int(y0), int(y1)
+    rate = required_rate(float(v0), float(v1), y0, y1)
+    years = list(range(y0, y1 + 1))
+    return years, [float(v0) * (1 + rate) ** (y - y0) for y in years], rate
+
+
+def draw_implied_path(ax, target, lang) -> list:
+    """The registry's baseline (an open star) and the path the goal implied from it (a thin
+    dotted line in the goal's colour, its yearly rate in the legend); legend handles."""
+    from matplotlib.lines import Line2D
+
+    path = implied_path(target)
+    if path is None:
+        return []
+    years, values, rate = path
+    ax.plot(years, values, color=GOAL, lw=1.0, ls=(0, (1, 1.5)), zorder=2)
+    marker = dict(marker="*", ms=8, mfc="white", mec=GOAL, mew=1.0, ls="none")
+    ax.plot([years[0]], [values[0]], zorder=5, **marker)
+    pct = f"{100 * rate:+.1f}%"
+    return [
+        (Line2D([], [], **marker), t("baseline", lang, year=years[0])),
+        (Line2D([], [], color=GOAL, lw=1.0, ls=(0, (1, 1.5))), t("implied_path", lang, rate=pct)),
+    ]

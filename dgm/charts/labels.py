@@ -16,6 +16,7 @@ from dgm.lang import pick
 # Chart furniture in both languages (indicator and goal names come from the catalogue/registry).
 TEXT = {
     "observed": ("观测值", "Observed"),
+    "exact": ("公布值", "Published"),
     "estimate": ("初步/估计数", "Preliminary or estimate"),
     "approx": ("约数", "Approximate"),
     "derived": ("推算值", "Derived"),
@@ -29,6 +30,8 @@ TEXT = {
         "Projections are model simulations, not official data",
     ),
     "goal": ("目标", "Goal"),
+    "baseline": ("{year}年基期（文件所述）", "{year} baseline, as the text states"),
+    "implied_path": ("目标隐含路径（年均{rate}）", "Path the goal implied ({rate} a year)"),
     "year": ("年份", "Year"),
     "sources": ("资料来源：", "Sources: "),
     "goal_source": (
@@ -68,8 +71,18 @@ TEXT = {
     "ratio": ("所需/实际", "Required ÷ observed"),
     "crossing": ("预计达成年份", "Median crossing year"),
     "indicator": ("指标", "Indicator"),
+    "bound": ("公布的上/下限", "published bound"),
+    "higher_is_better": ("越高越好", "higher is better"),
+    "lower_is_better": ("越低越好", "lower is better"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
+    # goal kinds of the registry (targets.csv `kind`)
+    "level": ("总量", "level"),
+    "count": ("数量", "count"),
+    "share": ("比重", "share"),
+    "index": ("指数", "index"),
+    "growth_rate": ("年均增速", "yearly growth"),
+    "reduction_vs_baseline": ("较基期降低", "cut from the baseline"),
     # notes of dgm.scenario (scenario.Note keys)
     "note_no_figure": ("没有已公布的数据", "no published figure"),
     "note_no_figure_by": (

@@ -9,6 +9,9 @@ from dgm.constants import BOUND_KINDS, POINT_KINDS
 from dgm.lang import pick
 from dgm.style import GREY
 
+# Figures drawn as points: published ones and those derived from them (R&D intensity 2021 from
+# R&D spending and GDP), which a verdict uses like any other point.
+DRAWN_POINTS = (*POINT_KINDS, "derived")
 # Marker per kind of figure: filled = a published point, open = a point with a caveat.
 MARKERS = {
     "exact": {"marker": "o", "fill": True},
@@ -31,7 +34,7 @@ def draw_observations(ax, obs, lang, colour=None) -> list:
     kind = df["kind"].astype(str) if "kind" in df else "exact"
     df["_kind"] = kind
     df["_derived"] = derived
-    pts = df[df["_kind"].isin(POINT_KINDS) & df["value"].notna()].sort_index()
+    pts = df[df["_kind"].isin(DRAWN_POINTS) & df["value"].notna()].sort_index()
     if len(pts):
         ax.plot(pts.index, pts["value"], color=colour, lw=1.6, zorder=3, solid_capstyle="round")
         handles.append((Line2D([], [], color=colour, lw=1.6), t("observed", lang)))
