@@ -6,6 +6,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 LOCK     := requirements/dev.lock
 LAB_LOCK := requirements/lab.lock
+# statsforecast (the peers benchmark) lives in its own environment, never in the two above
+PEERS_VENV := .venv-peers
+PEERS_LOCK := requirements/peers.lock
 # One resolution for every platform, Python 3.11 (pyproject's [tool.uv] environments); the files
 # are written with -o (uv would also print them: sent to /dev/null, its progress on stderr stays).
 COMPILE := $(BIN)/uv pip compile pyproject.toml requirements/build.in --universal \
@@ -17,7 +20,7 @@ export MPLBACKEND := Agg
 PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest
 
 .DEFAULT_GOAL := help
-.PHONY: help report test test-fast lint check build bench explore lab lock clean
+.PHONY: help report test test-fast lint check build bench peers explore lab lock clean
 
 ## help: list the targets
 help:
@@ -71,6 +74,18 @@ build: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/dgm bench
 
+# The dev lock's stack plus the peers extra (statsforecast brings numba and pyarrow), then dgm.
+$(PEERS_VENV)/.installed: $(PEERS_LOCK) pyproject.toml | $(BIN)/python
+	@echo "make: creating $(PEERS_VENV) for the peers benchmark from $(PEERS_LOCK)"
+	$(PYTHON) -m venv $(PEERS_VENV)
+	$(PEERS_VENV)/bin/python -m pip install --require-hashes -r $(PEERS_LOCK)
+	$(PEERS_VENV)/bin/python -m pip install --no-deps --no-build-isolation -e .
+	touch $@
+
+## peers: dgm against statsforecast's AutoETS/AutoARIMA/AutoTheta/drift/naive on the backtest; table into docs/method.md
+peers: $(PEERS_VENV)/.installed
+	$(PEERS_VENV)/bin/python benchmarks/peers.py --write docs/method.md
+
 ## explore: install the lab extra and serve the scenario explorer as a web app on 127.0.0.1
 explore: $(VENV)/.installed-lab
 	$(BIN)/dgm explore
@@ -79,13 +94,14 @@ explore: $(VENV)/.installed-lab
 lab: $(VENV)/.installed-lab
 	$(BIN)/jupyter lab notebooks/
 
-## lock: re-resolve requirements/*.lock after pyproject.toml changed (UPGRADE=1 for the newest)
+## lock: re-resolve requirements/*.lock after pyproject.toml changed (UPGRADE=1 for the newest; peers.lock within dev.lock)
 lock: $(VENV)/.installed
 	@echo "make: resolving $(LAB_LOCK) (every extra), then $(LOCK) within it"
 	$(COMPILE) $(if $(UPGRADE),--upgrade) --extra test --extra dev --extra lab -o $(LAB_LOCK) >/dev/null
 	$(COMPILE) --extra test --extra dev -c $(LAB_LOCK) -o $(LOCK) >/dev/null
+	$(COMPILE) --extra test --extra dev --extra peers -c $(LOCK) -o $(PEERS_LOCK) >/dev/null
 	@git diff --stat -- requirements/ 2>/dev/null || true
 
 ## clean: remove reports/, caches and the virtual environment
 clean:
-	rm -rf $(VENV) reports .cache .pytest_cache .hypothesis
+	rm -rf $(VENV) $(PEERS_VENV) reports .cache .pytest_cache .hypothesis

@@ -135,10 +135,16 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:
         )
         p.add_argument(
             "--vintage",
-            choices=["final", "real-time"],
-            default="final",
-            help="train on today's figures (final, pseudo-real-time) or on those published by "
-            "each origin (real-time)",
+            choices=["real-time", "final"],
+            default=None,
+            help="train on the figures published by each origin (real-time) or on today's "
+            "(final, pseudo-real-time); default: both, real-time first",
+        )
+        p.add_argument(
+            "--records",
+            action="store_true",
+            help="one row per forecast (indicator, method, origin, horizon, target_year, point, "
+            "q025, q10, q50, q90, q975, outcome, vintage) instead of the scores",
         )
     if name == "bench":
         p.add_argument("--quick", action="store_true", help="skip the notebook timings (minutes)")

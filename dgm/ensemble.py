@@ -16,16 +16,21 @@ Three steps shared by `dgm.simulate` (paths, P(goal met)) and `dgm.backtest` (sc
    the member keeps its own growth. For shares and rates it damps the own trend toward no change
    (rates also shrink it toward none: prior (0, TAU_FLOOR)). ARIMA's drift and Theta's slope are
    shrunk toward the same prior (dgm.models.shrink).
-3. Calibration. The ensemble's law is reshaped with pooled rolling-origin errors of the OTHER
-   indicators (leave-one-indicator-out split conformal): an error is standardised on the
-   forecasting scale as e = (z_actual - z_median) / s, s = (z_q90 - z_q10) / 2.563 (the ensemble's
-   own 80 % half-width in sd units), and the calibrated quantile at level p is
-   z_median + s * Q(p), Q(p) = sign(p - 1/2) * the conformal quantile of |e| at level |2p - 1|.
-   Horizons with fewer than MIN_POOL errors borrow the nearest horizons' errors; horizons beyond
-   the backtest's use the longest one's (s already grows with the horizon). Per level, Q is made
-   non-decreasing in the horizon (weighted isotonic fit across horizons), so a few large errors
-   at one horizon never make a longer horizon's band narrower. Paths keep the
-   ensemble's ranks across horizons (its dependence) and take the calibrated marginals.
+3. Calibration. The ensemble's law is reshaped with the pooled rolling-origin errors known when
+   the forecast is made: those of every indicator, its own included, whose outcome year is at
+   most the origin (in a backtest; a forecast of today uses all). An error is standardised on
+   the forecasting scale as e = (z_actual - z_median) / s, s = (z_q90 - z_q10) / 2.563 (the
+   ensemble's own 80 % half-width in sd units), and the calibrated quantile at level p is
+   z_median + s * Q(p), Q(p) = sign(p - 1/2) * the quantile at level |2p - 1| of the law of |e|.
+   That law is the Dirichlet-process predictive G = (n F_n + n0 F_0) / (n + n0): the n known
+   errors' empirical law F_n mixed with a prior law F_0 worth n0 = PRIOR_WEIGHT errors, |t| with
+   TAIL_DF degrees of freedom, whose heavy tails carry the breaks (2020, 2022) that a pool of
+   calm years has not shown. Horizons with fewer than MIN_POOL errors borrow the nearest
+   horizons' errors; horizons beyond the pool's use the longest one's (s already grows with the
+   horizon). Per level, Q is made non-decreasing in the horizon (weighted isotonic fit across
+   horizons), so a few large errors at one horizon never make a longer horizon's band narrower.
+   Paths keep the ensemble's ranks across horizons (its dependence) and take the calibrated
+   marginals.
 """
 
 from __future__ import annotations
@@ -52,7 +57,14 @@ RATE_KINDS = ("growth_rate",)  # kinds that take the mean-reverting member
 CV_HORIZON = 6
 MIN_POOL = 30
 Z80 = 1.2815515655446004  # standard normal 90 % quantile
-LEVEL_GRID = np.linspace(0.0, 1.0, 1001)  # levels |2p - 1| of the monotone-in-horizon fit
+# the calibration's prior law of |e|: Student t (heavy tails: the breaks a calm record has not
+# shown), worth PRIOR_WEIGHT errors in the pool
+TAIL_DF = 3.0
+PRIOR_WEIGHT = MIN_POOL
+BISECTIONS = 50  # halvings of [0, a bound < 1000]: quantiles to ~1e-12
+# levels |2p - 1| at which the quantiles of many paths are computed and then interpolated, dense
+# toward 1 for the tails: 1 - (1 - x)^2 for 1000 steps of x in [0, 1)
+LEVEL_GRID = 1 - (1 - np.linspace(0.0, 1.0, 1001)[:-1]) ** 2
 LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 
 
@@ -225,69 +237,89 @@ def standardise(scale: Scale, q10, q50, q90, actual):
 
 
 class ErrorPool:
-    """Standardised ensemble errors by indicator and horizon; quantile maps leaving one out."""
+    """Standardised ensemble errors by horizon -> the calibrated law of |e| at each horizon.
 
-    def __init__(self, frame: pd.DataFrame):
-        ok = np.isfinite(frame["e"].to_numpy(dtype=float))
-        self.indicator = frame["indicator"].to_numpy(dtype=str)[ok]
+    `frame` holds the errors known when the forecast is made (columns h, e; the backtest passes
+    those whose outcome year is at most the origin). The law at horizon h is the posterior
+    predictive of a Dirichlet process whose base law is the prior (|t| with TAIL_DF degrees of
+    freedom, weight PRIOR_WEIGHT errors): G(x) = (n F_n(x) + n0 F_0(x)) / (n + n0), F_n the
+    errors' empirical law at h (nearest horizons borrowed up to MIN_POOL errors), F_0 the
+    prior's. Its quantiles are fitted non-decreasing in the horizon, level by level.
+    """
+
+    def __init__(self, frame: pd.DataFrame, df: float = TAIL_DF, weight: float = PRIOR_WEIGHT):
+        e = frame["e"].to_numpy(dtype=float)
+        ok = np.isfinite(e)
         self.h = frame["h"].to_numpy(dtype=int)[ok]
-        self.e = np.abs(frame["e"].to_numpy(dtype=float)[ok])
-        self._cache: dict = {}
+        self.e = np.abs(e[ok])
+        self.df, self.weight = float(df), float(weight)
+        self._errors: dict = {}
+        self._curves: dict = {}
 
-    def errors(self, h: int, exclude: str | None = None) -> np.ndarray:
-        """Sorted |e| for horizon h from every indicator but `exclude`, nearest horizons borrowed."""
-        key = (int(h), exclude)
-        if key not in self._cache:
-            keep = self.indicator != exclude
-            hs = sorted(set(self.h[keep].tolist()), key=lambda k: (abs(k - h), k))
+    def errors(self, h: int) -> np.ndarray:
+        """Sorted |e| for horizon h, the nearest horizons' borrowed up to MIN_POOL errors."""
+        h = int(h)
+        if h not in self._errors:
+            hs = sorted(set(self.h.tolist()), key=lambda k: (abs(k - h), k))
             out, n = [], 0
             for k in hs:
-                out.append(self.e[keep & (self.h == k)])
+                out.append(self.e[self.h == k])
                 n += len(out[-1])
                 if n >= MIN_POOL:
                     break
-            self._cache[key] = np.sort(np.concatenate(out)) if out else np.empty(0)
-        return self._cache[key]
+            self._errors[h] = np.sort(np.concatenate(out)) if out else np.empty(0)
+        return self._errors[h]
 
-    def size(self, exclude: str | None = None) -> int:
-        """Number of errors available when `exclude` is forecast."""
-        return int((self.indicator != exclude).sum())
+    def size(self) -> int:
+        """Number of errors in the pool."""
+        return int(self.e.size)
 
-    def _magnitudes(self, h: int, levels, exclude: str | None) -> np.ndarray:
-        """Conformal quantiles of |e| at horizon h for levels |2p - 1| (before the monotone fit)."""
-        a = self.errors(h, exclude)
-        n = a.size
-        return np.quantile(a, np.minimum(np.asarray(levels) * (n + 1) / n, 1.0))
+    def magnitudes(self, h: int, levels) -> np.ndarray:
+        """Quantiles of the predictive law G of |e| at horizon h at `levels` (before the fit
+        across horizons), by bisection: G is a step function plus the prior's smooth part."""
+        from scipy import special
 
-    def _monotone_shift(self, h: int, exclude: str | None) -> np.ndarray:
-        """What the fit non-decreasing in horizon adds to horizon h's magnitudes, on LEVEL_GRID.
+        a, n0 = self.errors(h), self.weight
+        levels = np.asarray(levels, dtype=float)
+        lo = np.zeros_like(levels)
+        hi = special.stdtrit(self.df, 0.5 + 0.5 * levels)  # F_0 and F_n both reach the level there
+        hi = np.maximum(hi, a[-1] if a.size else 0.0)
+        for _ in range(BISECTIONS):
+            mid = 0.5 * (lo + hi)
+            g = np.searchsorted(a, mid, side="right") + n0 * (2 * special.stdtr(self.df, mid) - 1)
+            below = g < levels * (a.size + n0)
+            lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+        return hi
 
-        Per level, the horizons' magnitudes are fitted by weighted isotonic regression (weights:
-        the errors each horizon uses), so a band never narrows with the horizon because a few
-        large errors happened to fall at a shorter one. Zero where they already increase.
+    def _fitted(self, levels: np.ndarray) -> np.ndarray:
+        """Magnitudes at `levels` (sorted, unique) for horizons 1..H, fitted non-decreasing in the
+        horizon, shape (H, levels); H is the pool's longest horizon (longer ones take H's).
+
+        Per level, the horizons are fitted by weighted isotonic regression (weights: the errors
+        each horizon uses), so a band never narrows with the horizon because a few large errors
+        happened to fall at a shorter one. Cached per set of levels.
         """
-        key = ("shift", exclude)
-        if key not in self._cache:
-            last = int(self.h[self.indicator != exclude].max())
+        key = levels.tobytes()
+        if key not in self._curves:
+            last = int(self.h.max()) if self.h.size else 1
             ks = range(1, last + 1)
-            raw = np.stack([self._magnitudes(k, LEVEL_GRID, exclude) for k in ks])
-            weights = np.array([self.errors(k, exclude).size for k in ks], dtype=float)
-            self._cache[key] = isotonic_rows(raw, weights) - raw
-        shift = self._cache[key]
-        return shift[min(int(h), len(shift)) - 1]
+            raw = np.stack([self.magnitudes(k, levels) for k in ks])
+            weights = np.array([max(self.errors(k).size, 1) for k in ks], dtype=float)
+            self._curves[key] = isotonic_rows(raw, weights)
+        return self._curves[key]
 
-    def quantile(self, p, h: int, exclude: str | None = None) -> np.ndarray:
-        """Q(p): signed standardised error quantile at levels p (split-conformal, symmetric,
-        non-decreasing in the horizon)."""
+    def quantile(self, p, h: int) -> np.ndarray:
+        """Q(p): the signed calibrated standardised error at levels p (symmetric, non-decreasing
+        in the horizon)."""
         p = np.asarray(p, dtype=float)
-        if self.errors(h, exclude).size == 0:
-            return np.full(p.shape, np.nan)
-        level = np.abs(2 * p - 1)
-        shift = np.interp(level, LEVEL_GRID, self._monotone_shift(h, exclude))
-        m = np.atleast_1d(self._magnitudes(h, level, exclude) + shift)
-        order = np.argsort(np.atleast_1d(level), kind="stable")
-        m[order] = np.maximum.accumulate(m[order])  # interpolating the shift keeps no order
-        return np.sign(p - 0.5) * m.reshape(p.shape)
+        levels, where = np.unique(np.abs(2 * p - 1), return_inverse=True)
+        if levels.size <= LEVEL_GRID.size:  # a few levels (the backtest's): exact
+            curves = self._fitted(levels)
+            m = curves[min(int(h), len(curves)) - 1]
+        else:  # one per path: interpolated on LEVEL_GRID (off by ~1e-6 sd; < 1 % in the tails)
+            curves = self._fitted(LEVEL_GRID)
+            m = np.interp(levels, LEVEL_GRID, curves[min(int(h), len(curves)) - 1])
+        return np.sign(p - 0.5) * m[where].reshape(p.shape)
 
 
 def isotonic_rows(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -309,13 +341,13 @@ def isotonic_rows(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return out
 
 
-def calibrated_quantiles(pool, scale, z50, s, probs, h: int, exclude) -> np.ndarray:
+def calibrated_quantiles(pool, scale, z50, s, probs, h: int) -> np.ndarray:
     """Natural-scale quantiles (P, N) of N calibrated forecasts at horizon h (medians z50, s)."""
-    q = pool.quantile(probs, int(h), exclude)
+    q = pool.quantile(probs, int(h))
     return scale.inverse(np.asarray(z50)[None, :] + np.asarray(s)[None, :] * q[:, None])
 
 
-def calibrate_paths(paths, scale, pool, horizons, exclude):
+def calibrate_paths(paths, scale, pool, horizons):
     """Natural-scale paths -> paths with calibrated marginals and the ensemble's ranks."""
     n = paths.shape[0]
     z = scale.forward_clipped(paths)
@@ -324,17 +356,17 @@ def calibrate_paths(paths, scale, pool, horizons, exclude):
     u = (np.argsort(np.argsort(z, axis=0), axis=0) + 0.5) / n
     out = np.empty_like(z)
     for j, h in enumerate(horizons):
-        out[:, j] = q50[j] + s[j] * pool.quantile(u[:, j], int(h), exclude)
+        out[:, j] = q50[j] + s[j] * pool.quantile(u[:, j], int(h))
     return scale.inverse(out)
 
 
 @functools.lru_cache(maxsize=4)
 def shipped_context(as_of=None, data_to: int | None = None):
-    """(ErrorPool, growth prior at the latest year, histories) from the shipped data, once a process.
+    """(ErrorPool, latest year, histories) from the shipped data, once a process.
 
     The pool is the ensemble's rolling-origin errors on every catalogue indicator (dgm.backtest,
-    final-vintage figures published by `as_of`, for years up to `data_to`), so a view of the past
-    is calibrated only on what that view could see.
+    final-vintage figures published by `as_of`, for years up to `data_to`): every outcome in it
+    is a figure of that view, so a view of the past is calibrated only on what it could see.
     """
     from dgm import backtest
 

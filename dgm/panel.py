@@ -192,9 +192,11 @@ def _ranked(obs: pd.DataFrame) -> pd.DataFrame:
     written = out["as_written"] if "as_written" in out else pd.Series(None, index=out.index)
     unit = out["unit"] if "unit" in out else pd.Series("", index=out.index)
     quote = out["quote"] if "quote" in out else pd.Series("", index=out.index)
-    out["_period"] = out["period"].map(PERIOD_RANK).fillna(len(PERIODS))
-    out["_point"] = out["kind"].map(POINT_RANK).fillna(9)
-    out["_rel"] = out["reliability"].map(RELIABILITY_RANK).fillna(9)
+    # ranks are numbers even on an empty cut (mapping an empty pyarrow-backed str column keeps
+    # its str dtype, which the sum below would refuse)
+    out["_period"] = out["period"].map(PERIOD_RANK).fillna(len(PERIODS)).astype(float)
+    out["_point"] = out["kind"].map(POINT_RANK).fillna(9).astype(float)
+    out["_rel"] = out["reliability"].map(RELIABILITY_RANK).fillna(9).astype(float)
     out["_tier"] = out["reliability"].isin(OFFICIAL).map({True: 0, False: 10}) + out["_point"]
     out["_step"] = [
         precision(v, w, u if isinstance(u, str) else "", q if isinstance(q, str) else "")

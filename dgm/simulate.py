@@ -3,9 +3,9 @@
 The ensemble is an equal-weight mixture: n_paths are split evenly among the fitted members
 (dgm.models.ENSEMBLE), each drawing joint paths from its own predictive law on its scale, back-
 transformed to natural units. The mixture is then calibrated (dgm.ensemble): each year's marginal
-is replaced by the ensemble median and spread times the pooled rolling-origin errors of the other
-indicators, keeping every path's rank, so fans, P(goal met) and crossing years read the calibrated
-law. The forecasting scale (the goal kind's or the natural level) is chosen by cross-validation on
+is replaced by the ensemble median and spread times the calibrated law of the pooled
+rolling-origin errors of every indicator (mixed with a heavy-tailed prior), keeping every path's
+rank, so fans, P(goal met) and crossing years read the calibrated law. The forecasting scale (the goal kind's or the natural level) is chosen by cross-validation on
 the history (dgm.ensemble.choose_scale). Seeding goes through one
 numpy.random.Generator per indicator (seed and indicator name), so a goal's numbers do not depend on
 which other goals are assessed. Published bounds in forecast years constrain the paths: paths that
@@ -53,7 +53,7 @@ class Forecast:
     bounds: pd.DataFrame | None = None
     notes: list = field(default_factory=list)
     fits: dict = field(default_factory=dict, repr=False)
-    calibration_n: int = 0  # backtest errors (of other indicators) the bands are calibrated on
+    calibration_n: int = 0  # backtest errors the bands are calibrated on (beside the prior)
 
     def prob(self, comparison: str, target: float, year: int, sign: int | None = None) -> float:
         """P(goal met in `year`): from the data when observed, else from the paths."""
@@ -171,7 +171,7 @@ def forecast_history(
     already be the chained index, kind "index"). Raises InsufficientData below
     MIN_FORECAST_POINTS observed points. `models` restricts the model names fitted (default: all
     of dgm.models.MODELS). `pool`: the ErrorPool calibrating the bands ("shipped": the backtest
-    errors of the other catalogue indicators on the data published by `as_of`; None: the
+    errors of the catalogue indicators on the data published by `as_of`; None: the
     uncalibrated mixture). `prior`: the damped-growth member's (g0, tau) in log growth a year
     ("pooled": from the other catalogue indicators; None: damp toward no change).
     """
@@ -197,9 +197,9 @@ def forecast_history(
     years = np.arange(last + 1, last + 1 + h)
     paths = mixture_paths(fits, members, n_paths, rng)
     n_cal = 0
-    if pool is not None and pool.size(indicator):
-        paths = ensemble.calibrate_paths(paths, scale, pool, years - last, indicator)
-        n_cal = pool.size(indicator)
+    if pool is not None:
+        paths = ensemble.calibrate_paths(paths, scale, pool, years - last)
+        n_cal = pool.size()
     keep = bounds_mask(paths, years, bounds)
     if bounds is not None and len(bounds):
         inside = bounds[[int(y) in set(years.tolist()) for y in bounds.index]]

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from dgm import backtest
+from dgm.transforms import Scale
 
 
 def _records(series, kind="level"):
@@ -65,32 +66,71 @@ def test_summary_columns_and_ranges():
     assert lo <= head["coverage80"] <= hi
 
 
-def test_calibration_leaves_the_forecast_indicator_out_no_leakage():
-    """Perturb a future value of x: x's earlier intervals do not move; y's (calibrated on x) do."""
+def test_a_later_figure_moves_no_forecast_made_before_it():
+    """Perturb x's 2015 figure (not its last): every forecast made at an origin up to 2014, of
+    every indicator and method, keeps its point and every quantile bit for bit; later ones move,
+    y's calibrated ones too (x's errors enter y's pool once their outcomes are known)."""
     panel = _panel(seed=1)
     recs0 = backtest.calibrate_records(backtest.panel_records(panel))
     bumped = dict(panel)
-    y = panel["x"][0].copy()
-    y.iloc[-1] *= 3.0  # the last year's figure of x triples
-    bumped["x"] = (y, "level")
+    x = panel["x"][0].copy()
+    x.loc[2015] *= 1.3
+    bumped["x"] = (x, "level")
     recs1 = backtest.calibrate_records(backtest.panel_records(bumped))
-    last = int(y.index[-1])
-    cols = ["lo80", "hi80", "lo95", "hi95", "forecast"]
+    key = ["indicator", "method", "origin", "target_year"]
 
-    def rows(recs, ind):
-        r = recs[(recs["indicator"] == ind) & (recs["origin"] < last)]
-        return r.sort_values(["method", "origin", "h"]).reset_index(drop=True)
+    def part(recs, before):
+        r = recs[(recs["origin"] < 2015) == before].sort_values(key).reset_index(drop=True)
+        return r[key], np.stack(r["quantiles"].to_numpy())
 
-    x0, x1 = rows(recs0, "x"), rows(recs1, "x")
-    assert len(x0) == len(x1) > 0 and (x0["method"] == "ensemble").any()
-    np.testing.assert_array_equal(x0[cols].to_numpy(), x1[cols].to_numpy())
-    # the perturbation does reach y's calibrated bands (x's errors are in y's calibration set)
-    y0, y1 = rows(recs0, "y"), rows(recs1, "y")
-    ens = y0["method"] == "ensemble"
-    assert not np.allclose(y0.loc[ens, cols].to_numpy(), y1.loc[ens, cols].to_numpy())
-    np.testing.assert_array_equal(  # while y's uncalibrated bands do not depend on x at all
-        y0.loc[~ens, cols].to_numpy(), y1.loc[~ens, cols].to_numpy()
-    )
+    (k0, q0), (k1, q1) = part(recs0, True), part(recs1, True)
+    assert len(k0) > 100 and k0.equals(k1) and set(k0["method"]) >= {"ensemble", "theta"}
+    np.testing.assert_array_equal(q0, q1)
+    (k0, q0), (k1, q1) = part(recs0, False), part(recs1, False)
+    assert k0.equals(k1)
+    moved = np.any(q0 != q1, axis=1)
+    assert moved[(k0["indicator"] == "x").to_numpy()].all()
+    y_ens = ((k0["indicator"] == "y") & (k0["method"] == "ensemble")).to_numpy()
+    assert moved[y_ens].any() and not moved[(k0["indicator"] == "y").to_numpy() & ~y_ens].any()
+
+
+def test_calibration_is_sequential_the_first_origin_takes_the_prior_alone():
+    from scipy import stats
+
+    recs = backtest.calibrate_records(backtest.panel_records(_panel(seed=3)))
+    raw = recs[recs["method"] == "ensemble_uncalibrated"]
+    first = int(raw["origin"].min())
+    assert (raw.loc[raw["origin"] == first, "target_year"] > first).all()  # nothing known yet
+    cal = recs[(recs["method"] == "ensemble") & (recs["origin"] == first)]
+    raw = raw.drop(columns=["method", "hi80"])
+    both = cal[["indicator", "origin", "target_year", "hi80"]].merge(raw)
+    assert len(both) == len(cal) > 0 and both["scale"].nunique() == 3  # log, natural, growth
+    z = [
+        Scale(sc).forward(np.asarray(v)) for sc, v in zip(both["scale"], both["hi80"], strict=True)
+    ]
+    t90 = stats.t.ppf(0.9, backtest.ensemble.TAIL_DF)  # the prior's 90 % quantile
+    np.testing.assert_allclose(z, both["z50"] + both["s"] * t90, rtol=1e-9)
+    # a later origin's pool holds the errors whose outcomes are known by then, no more
+    known = backtest.known_errors(raw, first + 2)
+    assert len(known) == int((raw["target_year"] <= first + 2).sum()) > 0
+
+
+def test_real_time_horizons_count_from_the_origin_not_from_the_last_figure(monkeypatch):
+    """An exactly linear series published with a year's lag: aligned, naive drift is exact."""
+    y = pd.Series(10.0 + 2.0 * np.arange(12), index=range(2008, 2020))
+
+    def vintages(as_of=None):
+        cut = y if as_of is None else y[y.index <= as_of - 1]  # year t appears in t + 1
+        return {"x": (cut, "level")}, {}
+
+    monkeypatch.setattr(backtest, "published", vintages)
+    rt = backtest.backtest_records(vintage="real-time")
+    fin = backtest.backtest_records(vintage="final")
+    for recs, lag in ((rt, 1), (fin, 0)):
+        assert (recs["target_year"] == recs["origin"] + recs["h"]).all()
+        assert (recs["step"] == recs["h"] + lag).all()
+    drift = rt[rt["method"] == "naive_drift"]
+    assert len(drift) > 20 and drift["ase"].max() < 1e-9
 
 
 def test_crps_of_a_normal_matches_the_closed_form():

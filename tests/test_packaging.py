@@ -48,7 +48,9 @@ def test_environment_yml_mirrors_pyproject_with_the_same_bounds():
         elif dep != "pip" and not dep.startswith("python="):
             conda.append(dep)
     mirrored = {name: str(r.specifier) for name, r in _requirements(conda + pip).items()}
-    declared = {name: str(r.specifier) for name, r in _declared(*EXTRAS).items()}
+    # every extra but peers (statsforecast has its own environment: `make peers`)
+    mine = [extra for extra in EXTRAS if extra != "peers"]
+    declared = {name: str(r.specifier) for name, r in _declared(*mine).items()}
     assert mirrored == declared
     assert (
         f"python={PROJECT['requires-python'].split(',')[0].removeprefix('>=')}"
@@ -57,7 +59,12 @@ def test_environment_yml_mirrors_pyproject_with_the_same_bounds():
 
 
 @pytest.mark.parametrize(
-    ("lock", "extras"), [("dev.lock", ("test", "dev")), ("lab.lock", ("test", "dev", "lab"))]
+    ("lock", "extras"),
+    [
+        ("dev.lock", ("test", "dev")),
+        ("lab.lock", ("test", "dev", "lab")),
+        ("peers.lock", ("test", "dev", "peers")),
+    ],
 )
 def test_lock_pins_every_declared_requirement_within_its_bounds(lock, extras):
     pins = _pins(lock)
@@ -74,7 +81,14 @@ def test_lab_lock_adds_to_the_dev_lock_without_changing_a_version():
     assert {"jupyterlab", "ipywidgets", "voila"} <= set(lab) - set(dev)
 
 
-@pytest.mark.parametrize("lock", ["dev.lock", "lab.lock"])
+def test_peers_lock_adds_statsforecast_to_the_dev_lock_and_the_readme_locks_stay_without():
+    dev, lab, peers = _pins("dev.lock"), _pins("lab.lock"), _pins("peers.lock")
+    assert {name: dev[name] for name in dev} == {name: peers.get(name) for name in dev}
+    assert {"statsforecast", "numba", "pyarrow"} <= set(peers) - set(dev)
+    assert not {"statsforecast", "numba", "pyarrow"} & (set(dev) | set(lab))
+
+
+@pytest.mark.parametrize("lock", ["dev.lock", "lab.lock", "peers.lock"])
 def test_lock_is_hashed_and_for_python_311_only(lock):
     text = (LOCKS / lock).read_text(encoding="utf-8")
     blocks = re.findall(r"^[A-Za-z0-9._-]+==.*?(?=^\S|\Z)", text, flags=re.M | re.S)

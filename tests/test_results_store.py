@@ -180,7 +180,7 @@ def test_report_calls_cover_every_view_the_notebooks_name():
     names = [results_store.call_name(f, (), kw) for f, kw in calls]
     assert names == [
         "dgm.assess.assessments(as_of=None, n_paths=10000, seed=2015, data_to=None)",
-        "dgm.backtest.backtest_all(as_of=None, vintage='final')",
+        "dgm.backtest.backtest_all(as_of=None, vintage='real-time')",
         "dgm.assess.assessments(as_of='2015-01-20', n_paths=10000, seed=2015, data_to=None)",
         "dgm.assess.assessments(as_of=None, n_paths=10000, seed=2015, data_to=2014)",
     ]

@@ -154,24 +154,24 @@ def test_calibration_widens_overconfident_bands_and_keeps_the_median():
     # errors three times the ensemble's own 80 % half-width (in sd units): bands about 3x wider
     ratio = (z_wide[0.9] - z_wide[0.1]) / (z_raw[0.9] - z_raw[0.1])
     assert ratio.between(2.4, 3.6).all()
-    # paths keep their ranks (ties only where the pool's largest error caps the tails)
+    # paths keep their ranks
     for j in range(raw.paths.shape[1]):
         order = np.argsort(raw.paths[:, j])
         assert (np.diff(wide.paths[order, j]) >= -1e-9).all()
 
 
-def test_the_forecast_indicator_is_left_out_of_its_own_calibration():
+def test_the_bands_are_calibrated_on_every_known_error_the_indicator_s_own_included():
     from dgm.ensemble import ErrorPool
 
     frame = pd.DataFrame(
         {"indicator": ["x"] * 50 + ["y"] * 50, "h": [1] * 100, "e": [100.0] * 50 + [1.0] * 50}
     )
     pool = ErrorPool(frame)
-    assert pool.size("x") == 50 and pool.errors(1, "x").max() == 1.0
-    assert pool.errors(3, "y").min() == 100.0  # horizon 3 borrows the nearest (h = 1) errors
+    assert pool.size() == 100 and pool.errors(1).max() == 100.0
+    assert pool.errors(3).size == 100  # horizon 3 borrows the nearest (h = 1) errors
     kw = {"to_year": 2024, "n_paths": 2000, "seed": 5, "models": FAST, "prior": None}
     fc = simulate.forecast_history(_history(12), "level", "x", pool=pool, **kw)
-    assert fc.calibration_n == 50
+    assert fc.calibration_n == 100
 
 
 def test_hightech_firms_bounds_enter_the_fit_and_condition_the_paths():
