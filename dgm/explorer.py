@@ -1,27 +1,36 @@
 """Scenario explorer UI: slider state → one chart redrawn in place, with the ipywidgets around it.
 
-The maths is dgm.scenario (pure, tested there); this module owns the figure (house style, drawn
-into an Agg buffer, only the scenario line re-blitted when just the growth moves), the widgets of
-notebook 06, and `dgm explore`, which serves the same widgets as a Voilà web app on 127.0.0.1.
-Growth in the widgets is in % a year; values are on the goal's judged scale (dgm.scenario.judged).
+The maths is dgm.scenario (pure, tested there); this module owns the explorer's state (one
+`State` per goal: switching goals opens the new goal at its own valid defaults), the figures
+(house style, drawn into Agg buffers, only the scenario line re-blitted when just the growth
+moves), the widgets of notebook 06, and `dgm explore`, which serves the same widgets as a Voilà
+web app on 127.0.0.1. Growth in the widgets is in % a year; values are on the goal's judged scale
+(dgm.scenario.judged). Every text shown goes through OpenCC (dgm.zh) into simplified characters.
+The chart is drawn twice, wide and narrow; the page's CSS shows the one that fits (WIDGET_CSS).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 
 from dgm import scenario, style
 from dgm.charts import labels
-from dgm.charts.figure import legend, value_axis, year_axis
+from dgm.charts.figure import legend, simplified_texts, value_axis, year_axis
 from dgm.charts.observations import draw_observations
 from dgm.constants import BOUND_KINDS
 from dgm.data import load_sources, load_targets
 from dgm.lang import pick
+from dgm.zh import simplified
 
-SIZE = (8.0, 4.8)  # inches
+# The two charts (inches): wide for a desktop page, narrow (drawn 1:1) for a phone-width page.
+SIZES = {"wide": (8.0, 4.8), "narrow": (3.6, 4.8)}
+SIZE = SIZES["wide"]
 DPI = 100  # pixels per inch of the PNG the widget shows
+NARROW_PX = 620  # the explorer's width (px) below which the narrow chart and stacked sliders show
 CAP = 2.5  # the y axis reaches at most CAP × the top of data, goal and required path
 SLACK = 0.05  # growth (fraction/yr) either side of the current one the axes make room for
 MARGIN = 0.06  # share of the value range added above and below
@@ -35,11 +44,29 @@ WORDS = {
     "required": ("所需路径", "required path"),
     "cannot": ("无法绘制", "Cannot draw this"),
     "kept": (
-        "图表仍显示上一次可绘制的状态。",
-        "The chart still shows the last state that could be drawn.",
+        "图表和滑块仍显示上一次可绘制的状态。",
+        "The chart and sliders still show the last state that could be drawn.",
     ),
     "as_of_note": ("数据截至{y}年底", "figures published by the end of {y}"),
+    "at_goal": ("已达到目标（{year}年 {value}）", "already at the goal ({value} in {year})"),
+    "observed": ("评分表实际年均变化 {rate}", "observed yearly change (scorecard) {rate}"),
+    "no_observed": ("评分表无实际年均变化", "no observed yearly change in the scorecard"),
 }
+# Narrow pages (a phone, a narrow JupyterLab panel): sliders one per row, each under its name,
+# and the narrow chart.
+WIDGET_CSS = f"""<style>
+.dgm-explorer {{ container-type: inline-size; }}
+.dgm-explorer .dgm-row {{ flex-wrap: wrap; }}
+.dgm-explorer .dgm-narrow {{ display: none !important; }}
+@container (max-width: {NARROW_PX}px) {{
+  .dgm-explorer .dgm-slider {{ width: 100% !important; flex: 1 1 100% !important;
+    flex-wrap: wrap; height: auto !important; }}
+  .dgm-explorer .dgm-slider > .widget-label {{ width: 100% !important; max-width: none;
+    text-align: left; }}
+  .dgm-explorer .dgm-wide {{ display: none !important; }}
+  .dgm-explorer .dgm-narrow {{ display: block !important; }}
+}}
+</style>"""
 
 
 def word(key: str, lang: str, **fmt) -> str:
@@ -49,9 +76,10 @@ def word(key: str, lang: str, **fmt) -> str:
 
 
 def _target(goal: scenario.Goal) -> dict:
-    """A registry-like row of the goal on its judged scale, for dgm.charts.labels.goal_text."""
+    """A registry-like row of the goal on its judged scale, for dgm.charts.labels.goal_text (a
+    chained index's base year is on the axis, not repeated in the goal's label)."""
     return {
-        "unit": goal.unit,
+        "unit": "index" if labels.CHAINED_UNIT.match(goal.unit) else goal.unit,
         "target_value": goal.goal_value,
         "target_year": goal.target_year,
         "comparison": goal.comparison,
@@ -70,28 +98,44 @@ def _langs(lang: str) -> tuple[str, ...]:
     return ("zh", "en") if lang == "both" else (lang,)
 
 
-def _caption(v: scenario.ScenarioView, lang: str) -> str:
-    """One line in one language: scenario growth and start, verdict, first year met, required."""
+def _latest(v: scenario.ScenarioView) -> str:
+    """The latest figure as label text, '≥ ' before a lower bound; with as many decimals (up to 4)
+    as it takes to tell it from the goal (4.001 % beside a goal of > 4 %)."""
+    mark = dict(zip(BOUND_KINDS, ("≥ ", "≤ "), strict=True)).get(v.latest_kind, "")
+    x, goal = v.latest_value, v.goal.goal_value
+    digits = next((d for d in range(5) if round(x, d) != round(goal, d)), None) if x != goal else 0
+    shown = labels.fmt_value(x, v.goal.unit)
+    if digits and digits > len(shown.rstrip("%").partition(".")[2]):
+        shown = labels.fmt_value(x, v.goal.unit, digits)
+    return mark + shown
+
+
+def _caption(v: scenario.ScenarioView, observed: float | None, lang: str) -> str:
+    """One line in one language: scenario growth and start, verdict, first year met, required
+    yearly change (or "already at the goal"), the scorecard's observed yearly change."""
     g, end = v.goal, int(v.path.index[-1])
     growth, req = _pct(v.growth, lang, 1), _pct(v.required_rate, lang)
+    if v.already_met:
+        req = word("at_goal", lang, year=v.latest_year, value=_latest(v))
+    obs = word("observed", lang, rate=_pct(observed, lang)) if observed is not None else None
+    obs = obs or word("no_observed", lang)
     bound = v.start_kind in BOUND_KINDS
+    met = labels.t("yes" if v.meets_goal else "no", lang)
     if lang == "zh":
-        met = "是" if v.meets_goal else "否"
         first = f"{v.crossing_year}年首次达标" if v.crossing_year else f"{end}年前未达标"
         return (
             f"情景：{v.start_year}年起每年 {growth}{'（起点为下/上限）' if bound else ''}；"
-            f"{g.target_year}年达标：{met}（{first}）；所需年均变化 {req}"
+            f"{g.target_year}年达标：{met}（{first}）；所需年均变化：{req}；{obs}"
         )
-    met = "yes" if v.meets_goal else "no"
     first = f"first met {v.crossing_year}" if v.crossing_year else f"not met by {end}"
     return (
         f"Scenario: {growth} from {v.start_year}{' (a bound)' if bound else ''}; "
-        f"goal met in {g.target_year}: {met} ({first}); required yearly change {req}"
+        f"goal met in {g.target_year}: {met} ({first}); required yearly change: {req}; {obs}"
     )
 
 
 class ExplorerFigure:
-    """The explorer's chart, one Figure for the whole session.
+    """The explorer's chart, one Figure per size for the whole session.
 
     Observations (bounds as arrows, via dgm.charts), goal, required path and axes change only
     with the goal, the start year or the vintage; they are drawn once and cached as a background.
@@ -99,17 +143,14 @@ class ExplorerFigure:
     off-chart note; a path that leaves the axes triggers a full redraw with new limits.
     """
 
-    def __init__(self, lang: str = "both"):
+    def __init__(self, lang: str = "both", size: str = "wide"):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
-        self.lang = lang
+        self.lang, self.size = lang, size
         with style.house_style():
-            self.fig = Figure(figsize=SIZE, dpi=DPI)
+            self.fig = Figure(figsize=SIZES[size], dpi=DPI)
             FigureCanvasAgg(self.fig)
-            top = 0.87 if lang == "both" else 0.9
-            bottom = 0.25 if lang == "both" else 0.2  # room for the (wrapped) legend below
-            self.fig.subplots_adjust(left=0.1, right=0.97, top=top, bottom=bottom)
             ax = self.ax = self.fig.add_subplot()
             (self.l_path,) = ax.plot(
                 [], [], color=style.OKABE_ITO["orange"], lw=1.8, ls=(0, (4, 2)), zorder=3
@@ -208,24 +249,39 @@ class ExplorerFigure:
         self.m_goal.set_data([g.target_year], [g.goal_value])
         self.t_goal.xy = (g.target_year, g.goal_value)
         self.t_goal.set_text(labels.goal_text(_target(g), lang))
-        handles += [
-            (self.l_path, word("scenario", lang)),
-            (self.l_req, word("required", lang)),
-            (self.l_goal, labels.t("goal", lang)),
-        ]
-        legend(ax, handles, ncol=3 if lang != "both" else 2, below=True)
-        cols = int(SIZE[0] * 72 / ((style.BASE_FONT_PT + 2) * 0.55) * 0.95)
+        handles += [(self.l_path, word("scenario", lang))]
+        if len(view.required_path):
+            handles.append((self.l_req, word("required", lang)))
+        handles.append((self.l_goal, labels.t("goal", lang)))
+        wide = self.size == "wide"
+        legend(ax, handles, ncol=(3 if lang != "both" else 2) if wide else 1, below=True)
+        width = self.fig.get_figwidth()
+        cols = int(width * 72 / ((style.BASE_FONT_PT + 2) * 0.55) * 0.95)
         self.title.set_text(labels.wrap((g.label or g.target_id).replace(" · ", "\n"), cols))
         year_axis(ax)
+        if not wide:  # fewer year ticks on the narrow chart
+            from matplotlib.ticker import MaxNLocator
+
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
         value_axis(ax)
-        ylabel = labels.unit_label(g.unit, lang)
-        if g.unit == "index" and g.baseline_year is not None:
-            ylabel += f" ({g.baseline_year} = 100)"
-        ax.set_ylabel(ylabel)
+        ax.set_ylabel(labels.unit_label(g.unit, lang))
         for artist in self._dynamic:
             artist.set_animated(True)
+        simplified_texts(self.fig)
+        self._layout()
         self.fig.canvas.draw()
         self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+
+    def _layout(self) -> None:
+        """Fit the axes, their tick labels and the legend below the title (matplotlib's
+        tight_layout inside the part of the figure the title leaves). It starts from the same
+        axes every time: the legend hangs at a fraction of the axes' height, so the result would
+        otherwise depend on the goal drawn before."""
+        renderer = self.fig.canvas.get_renderer()
+        title_px = self.title.get_window_extent(renderer).height
+        top = 1 - (title_px + 8) / self.fig.bbox.height - 0.015
+        self.fig.subplots_adjust(left=0.1, right=0.97, bottom=0.2, top=top)
+        self.fig.tight_layout(pad=0.4, rect=(0, 0, 1, top))
 
     def png(self) -> bytes:
         """The canvas buffer as PNG bytes (what an ipywidgets.Image shows).
@@ -260,76 +316,179 @@ class ExplorerFigure:
         )
 
 
-class Explorer:
-    """The state and the slider callback behind notebook 06 and `dgm explore`.
+@dataclass(frozen=True)
+class State:
+    """What one goal's sliders hold. Every field is valid together: the start year is one of the
+    goal's observed years as of the vintage, the growth lies in the slider's range, and that
+    range holds the goal's required and observed yearly rates (dgm.scenario.growth_range)."""
 
-    One growth value (%/yr) is remembered per goal; the start year (None: the latest observed
-    year) and the as-of year (None: every figure) are shared. Data come from dgm.scenario.judged.
+    target_id: str
+    as_of: int  # vintage year: figures published by its end
+    start_year: int
+    growth_pct: float  # %/yr
+    growth_min: float  # the growth slider's range, %/yr
+    growth_max: float
+    start_years: tuple[int, ...]  # the goal's observed years as of the vintage
+    as_of_years: tuple[int, ...]  # the vintages by whose end the goal has a figure
+    observed: float | None  # the scorecard's observed yearly rate (fraction), None if it has none
+    why: scenario.Note | None = None  # why the growth opened where it did (None: observed rate)
+
+
+class Explorer:
+    """The state and the slider callbacks behind notebook 06 and `dgm explore`.
+
+    `state` is one State for the goal shown. Choosing a goal replaces it with that goal's
+    defaults (`defaults`); moving a slider replaces it with a copy in which the other fields stay
+    valid. Data come from dgm.scenario.judged, the observed rate from the scorecard's function.
     """
 
-    def __init__(self, target_ids, growth_pct: dict, lang: str = "both", as_of=None, start=None):
+    def __init__(self, target_ids, lang: str = "both", as_of: int | None = None):
         self.target_ids = list(target_ids)
         if not self.target_ids:
             raise ValueError("the explorer needs at least one goal with a judged series")
         self.lang = lang
-        self.growth_pct = {t: float(g) for t, g in growth_pct.items() if t in self.target_ids}
-        self.target_id = self.target_ids[0]
-        self.as_of, self.start_year = as_of, start
-        self.figure = ExplorerFigure(lang)
+        self.default_as_of = as_of  # the vintage goals open at (None: the latest)
+        self.figures = {size: ExplorerFigure(lang, size) for size in SIZES}
+        self.figure = self.figures["wide"]
+        self.state = self.defaults(self.target_ids[0])
         self.last_view: scenario.ScenarioView | None = None  # what the chart shows now
+
+    @property
+    def target_id(self) -> str:
+        """The goal shown."""
+        return self.state.target_id
 
     def goal(self, target_id: str) -> scenario.Goal:
         """The Goal of one of the explorer's targets, labelled in the explorer's language."""
-        return scenario.judged(target_id, self.as_of, self.lang)[0]
+        return scenario.judged(target_id, self.state.as_of, self.lang)[0]
+
+    def label(self, target_id: str) -> str:
+        """A goal's name as shown (dropdown, messages): simplified characters."""
+        row = load_targets().set_index("id").loc[target_id]
+        return simplified(labels.row_label(row, self.lang)) or target_id
 
     def history(self) -> pd.DataFrame:
         """The current goal's judged history as of the current vintage."""
-        return scenario.judged(self.target_id, self.as_of)[1]
+        return scenario.judged(self.target_id, self.state.as_of)[1]
 
-    def growth(self, target_id: str) -> float:
-        """The goal's growth (%/yr): the user's, else the observed rate, else the required one."""
-        if target_id not in self.growth_pct:
-            goal, history = scenario.judged(target_id, self.as_of, self.lang)
-            rates = scenario.presets(history, goal)
-            rate = rates.get("observed", rates.get("required", 0.0))
-            lo, hi = 100 * scenario.GROWTH_MIN, 100 * scenario.GROWTH_MAX
-            self.growth_pct[target_id] = round(min(max(100 * rate, lo), hi), 1)
-        return self.growth_pct[target_id]
+    def defaults(self, target_id: str) -> State:
+        """A goal's opening state: the explorer's vintage (else the latest with a figure), the
+        latest observed year, growth at the scorecard's observed rate (else see default_growth)."""
+        vintages = tuple(scenario.as_of_years(target_id))
+        as_of = self.default_as_of if self.default_as_of in vintages else vintages[-1]
+        return self._valid(target_id, as_of, vintages)
 
-    def view(self, target_id=None, growth_pct=None, start_year=None, as_of=None):
-        """Update the state with whatever is given and return the view (no drawing)."""
-        self.target_id = target_id or self.target_id
+    def _valid(self, target_id, as_of, vintages, start=None, growth_pct=None) -> State:
+        """A State for the goal at this vintage, keeping `start` and `growth_pct` when valid."""
+        goal, history = scenario.judged(target_id, as_of, self.lang)
+        years = tuple(int(y) for y in scenario._as_history(history)[0].index)
+        if not years:
+            raise scenario.ScenarioError(scenario.Note.of("note_no_figure"))
+        observed = scenario.observed_rate_for(target_id, as_of)
+        view = scenario.update(history, goal, 0.0)
+        keep = None if growth_pct is None else growth_pct / 100
+        lo, hi = scenario.growth_range(observed, view.required_rate, keep)
+        why = None
+        if growth_pct is None:
+            growth, why = scenario.default_growth(observed, view, (lo, hi))
+            growth_pct = round(100 * growth, 1)
+        return State(
+            target_id=target_id,
+            as_of=int(as_of),
+            start_year=start if start in years else years[-1],
+            growth_pct=float(growth_pct),
+            growth_min=round(100 * lo, 1),
+            growth_max=round(100 * hi, 1),
+            start_years=years,
+            as_of_years=tuple(vintages),
+            observed=observed,
+            why=why,
+        )
+
+    def select(self, target_id: str) -> State:
+        """Show another goal, at its defaults."""
+        if target_id not in self.target_ids:
+            raise KeyError(f"{target_id!r} is not one of the explorer's goals")
+        self.state = self.defaults(target_id)
+        return self.state
+
+    def set_growth(self, growth_pct: float) -> State:
+        """Move the growth slider (%/yr, within the slider's range)."""
+        s = self.state
+        g = min(max(float(growth_pct), s.growth_min), s.growth_max)
+        self.state = dataclasses.replace(s, growth_pct=g, why=None if g != s.growth_pct else s.why)
+        return self.state
+
+    def set_start(self, year: int) -> State:
+        """Move the start-year slider (one of the goal's observed years)."""
+        s = self.state
+        if int(year) not in s.start_years:
+            raise ValueError(f"{year} is not an observed year of {s.target_id}: {s.start_years}")
+        self.state = dataclasses.replace(s, start_year=int(year))
+        return self.state
+
+    def set_as_of(self, as_of: int) -> State:
+        """Move the vintage slider: the start year stays if observed by then, else the latest;
+        the growth stays, the range widens to hold the vintage's required and observed rates."""
+        s = self.state
+        state = self._valid(s.target_id, as_of, s.as_of_years, s.start_year, s.growth_pct)
+        self.state = dataclasses.replace(state, why=s.why)
+        return self.state
+
+    def view(self) -> scenario.ScenarioView:
+        """The view of the current state (no drawing)."""
+        s = self.state
+        goal, history = scenario.judged(s.target_id, s.as_of, self.lang)
+        return scenario.update(history, goal, s.growth_pct / 100, s.start_year)
+
+    def draw(self) -> dict[str, bytes]:
+        """Recompute and redraw every chart size in place; {size: PNG bytes}."""
+        view = self.view()
+        history = self.history()
+        out = {}
+        for size, fig in self.figures.items():
+            fig.draw(view, history)
+            out[size] = fig.png()
+        self.last_view = view
+        return out
+
+    def on_change(self, target_id=None, growth_pct=None, start_year=None, as_of=None):
+        """Apply a change as the widgets do (a new goal first, at its defaults), then redraw;
+        {size: PNG bytes}."""
+        if target_id is not None and target_id != self.target_id:
+            self.select(target_id)
+        if as_of is not None:
+            self.set_as_of(as_of)
+        if start_year is not None:
+            self.set_start(start_year)
         if growth_pct is not None:
-            self.growth_pct[self.target_id] = float(growth_pct)
-        self.start_year = start_year if start_year is not None else self.start_year
-        self.as_of = as_of if as_of is not None else self.as_of
-        goal, history = scenario.judged(self.target_id, self.as_of, self.lang)
-        return scenario.update(history, goal, self.growth(self.target_id) / 100, self.start_year)
+            self.set_growth(growth_pct)
+        return self.draw()
 
-    def on_change(self, **state) -> bytes:
-        """The slider callback: recompute, redraw in place, return the PNG the widget shows."""
-        self.last_view = self.view(**state)
-        self.figure.draw(self.last_view, self.history())
-        return self.figure.png()
+    def caption(self) -> str:
+        """The line(s) under the sliders for the chart shown, one per language."""
+        v, obs = self.last_view, self.state.observed
+        return "\n".join(simplified(_caption(v, obs, la)) for la in _langs(self.lang))
 
-    def widgets(self, as_of_years: list[int]):
+    def widgets(self):
         """The ipywidgets UI (see ExplorerWidgets): goal, growth, start year, as-of, chart."""
-        return ExplorerWidgets(self, as_of_years).box
+        return ExplorerWidgets(self).box
 
 
 class ExplorerWidgets:
-    """Widgets around an Explorer. A change that cannot be drawn (e.g. no figure published by
-    the as-of year) writes a readable message in the widget area and keeps the last good chart.
+    """Widgets around an Explorer, always showing its State. A change that cannot be drawn
+    (a bug: the State keeps every slider valid) restores the last drawn state, says why in the
+    widget area and keeps the last good chart.
     """
 
-    def __init__(self, explorer: Explorer, as_of_years: list[int]):
+    def __init__(self, explorer: Explorer):
         import ipywidgets as w
 
         ex, lang = explorer, explorer.lang
         self.ex = ex
         self.errors = 0
         wide = {"description_width": "initial"}
-        choices = [(self._label(t), t) for t in ex.target_ids]
+        choices = [(ex.label(t), t) for t in ex.target_ids]
         self.goal = w.Dropdown(
             options=choices,
             value=ex.target_id,
@@ -337,142 +496,156 @@ class ExplorerWidgets:
             style=wide,
             layout=w.Layout(width="98%"),
         )
+        slider = {"style": wide, "layout": w.Layout(width="48%")}
         self.growth = w.FloatSlider(
-            value=ex.growth(ex.target_id),
-            min=100 * scenario.GROWTH_MIN,
-            max=100 * scenario.GROWTH_MAX,
-            step=0.1,
+            step=100 * scenario.GROWTH_STEP,
             readout_format=".1f",
             description=word("growth", lang),
-            style=wide,
             continuous_update=True,
-            layout=w.Layout(width="48%"),
+            **slider,
         )
-        years = list(as_of_years)
         self.as_of = w.SelectionSlider(
-            options=years,
-            value=ex.as_of if ex.as_of in years else years[-1],
-            description=word("as_of", lang),
-            style=wide,
-            continuous_update=False,
-            layout=w.Layout(width="48%"),
+            options=[0], description=word("as_of", lang), continuous_update=False, **slider
         )
         self.start = w.SelectionSlider(
-            options=[0],
-            description=word("start", lang),
-            style=wide,
-            continuous_update=False,
-            layout=w.Layout(width="48%"),
+            options=[0], description=word("start", lang), continuous_update=False, **slider
         )
-        # a fixed size: a new image never re-lays out the page (a step is one repaint)
-        width, height = int(SIZE[0] * DPI), int(SIZE[1] * DPI)
-        self.image = w.Image(format="png", width=width, height=height)
+        for s in (self.growth, self.as_of, self.start):
+            s.add_class("dgm-slider")
+        # fixed sizes: a new image never re-lays out the page (a step is one repaint)
+        self.images = {}
+        for size, (width, height) in SIZES.items():
+            image = w.Image(format="png", width=int(width * DPI), height=int(height * DPI))
+            image.add_class(f"dgm-{size}")
+            self.images[size] = image
+        self.image = self.images["wide"]
         self.message = w.HTML()
         self.readout = w.HTML()
         self.calc = w.HTML()
         self._syncing = False
         self._notes: dict = {}
-        self._years()
+        self._drawn = None  # the State the chart shows
+        self._sync()
         self.redraw()
         self.goal.observe(self._on_goal, "value")
         self.as_of.observe(self._on_as_of, "value")
-        self.growth.observe(self.redraw, "value")
+        self.growth.observe(self._on_growth, "value")
         self.start.observe(self._on_start, "value")
+        rows = [w.HBox([self.growth, self.start]), w.HBox([self.as_of])]
+        for row in rows:
+            row.add_class("dgm-row")
         self.box = w.VBox(
             [
+                w.HTML(WIDGET_CSS),
                 self.goal,
-                w.HBox([self.growth, self.start]),
-                w.HBox([self.as_of]),
+                *rows,
                 self.message,
                 self.readout,
-                self.image,
+                *self.images.values(),
                 self.calc,
             ],
             layout=w.Layout(max_width=f"{int(SIZE[0] * DPI) + 40}px"),
         )
+        self.box.add_class("dgm-explorer")
 
-    def _label(self, target_id: str) -> str:
-        """A goal's name in the explorer's language, for the dropdown."""
-        return self.ex.goal(target_id).label or target_id
-
-    def _years(self) -> None:
-        """Start-year positions: the observed years of the goal as of the chosen vintage."""
-        try:
-            history = scenario.judged(self.goal.value, self.as_of.value)[1]
-        except (KeyError, ValueError):
-            history = pd.DataFrame()
-        years = [int(y) for y in history.index] or list(self.start.options)
-        wanted = self.ex.start_year
-        pick = wanted if wanted in years else years[-1]
-        if wanted is not None and wanted not in years:
-            earlier = [y for y in years if y <= wanted]
-            pick = earlier[-1] if earlier else years[0]
+    def _sync(self) -> None:
+        """Set every widget from the explorer's State, without firing the callbacks."""
+        s = self.ex.state
         self._syncing = True
         try:
-            self.start.options = years
-            self.start.value = pick
-            self.start.disabled = len(years) < 2
+            self.goal.value = s.target_id
+            g = self.growth  # widen first, so the new value is never clipped on the way
+            g.min, g.max = min(g.min, s.growth_min), max(g.max, s.growth_max)
+            g.value = s.growth_pct
+            g.min, g.max = s.growth_min, s.growth_max
+            for slider, options, value in (
+                (self.as_of, s.as_of_years, s.as_of),
+                (self.start, s.start_years, s.start_year),
+            ):
+                if tuple(slider.options) != options:
+                    slider.options = options
+                slider.value = value
+                slider.disabled = len(options) < 2  # one position: nothing to move to
         finally:
             self._syncing = False
 
-    def _on_goal(self, _=None) -> None:
-        """A new goal: its remembered growth, its observed years, then one redraw."""
-        self._syncing = True
-        try:
-            self.growth.value = self.ex.growth(self.goal.value)
-        finally:
-            self._syncing = False
-        self._notes: dict = {}
-        self._years()
-        self.redraw()
-
-    def _on_as_of(self, _=None) -> None:
-        """A new vintage: the observed years change, then one redraw."""
-        self._years()
-        self.redraw()
-
-    def _on_start(self, change) -> None:
-        """The user moved the start year: remember it (it is no longer 'the latest')."""
-        if not self._syncing:
-            self.ex.start_year = change["new"]
-            self.redraw()
-
-    def redraw(self, _=None) -> None:
-        """Recompute and redraw; on failure say why in the widget area, keep the last chart."""
+    def _change(self, apply, *args) -> None:
+        """Apply a slider change to the explorer's State, then show it."""
         if self._syncing:
             return
-        ex, lang = self.ex, self.ex.lang
-        as_of = self.as_of.value
         try:
-            png = ex.on_change(
-                target_id=self.goal.value,
-                growth_pct=self.growth.value,
-                start_year=ex.start_year,  # None until the user moves it: the latest year
-                as_of=as_of,
-            )
-        except Exception as err:  # the UI boundary: any failure becomes a message, never a crash
-            self.errors += 1
-            msg = (
-                f"⚠ {word('cannot', lang)} ({word('as_of_note', lang, y=as_of)}): "
-                f"{self._label(self.goal.value)}: {err}. {word('kept', lang)}"
-            )
-            self.message.value = (
-                f"<div style='color:{style.GOAL};border-left:3px solid {style.GOAL};"
-                f"padding:2px 8px'>{_escape(msg)}</div>"
-            )
+            apply(*args)
+        except Exception as err:  # the UI boundary: a failure becomes a message, never a crash
+            self._failed(err)
             return
+        self.redraw()
+
+    def _on_goal(self, change) -> None:
+        """A new goal: its defaults (vintage, start year, growth, range), then one redraw."""
+        self._notes = {}
+        self._change(self.ex.select, change["new"])
+
+    def _on_as_of(self, change) -> None:
+        """A new vintage: observed years and rates change, then one redraw."""
+        self._change(self.ex.set_as_of, change["new"])
+
+    def _on_start(self, change) -> None:
+        """The user moved the start year."""
+        self._change(self.ex.set_start, change["new"])
+
+    def _on_growth(self, change) -> None:
+        """The user moved the growth."""
+        self._change(self.ex.set_growth, change["new"])
+
+    def redraw(self, _=None) -> None:
+        """Draw the State; on failure go back to the State last drawn and say why."""
+        ex = self.ex
+        try:
+            pngs = ex.draw()
+        except Exception as err:  # the UI boundary: any failure becomes a message, never a crash
+            self._failed(err)
+            return
+        self._drawn = ex.state
+        self._sync()
         self.message.value = ""
-        self.image.value = png
-        self.readout.value = "<br>".join(_escape(_caption(ex.last_view, la)) for la in _langs(lang))
+        self.readout.value = _escape(ex.caption(), keep_br=True)
         self.calc.value = self._calc(ex.last_view)
+        for size, png in pngs.items():  # last: once a new chart shows, its words are there
+            self.images[size].value = png
+
+    def _failed(self, err: Exception) -> None:
+        """Say why a change could not be drawn; the State and widgets go back to the chart's."""
+        ex, lang = self.ex, self.ex.lang
+        self.errors += 1
+        why = err.note.text(lang) if isinstance(err, scenario.ScenarioError) else str(err)
+        tried = ex.state
+        msg = (
+            f"⚠ {word('cannot', lang)} ({word('as_of_note', lang, y=tried.as_of)}): "
+            f"{ex.label(tried.target_id)}: {why}. {word('kept', lang)}"
+        )
+        if self._drawn is not None:
+            ex.state = self._drawn
+        self._sync()
+        self.message.value = (
+            f"<div style='color:{style.GOAL};border-left:3px solid {style.GOAL};"
+            f"padding:2px 8px'>{_escape(msg)}</div>"
+        )
 
     def _calc(self, v: scenario.ScenarioView) -> str:
-        """The required-path calculator and the sources, as HTML under the chart."""
+        """The required-path calculator, the notes and the sources, as HTML under the chart."""
         lang = self.ex.lang
         g = v.goal
         zh, en = (labels.goal_text(_target(g), la) for la in ("zh", "en"))
-        latest = labels.fmt_value(v.latest_value, g.unit)
-        if v.latest_year >= g.target_year:
+        latest = _latest(v)
+        if v.already_met:
+            text = pick(
+                f"所需路径：无，最新数据（{v.latest_year}年，{latest}）已达到{zh}",
+                f"Required path: none, the latest figure ({latest} in {v.latest_year}) is "
+                f"already at the goal; {en[0].lower()}{en[1:]}",
+                lang,
+                "<br>",
+            )
+        elif v.latest_year >= g.target_year:
             text = pick(
                 f"所需路径：无，最新数据（{v.latest_year}年，{latest}）已在目标年份；{zh}",
                 f"Required path: none, the latest figure ({latest} in {v.latest_year}) is "
@@ -489,15 +662,17 @@ class ExplorerWidgets:
                 lang,
                 "<br>",
             )
-        notes = "".join(f"<br><i>{_escape(n)}</i>" for n in v.notes)
+        notes = [n.text(lang) for n in (self.ex.state.why, *v.notes) if n is not None]
+        notes = "".join(f"<br><i>{_escape(simplified(n))}</i>" for n in dict.fromkeys(notes))
         return (
-            f"<div style='font-size:90%;line-height:1.35'>{_escape(text, keep_br=True)}{notes}"
+            f"<div style='font-size:90%;line-height:1.35'>"
+            f"{_escape(simplified(text), keep_br=True)}{notes}"
             f"<br><span style='color:#555'>{self._sources(g.target_id)}</span></div>"
         )
 
     def _sources(self, target_id: str) -> str:
         """The footnote of the current goal and vintage (sources, policy clause), as HTML; cached."""
-        key = (target_id, self.ex.as_of)
+        key = (target_id, self.ex.state.as_of)
         if key not in self._notes:
             lang = self.ex.lang
             row = load_targets().set_index("id").loc[target_id].to_dict()
@@ -505,23 +680,21 @@ class ExplorerWidgets:
             foot = labels.source_note(
                 ids, load_sources(), lang="zh" if lang == "zh" else "en", goal=row
             )
-            self._notes[key] = _escape(foot).replace("\n", "<br>")
+            self._notes[key] = _escape(simplified(foot)).replace("\n", "<br>")
         return self._notes[key]
 
 
 def _escape(text: str, keep_br: bool = False) -> str:
-    """HTML-escape text for an ipywidgets.HTML value (optionally keeping <br>)."""
+    """HTML-escape text for an ipywidgets.HTML value (newlines and, optionally, <br> as breaks)."""
     import html
 
-    out = html.escape(text)
+    out = html.escape(text).replace("\n", "<br>")
     return out.replace("&lt;br&gt;", "<br>") if keep_br else out
 
 
 def app(lang: str = "both", as_of: int | None = None):
     """The explorer over every goal with a judged series (what `dgm explore` serves)."""
-    ids = scenario.explorable(as_of)
-    explorer = Explorer(ids, {}, lang=lang, as_of=as_of)
-    return explorer.widgets(scenario.vintage_years())
+    return Explorer(scenario.explorable(as_of), lang=lang, as_of=as_of).widgets()
 
 
 # ---- `dgm explore`: the same widgets as a Voilà web app ------------------------------------

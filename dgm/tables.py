@@ -297,7 +297,10 @@ def _text(v, words: dict) -> str:
 
 
 def _is_year(col: str) -> bool:
-    """Whether a column holds years (shown without separators or decimals)."""
+    """Whether a column holds years (shown without separators or decimals); not a value in a
+    year (value_at_target_year)."""
+    if col.startswith("value"):
+        return False
     return col == "year" or col.endswith("_year") or col.endswith("year_median") or "year (" in col
 
 

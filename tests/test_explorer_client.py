@@ -1,7 +1,9 @@
 """The explorer in the clients economists use: notebook 06 run by papermill with sliders, and
-`dgm explore` (Voilà) in headless Chromium driven by Playwright.
+`dgm explore` (Voilà) in headless Chromium driven by Playwright: a growth step redraws, a goal
+chosen after a start-year step is drawn at its own defaults, and at 400 px the narrow chart and
+stacked sliders show.
 
-Both are slow (a kernel, a server, a browser). The browser test also records how long a slider
+All are slow (a kernel, a server, a browser). The browser test also records how long a slider
 step takes to reach the screen (median over BROWSER_STEPS key presses) in
 .cache/benchmarks/explorer_browser.json: a benchmark figure, never an assertion.
 """
@@ -84,9 +86,10 @@ def test_notebook_06_with_sliders_runs_under_papermill_and_shows_every_goal(tmp_
     assert labels == expected, "one entry per goal with a judged series"
     assert targets.loc["technical_renovation_investment_growth_2015_2025", "label_en"] in labels
     images = [m for m in models if m["model_name"] == "ImageModel"]
-    assert len(images) == 1
-    png = base64.b64decode(images[0]["buffers"][0]["data"])
-    assert png.startswith(b"\x89PNG"), "the chart was drawn into the widget"
+    assert len(images) == 2, "the wide and the narrow chart"
+    for image in images:
+        png = base64.b64decode(image["buffers"][0]["data"])
+        assert png.startswith(b"\x89PNG"), "the chart was drawn into the widget"
 
 
 @pytest.fixture
@@ -173,3 +176,95 @@ def test_dgm_explore_in_chromium_redraws_on_arrow_right(served, tmp_path):
     )
     print(f"explorer_browser_step_ms_median {median:.1f} (goal ≤ 150)")
     shutil.copy(tmp_path / "explorer.png", BENCH_JSON.parent / "explorer_browser.png")
+
+
+# Reads the bytes of an <img>'s blob URL as base64 (what the page shows, to compare with Python's).
+IMAGE_BYTES_JS = """
+async (el) => {
+  const bytes = new Uint8Array(await (await fetch(el.src)).arrayBuffer());
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 8192) {
+    s += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  }
+  return btoa(s);
+}
+"""
+VISIBLE_IMAGE = "img.widget-image:visible"
+
+
+def _open(page, url):
+    """Load the explorer and wait for its (visible) chart."""
+    page.goto(url, timeout=STARTUP_S * 1000)
+    img = page.locator(VISIBLE_IMAGE).first
+    img.wait_for(timeout=STARTUP_S * 1000)
+    page.wait_for_function("el => el.complete && el.naturalWidth > 0", arg=img.element_handle())
+    return img
+
+
+def _after(page, img, action):
+    """Do `action`, then wait until the chart image is replaced and loaded."""
+    src = img.get_attribute("src")
+    action()
+    page.wait_for_function(
+        "([el, src]) => el.src !== src && el.complete && el.naturalWidth > 0",
+        arg=[img.element_handle(), src],
+        timeout=60_000,
+    )
+
+
+@pytest.mark.slow
+def test_dgm_explore_draws_the_new_goal_after_a_start_year_step(served, tmp_path):
+    """The issue's case in the browser: R&D, start year 2021 → 2020 by key, then the headline
+    output goal: it is drawn at its own defaults (the same PNG and caption Python draws for them),
+    with its own start year on the slider. At 400 px the narrow chart shows 1:1 and the sliders
+    keep usable tracks."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"no browser: {CHROMIUM} is missing (CI installs Debian's chromium)")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright is not installed (pip install playwright)"
+    )
+    from dgm import explorer
+
+    expected = explorer.Explorer(scenario.explorable(), lang="en")
+    expected.select("industrial_output_2025")
+    png = expected.draw()["wide"]
+    with sync_api.sync_playwright() as p:
+        browser = launch(p)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1100})
+            img = _open(page, served)
+            select = page.locator("select").first
+            _after(
+                page, img, lambda: select.select_option(label="R&D expenditure above 4 % of GDP")
+            )
+            start = page.locator(".widget-slider", has_text="start year")
+            assert start.locator(".widget-readout").inner_text() == "2021"
+            start.locator(".noUi-handle").focus()
+            _after(page, img, lambda: page.keyboard.press("ArrowLeft"))
+            assert start.locator(".widget-readout").inner_text() == "2020"
+            page.get_by_text("from 2020", exact=False).first.wait_for(timeout=30_000)
+            label = "Gross industrial output reaches 2 trillion yuan"
+            _after(page, img, lambda: select.select_option(label=label))
+            page.screenshot(path=str(tmp_path / "switched.png"), full_page=True)
+            caption = expected.caption()
+            page.wait_for_function(
+                "c => document.body.innerText.replace(/\\u00a0/g, ' ').includes(c)", arg=caption
+            )
+            assert "Cannot draw" not in page.locator("body").inner_text()
+            assert start.locator(".widget-readout").inner_text() == "2025"
+            shown = base64.b64decode(img.evaluate(IMAGE_BYTES_JS))
+            assert shown == png, "the browser shows the output goal at its defaults"
+            page.close()
+
+            page = browser.new_page(viewport={"width": 400, "height": 900})
+            img = _open(page, served)
+            size = img.evaluate("el => [el.naturalWidth, el.getBoundingClientRect().width]")
+            assert size == [360, 360], "the narrow chart, drawn 1:1"
+            tracks = page.evaluate(
+                "() => [...document.querySelectorAll('.widget-slider .noUi-target')]"
+                ".map(e => e.getBoundingClientRect().width)"
+            )
+            assert len(tracks) == 3 and min(tracks) >= 250, tracks  # each under its name
+            page.screenshot(path=str(tmp_path / "narrow.png"), full_page=True)
+        finally:
+            browser.close()

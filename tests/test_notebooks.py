@@ -295,25 +295,27 @@ def test_scorecard_matches_the_engine(executed):
 
 @pytest.mark.slow
 def test_explorer_headless_preset_reproduces_the_engine(executed):
-    import dgm
     from dgm import rates, scenario
 
     rec = _records(executed, "06_scenario_explorer")
-    targets = dgm.load_targets().set_index("id")
     assert rec["presets"], "the headless run computes preset scenarios"
     for row in rec["presets"]:
-        goal = scenario.goal_from_target(targets.loc[row["target_id"]])
-        history = scenario.history_for(row["target_id"], rec["as_of"])
+        goal, history = scenario.judged(row["target_id"], rec["as_of"])
         view = scenario.update(history, goal, row["growth_pct"] / 100)
         assert row["value_at_target_year"] == pytest.approx(view.value_at_target_year, rel=1e-6)
         assert row["crossing_year"] == view.crossing_year
         required = rates.required_rate(
             view.latest_value, goal.goal_value, view.latest_year, goal.target_year
         )
-        if math.isnan(required):  # the latest year is at or past the target year
+        if view.already_met or math.isnan(required):  # at the goal, or in or past its year
             assert row["required_rate_pct"] is None
         else:
             assert row["required_rate_pct"] == pytest.approx(100 * required, abs=1e-6)
+    observed = {
+        r["target_id"]: r["growth_pct"] for r in rec["presets"] if r["scenario"] == "observed"
+    }
+    for target_id, pct in observed.items():  # the scorecard's observed rate, not another one
+        assert pct == pytest.approx(100 * scenario.observed_rate_for(target_id, rec["as_of"]))
 
 
 @pytest.mark.slow

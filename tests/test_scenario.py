@@ -1,10 +1,9 @@
 """dgm.scenario: known answers for paths and required rates, and the explorer's update function."""
 
-import math
-
 import pandas as pd
 import pytest
 
+import dgm
 from dgm import scenario as sc
 
 OUTPUT = sc.Goal("output_2025", "industrial_output_all", 20000.0, 2025, ">=", "level", 2014)
@@ -31,7 +30,10 @@ def test_doubling_rate_to_three_decimals():
 
 @pytest.mark.parametrize(
     "args, message",
-    [((2025, 100.0, 200.0, 2025), "not after"), ((2015, 0.0, 200.0, 2025), "positive")],
+    [
+        ((2025, 100.0, 200.0, 2025), "in or after the goal's year"),
+        ((2015, 0.0, 200.0, 2025), "positive"),
+    ],
 )
 def test_required_rate_refuses(args, message):
     with pytest.raises(ValueError, match=message):
@@ -111,8 +113,10 @@ def test_update_flags_a_bound_as_start():
     hist = _history({2019: 12000.0, 2021: 25000.0}, {2021: "lower_bound"})
     v = sc.update(hist, OUTPUT, 0.0)
     assert v.start_kind == "lower_bound"
-    assert any("lower bound" in n for n in v.notes)
+    assert any("lower bound" in str(n) for n in v.notes)
     assert v.meets_goal is True and v.crossing_year == 2021
+    # a lower bound of 25,000 already shows ≥ 20,000: no required path, no fall to the goal
+    assert v.already_met and v.required_rate is None and v.required_path.empty
 
 
 def test_update_lower_is_better_reduction_goal():
@@ -132,8 +136,9 @@ def test_update_refuses_growth_rate_goals_and_empty_history():
     g = sc.Goal("prod", "industrial_labour_productivity_growth", 10.0, 2025, ">=", "growth_rate")
     with pytest.raises(ValueError, match="rate, not a level"):
         sc.update(HIST, g, 0.05)
-    with pytest.raises(ValueError, match="no observed figure"):
+    with pytest.raises(sc.ScenarioError, match="no published figure") as err:
         sc.update(_history({}), OUTPUT, 0.05)
+    assert err.value.note.text("zh") == "没有已公布的数据"
 
 
 def test_update_is_pure_and_deterministic():
@@ -149,15 +154,29 @@ def test_update_accepts_a_plain_series():
 
 
 def test_presets_derive_from_data_and_goal():
-    p = sc.presets(HIST, OUTPUT)
-    assert p["observed"] == pytest.approx((13000 / 10000) ** (1 / 6) - 1)
-    assert p["half_observed"] == pytest.approx(p["observed"] / 2)
+    p = sc.presets(HIST, OUTPUT, observed=0.04)
+    assert p["observed"] == 0.04  # as given: the scorecard's rate (observed_rate_for)
+    assert p["half_observed"] == pytest.approx(0.02)
     assert p["policy_baseline"] == pytest.approx(2 ** (1 / 11) - 1)
     assert sc.update(HIST, OUTPUT, p["required"]).value_at_target_year == pytest.approx(20000)
+    assert "observed" not in sc.presets(HIST, OUTPUT) and "half_observed" not in sc.presets(
+        HIST, OUTPUT
+    )
+
+
+def test_a_goal_already_met_has_no_required_preset_or_path():
+    patents = sc.Goal("patents", "x", 20000.0, 2025, ">", "count")
+    hist = _history({2023: 66000.0})
+    v = sc.update(hist, patents, 0.0)
+    assert v.already_met and v.required_rate is None and v.required_path.empty
+    assert "required" not in sc.presets(hist, patents)  # not a 45 %-a-year fall to the goal
+    # a figure after the goal's year does not show it met in time
+    late = sc.Goal("late", "x", 50.0, 2018, ">=", "share")
+    assert not sc.update(_history({2021: 52.4}), late, 0.0).already_met
 
 
 def test_preset_table_is_sorted_and_complete():
-    t = sc.preset_table(HIST, OUTPUT, extra={"user": 0.08})
+    t = sc.preset_table(HIST, OUTPUT, observed=0.04, extra={"user": 0.08})
     assert list(t["scenario"]) == sorted(t["scenario"])
     assert set(t["scenario"]) == {
         "half_observed",
@@ -170,52 +189,79 @@ def test_preset_table_is_sorted_and_complete():
     assert req["meets_goal"] and req["crossing_year"] == 2025
 
 
-def test_observed_rate_needs_two_points():
-    assert sc.observed_rate(pd.Series({2020: 5.0})) is None
-    assert math.isclose(sc.observed_rate(pd.Series({2010: 1.0, 2020: 2.0})), 2**0.1 - 1)
+def test_presets_and_the_scorecard_share_one_observed_rate():
+    """Advanced manufacturing: −0.27 %/yr from the 2014 baseline (47.0) to 2022 (46.0), as the
+    scorecard says, not +0.92 %/yr from the first figure (2011); every goal alike."""
+    from dgm import assess
 
-
-def test_goal_from_target_turns_a_reduction_into_an_index_goal():
-    row = pd.Series(
-        {
-            "id": "energy",
-            "indicator": "energy_intensity_industry_change",
-            "kind": "reduction_vs_baseline",
-            "target_value": 30.0,
-            "target_year": 2025,
-            "comparison": ">=",
-            "baseline_year": 2014,
-            "label_zh": "能耗降低30%",
-            "label_en": "Energy down 30 %",
-            "unit": "%",
-        }
+    records = {r["target_id"]: r for r in assess.assess_all(n_paths=200)}
+    assert 100 * sc.observed_rate_for("advanced_mfg_share_2025") == pytest.approx(
+        100 * ((46.0 / 47.0) ** (1 / 8) - 1), abs=1e-9
     )
-    g = sc.goal_from_target(row, lang="zh")
-    assert (g.goal_value, g.comparison, g.unit, g.label) == (70.0, "<=", "index", "能耗降低30%")
-    assert g.baseline_year == 2014
+    for t in sc.explorable():
+        rate = sc.observed_rate_for(t)
+        assert rate == records[t]["observed_rate"] or (
+            rate is None and records[t]["observed_rate"] is None
+        ), t
+        rows = sc.preset_rows([t], {})
+        rows = rows.set_index("scenario") if len(rows) else rows
+        if rate is None:
+            assert "observed" not in rows.index, t
+        else:
+            assert rows.loc["observed", "growth_pct"] == pytest.approx(100 * rate), t
 
 
-def test_goal_from_target_turns_a_growth_goal_into_an_index_goal():
-    row = pd.Series(
-        {
-            "id": "prod",
-            "indicator": "industrial_labour_productivity_growth",
-            "kind": "growth_rate",
-            "target_value": 10.0,
-            "target_year": 2025,
-            "comparison": ">=",
-            "baseline_year": 2014,
-            "label_en": "Productivity +10 %/yr",
-            "unit": "%",
-        }
+def test_goals_come_restated_from_dgm_goals_with_their_real_base_year():
+    """The energy goal's chain starts in 2016 (no published change runs from 2014): its index is
+    2016 = 100 and the 30 % cut reads index ≤ 70 on it; a growth goal of about 15 %/yr is met at
+    15 % less the 5 % tolerance a year, as the scorecard reads it."""
+    from dgm import goals
+
+    targets = dgm.load_targets().set_index("id")
+    energy = sc.goal_from_target(targets.loc["energy_intensity_industry_reduction_2025"], "zh")
+    assert (energy.goal_value, energy.comparison, energy.unit) == (70.0, "<=", "index, 2016 = 100")
+    assert energy.baseline_year == 2016 and energy.label == "單位工業增加值能耗降低30%以上"
+    reno = sc.goal_from_target(targets.loc["technical_renovation_investment_growth_2015_2025"])
+    assert (reno.kind, reno.comparison, reno.unit) == ("index", ">=", "index, 2014 = 100")
+    assert reno.goal_value == pytest.approx(100 * (1 + 0.15 * 0.95) ** 11)
+    for t in sc.explorable():
+        j = goals.judged(t)
+        g, history = sc.judged(t)
+        assert (g.goal_value, g.comparison, g.unit) == (j.goal_value, j.cmp, j.unit), t
+        assert history.attrs["unit"] == g.unit, t
+
+
+@pytest.mark.parametrize(
+    "rates, expected",
+    [
+        ((), (-0.30, 0.40)),
+        ((None, 0.05), (-0.30, 0.40)),
+        ((0.5445,), (-0.30, 0.60)),  # machinery leasing's required +54.45 %/yr, with room
+        ((-0.4495,), (-0.50, 0.40)),  # a 45 %-a-year fall
+        ((3.0, -2.0), (-0.90, 1.00)),  # never past the floor and ceiling
+    ],
+)
+def test_growth_range_holds_the_rates_with_room(rates, expected):
+    assert sc.growth_range(*rates) == pytest.approx(expected)
+
+
+def test_default_growth_is_the_observed_rate_else_the_required_else_no_change():
+    v = sc.update(HIST, OUTPUT, 0.0)  # needs (20000/13000)^(1/5) − 1 = +8.998 %/yr
+    limits = (-0.30, 0.40)
+    assert sc.default_growth(-0.0027, v, limits) == (pytest.approx(-0.003), None)
+    growth, why = sc.default_growth(None, v, limits)
+    assert growth == pytest.approx(0.090) and why.key == "note_growth_required"
+    assert why.text("en").endswith("the rate the goal requires, +9.0 %/yr")
+    assert sc.update(HIST, OUTPUT, growth).meets_goal  # rounded up: the default reaches the goal
+    growth, why = sc.default_growth(0.856, v, limits)  # outside the slider: its nearest end
+    assert growth == pytest.approx(0.40) and why.key == "note_growth_outside"
+    assert why.text("en") == (
+        "the yearly change of +85.6 %/yr lies outside the slider: it starts at the nearest value, "
+        "+40.0 %/yr"
     )
-    g = sc.goal_from_target(row)
-    assert (g.kind, g.comparison, g.unit) == ("index", ">=", "index")
-    assert g.goal_value == pytest.approx(100 * 1.1**11)  # 285.31
-    hist = _history({2014: 100.0})
-    v = sc.update(hist, g, 0.10)
-    assert v.meets_goal and v.crossing_year == 2025
-    assert v.required_rate == pytest.approx(0.10)
+    assert why.text("zh") == "年均变化 +85.6 %/年超出滑块范围，滑块从最接近的 +40.0 %/年开始"
+    met = sc.update(_history({2023: 66000.0}), sc.Goal("p", "x", 20000.0, 2025, ">"), 0.0)
+    assert sc.default_growth(None, met, limits) == (0.0, sc.Note.of("note_growth_met"))
 
 
 def test_update_keeps_one_figure_per_year_a_point_before_a_bound():

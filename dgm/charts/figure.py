@@ -44,12 +44,12 @@ def styled(func):
         if lang not in LANGS:
             raise ValueError(f"lang must be 'zh', 'en' or 'both', got {lang!r}")
         with house_style():
-            return place_goal_labels(_simplified_texts(func(*args, **kwargs)))
+            return place_goal_labels(simplified_texts(func(*args, **kwargs)))
 
     return wrapper
 
 
-def _simplified_texts(fig):
+def simplified_texts(fig):
     """Every text of `fig` in simplified characters (labels come from the traditional policy
     copy): titles, legends, annotations, footnotes and fixed tick labels."""
     from matplotlib.text import Text

@@ -83,6 +83,52 @@ TEXT = {
     "index": ("指数", "index"),
     "growth_rate": ("年均增速", "yearly growth"),
     "reduction_vs_baseline": ("较基期降低", "cut from the baseline"),
+    # notes of dgm.scenario (scenario.Note keys)
+    "note_no_figure": ("没有已公布的数据", "no published figure"),
+    "note_no_figure_by": (
+        "{year}年及以前没有已公布的数据",
+        "no published figure in or before {year}",
+    ),
+    "note_goal_year_reached": (
+        "最新数据已在目标年份（{year}年）或之后，没有所需路径",
+        "the latest figure is in or after the goal's year ({year}): there is no required path",
+    ),
+    "note_not_positive": (
+        "数值须为正数才能计算复合增速",
+        "compound growth needs positive values",
+    ),
+    "note_lower_bound_start": (
+        "起点是下限（“突破”“超过”），情景路径也只是下限",
+        "starts from a lower bound: the path is a bound too",
+    ),
+    "note_upper_bound_start": (
+        "起点是上限，情景路径也只是上限",
+        "starts from an upper bound: the path is a bound too",
+    ),
+    "note_target_before_start": (
+        "目标年份早于起始年份：结论依据实际数据",
+        "the goal's year is before the start year: the verdict uses the data",
+    ),
+    "note_growth_required": (
+        "评分表没有实际年均变化，滑块从达标所需的 {growth} %/年开始",
+        "the scorecard measures no observed yearly change: the slider starts at the rate the goal "
+        "requires, {growth} %/yr",
+    ),
+    "note_growth_met": (
+        "已达到目标，评分表没有实际年均变化：滑块从 0 开始（保持最新值）",
+        "the latest figure is already at the goal and the scorecard measures no observed yearly "
+        "change: the slider starts at 0, the latest figure held",
+    ),
+    "note_growth_none": (
+        "评分表没有实际年均变化，也没有所需路径：滑块从 0 开始（保持最新值）",
+        "the scorecard measures no observed yearly change and there is no required path: the "
+        "slider starts at 0, the latest figure held",
+    ),
+    "note_growth_outside": (
+        "年均变化 {rate} %/年超出滑块范围，滑块从最接近的 {growth} %/年开始",
+        "the yearly change of {rate} %/yr lies outside the slider: it starts at the nearest value, "
+        "{growth} %/yr",
+    ),
 }
 
 UNIT_EN = {
@@ -96,6 +142,7 @@ UNIT_EN = {
     "吨标准煤/万元": "tce per 10,000 yuan",
 }
 UNIT_ZH = {"index": "指数", "%": "%"}
+CHAINED_UNIT = re.compile(r"^index, (?P<base>\d{4}) = 100$")  # a chained index (dgm.goals)
 COMPARISON = {**COMPARISON_SIGNS, "==": "="}
 METHODS = {  # forecasting method → (zh, en)
     "naive_drift": ("朴素漂移", "Naive with drift"),
@@ -119,11 +166,18 @@ def t(key: str, lang: str, sep: str = " ", **fmt) -> str:
 
 
 def unit_label(unit: str | None, lang: str) -> str:
-    """Axis unit label: 亿元 / 100 million yuan / 亿元 (100 million yuan)."""
+    """Axis unit label: 亿元 / 100 million yuan / 亿元 (100 million yuan); a chained index
+    ("index, 2016 = 100") as 指数（2016年 = 100） / index (2016 = 100) / 指数 · index（2016 = 100）."""
     if not unit or unit != unit:  # None or NaN
         return ""
     zh = UNIT_ZH.get(unit, unit)
     en = UNIT_EN.get(unit, unit)
+    chained = CHAINED_UNIT.match(unit)
+    if chained:
+        base = chained["base"]
+        zh, en = f"指数（{base}年 = 100）", f"index ({base} = 100)"
+        if lang == "both":
+            return f"指数 · index（{base} = 100）"
     if lang == "both":
         return zh if zh == en else f"{zh}（{en}）"
     return pick(zh, en, lang)
