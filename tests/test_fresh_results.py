@@ -39,11 +39,12 @@ def test_raw_state_follows_the_content(project):
 
 
 def test_after_an_import_series_assess_and_explorer_see_the_new_figure(project, tmp_path, capsys):
+    explorer = Explorer([GOAL], lang="en")  # open in the session before the import
     before = {
         "series": dgm.series("rd_intensity"),
         "assess": assess.assessment(GOAL, n_paths=N).record,
         "notebook": goal_view.assess_one(GOAL, n_paths=N),
-        "explorer": Explorer([GOAL], {}).history(),
+        "explorer": explorer.history(),
     }
     assert 2024 not in before["series"].index
     assert before["assess"]["latest_year"] == before["notebook"]["latest_year"] == 2021
@@ -64,5 +65,5 @@ def test_after_an_import_series_assess_and_explorer_see_the_new_figure(project, 
     assert rec["n_points"] == before["assess"]["n_points"] + 1
     nb = goal_view.assess_one(GOAL, n_paths=N)
     assert (nb["latest_year"], nb["latest_value"]) == (2024, 4.21)
-    assert Explorer([GOAL], {}).history().loc[2024, "value"] == 4.21
+    assert explorer.history().loc[2024, "value"] == 4.21
     assert scenario.judged(GOAL)[1].loc[2024, "value"] == 4.21
