@@ -62,6 +62,20 @@ FIGURE_FIELDS = (
     "where",
 )
 
+TOP_COLUMNS = [  # top_rows: one row per goal and figure
+    "target_id",
+    "status",
+    "indicator",
+    "year",
+    "status_low",
+    "status_mid",
+    "status_high",
+    "p_low",
+    "p_mid",
+    "p_high",
+    "where",
+]
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -395,6 +409,8 @@ def headline(found: list[dict]) -> dict:
         "goals": settled,
         "text": f"{len(figures)} figures would settle {len(settled)} of the "
         f"{len(open_goals)} open goals",
+        "text_zh": f"{len(figures)}个数据可为{len(open_goals)}个尚无结论的目标中的"
+        f"{len(settled)}个给出结论",
     }
 
 
@@ -432,34 +448,23 @@ def needing(found: list[dict]) -> list[dict]:
     return [g for g in found if g["status"] == "insufficient_data" or g["fragile"]]
 
 
-def top_table(found: list[dict], top: int = 1, lang: str = "en") -> pd.DataFrame:
-    """The first `top` figures of each goal that needs one (needing), for notebook 00 and the
-    landing page: goal, status now, the figure, its statuses and P(goal met) under the low, middle
-    and high values, where it is published."""
-    from dgm.data import load_targets
-    from dgm.lang import label
-
-    targets = load_targets()
-    names = dict(zip(targets["id"], label(targets, lang), strict=True))
-    rows = []
-    for g in needing(found):
-        for f in g["figures"][:top]:
-            years = "+".join(str(y) for y in [f["year"], *f["together_with"]])
-            rows.append(
-                {
-                    "goal": names[g["target_id"]],
-                    "id": g["target_id"],
-                    "status": g["status"],
-                    "figure": f"{f['indicator']} {years}",
-                    **{f"status ({k})": f[f"status_{k}"] for k in ("low", "mid", "high")},
-                    **{f"p_attain ({k})": f[f"p_{k}"] for k in ("low", "mid", "high")},
-                    "where": f["where"].split("; ")[0],
-                }
-            )
-    return pd.DataFrame(rows)
-
-
-# ---------------------------------------------------------------- command line
+def top_rows(found: list[dict], top: int = 1) -> pd.DataFrame:
+    """The first `top` figures of each goal that needs one (needing), for notebook 00's record and
+    the landing page: TOP_COLUMNS, ids and codes (dgm.readings.gaps_table words them)."""
+    rows = [
+        {
+            "target_id": g["target_id"],
+            "status": g["status"],
+            "indicator": f["indicator"],
+            "year": "+".join(str(y) for y in [f["year"], *f["together_with"]]),
+            **{f"status_{k}": f[f"status_{k}"] for k in ("low", "mid", "high")},
+            **{f"p_{k}": f[f"p_{k}"] for k in ("low", "mid", "high")},
+            "where": f["where"].split("; ")[0],
+        }
+        for g in needing(found)
+        for f in g["figures"][:top]
+    ]
+    return pd.DataFrame(rows, columns=TOP_COLUMNS)
 
 
 def _pct(p) -> str:

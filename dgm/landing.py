@@ -323,20 +323,25 @@ def findings(work: Path, lang: str, figures: list[dict]) -> list[dict]:
 
 
 def gap_rows(records: dict[str, dict], lang: str) -> tuple[str, list[dict]]:
-    """(headline, rows) of notebook 00's `gaps` records: goal, missing figure, status under the
-    low, middle and high value, where published; ("", []) when 00 was not run."""
+    """(headline, rows) of notebook 00's `gaps` records (dgm.gaps.top_rows): goal and missing
+    figure by name, status under the low, middle and high value, where published; ("", []) when
+    00 was not run."""
+    from dgm.tables import names
     from dgm.zh import simplified
 
     recs = records.get("00_overview", {})
+    goals, indicators = names("goal", lang), names("indicator", lang)
     rows = []
     for r in recs.get("gaps") or []:
         where = simplified(str(r.get("where", "")))
-        statuses = [r.get(f"status ({k})") for k in ("low", "mid", "high")]
+        statuses = [r.get(f"status_{k}") for k in ("low", "mid", "high")]
         rows.append(
             {
-                "id": r.get("id", ""),
-                "goal": simplified(str(r.get("goal", ""))),
-                "figure": r.get("figure", ""),
+                "id": r["target_id"],
+                "goal": simplified(goals.get(r["target_id"], r["target_id"])),
+                "figure": simplified(
+                    f"{indicators.get(r['indicator'], r['indicator'])} {r['year']}"
+                ),
                 "statuses": [  # low → high, a repeated status once
                     (s, pick(*STATUS_LABELS[s], lang, " · ") if s in STATUS_LABELS else "—")
                     for i, s in enumerate(statuses)

@@ -245,6 +245,50 @@ def show_assessment(rows: list[dict], lang: str = "en", name: str = "assessment"
     record(f"{name}_rates", rates_table(rows, lang))
 
 
+def gaps_table(rows, lang: str = "en"):
+    """dgm.gaps.top_rows for readers: goal and indicator (named by dgm.tables), the year, the
+    status under the low to the high value in words (a repeated one once), P(goal met) under the
+    three values and where such a figure is usually published."""
+    import pandas as pd
+
+    def low_to_high(r) -> str:
+        codes = [r[f"status_{k}"] for k in ("low", "mid", "high")]
+        kept = [c for i, c in enumerate(codes) if i == 0 or c != codes[i - 1]]
+        return " → ".join(pick(*STATUS_LABELS[c], lang, " · ") for c in kept)
+
+    def chances(r) -> str:
+        ps = [r[f"p_{k}"] for k in ("low", "mid", "high")]
+        return " / ".join("–" if _missing(p) else f"{100 * float(p):.0f} %" for p in ps)
+
+    recs = rows.to_dict("records")
+    return pd.DataFrame(
+        {
+            "target_id": [r["target_id"] for r in recs],
+            "status": [r["status"] for r in recs],
+            "indicator": [r["indicator"] for r in recs],
+            "year": [r["year"] for r in recs],
+            "if_low_to_high": [low_to_high(r) for r in recs],
+            "p_low_mid_high": [chances(r) for r in recs],
+            "where": [r["where"] for r in recs],
+        }
+    )
+
+
+def show_gaps(found: list[dict], top: int = 1, lang: str = "en") -> str:
+    """In a notebook: keep dgm.gaps.top_rows as record `gaps` and the headline as `gaps_headline`
+    (for the landing page and the tests, not shown), show the readers' table; returns the
+    headline in `lang`."""
+    from dgm import gaps
+    from dgm.notebook_records import record
+
+    rows, head = gaps.top_rows(found, top), gaps.headline(found)
+    text = pick(head["text_zh"], head["text"], lang, " · ")
+    record("gaps", rows, show=False)
+    record("gaps_headline", text, show=False)
+    record("gaps_table", gaps_table(rows, lang))
+    return text
+
+
 def schemes_table(rows: list[dict], lang: str = "en"):
     """One row per goal: the Eurostat, ESCAP and UNSD categories and the ex-post verdict."""
     import pandas as pd

@@ -125,6 +125,9 @@ HEADERS = {  # column → (zh, en)
     "escap_gap": ("ESCAP 差距", "ESCAP gap"),
     "unsd_q": ("UNSD Q", "UNSD Q"),
     "p_attain": ("达成概率", "P(goal met)"),
+    "if_low_to_high": ("数据由低到高时的结论", "Status, low → high value"),
+    "p_low_mid_high": ("达成概率（低/中/高）", "P(goal met), low / mid / high"),
+    "where": ("通常发布于", "Usually published in"),
     "crossing_year_median": ("中位达成年份", "Median crossing year"),
     "eurostat_category": ("Eurostat 评级", "Eurostat"),
     "escap_category": ("ESCAP 评级", "ESCAP"),
@@ -154,8 +157,6 @@ HEADERS = {  # column → (zh, en)
     "programme_zh": ("专项", "Programme"),
     "programme_en": ("Programme", "Programme"),
     "growth_pct": ("年增长 %", "Growth %/yr"),
-    "figure": ("缺少的数据", "Missing figure"),
-    "where": ("通常发布于", "Usually published in"),
 }
 STATUS_COLUMNS = (  # statuses (robustness `drop_latest`: the status without the latest figure)
     "status",

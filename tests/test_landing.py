@@ -102,13 +102,16 @@ def built(tmp_path_factory):
     )
     gaps = [
         {
-            "goal": "5個千億元產業集群 · Five industrial clusters",
-            "id": "clusters_over_100bn_2025",
+            "target_id": "clusters_over_100bn_2025",
             "status": "insufficient_data",
-            "figure": "clusters_over_100bn 2025",
-            "status (low)": "not_met",
-            "status (mid)": "met",
-            "status (high)": "met",
+            "indicator": "clusters_over_100bn",
+            "year": "2025",
+            "status_low": "not_met",
+            "status_mid": "met",
+            "status_high": "met",
+            "p_low": 0.0,
+            "p_mid": 1.0,
+            "p_high": 1.0,
             "where": "东莞市政府工作报告: <review>",
         }
     ]
@@ -224,7 +227,8 @@ def test_landing_page_shows_what_would_settle_the_open_goals(built):
     assert "1 figures would settle 1 of the 1 open goals." in section
     assert 'href="#goal-clusters_over_100bn_2025"' in section
     assert "5个千亿元产业集群" in section  # simplified characters, as the rest of the page
-    assert "<code>clusters_over_100bn 2025</code>" in section
+    assert "<td>千亿元产业集群数 · Industrial clusters over 100 billion yuan 2025</td>" in section
+    assert "clusters_over_100bn 2025" not in section  # the figure by name, not by id
     assert (  # low → high, the repeated "met" once
         '<td class="gap-status"><span class="status status-not_met">未达成 · not met</span> → '
         '<span class="status status-met">已达成 · met</span></td>'

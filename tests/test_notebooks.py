@@ -252,8 +252,9 @@ def test_overview_shows_a_figure_for_every_goal_that_needs_one(executed):
         for r in assess.assess_all()
         if r["status"] == "insufficient_data" or r["robustness"]["fragile"]
     ]
-    assert [r["id"] for r in rec["gaps"]] == needs  # one figure each (gaps_top = 1)
-    assert all(r[f"status ({k})"] in STATUSES for r in rec["gaps"] for k in ("low", "mid", "high"))
+    assert [r["target_id"] for r in rec["gaps"]] == needs  # one figure each (gaps_top = 1)
+    assert all(r[f"status_{k}"] in STATUSES for r in rec["gaps"] for k in ("low", "mid", "high"))
+    assert [r["target_id"] for r in rec["gaps_table"]] == needs
     opened = sum(r["status"] == "insufficient_data" for r in rec["gaps"])
     assert rec["gaps_headline"].endswith(f"of the {opened} open goals")
 
