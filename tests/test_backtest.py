@@ -1,4 +1,4 @@
-"""dgm.backtest: scores on series with known behaviour, calibration without leakage, CRPS, CLI."""
+"""dgm.engine.backtest: scores on series with known behaviour, calibration without leakage, CRPS, CLI."""
 
 import argparse
 import json
@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dgm import backtest
-from dgm.transforms import Scale
+from dgm.engine import backtest
+from dgm.engine.transforms import Scale
 
 
 def _records(series, kind="level"):
@@ -201,7 +201,7 @@ def test_backtest_all_returns_the_contract_columns():
 
 
 def test_derived_figures_are_neither_fitted_nor_scored(monkeypatch):
-    import dgm.assess
+    import dgm.engine.assess
 
     years = range(2010, 2022)
     frame = pd.DataFrame(
@@ -215,7 +215,7 @@ def test_derived_figures_are_neither_fitted_nor_scored(monkeypatch):
     frame.loc[2021, ["kind", "derived"]] = ["derived", True]
     frame.loc[2021, "value"] = 1e6  # a derived outlier would dominate the scores if it were used
     monkeypatch.setattr(
-        dgm.assess, "series_frames", lambda ids, as_of=None, data_to=None: {"gdp": frame}
+        dgm.engine.assess, "series_frames", lambda ids, as_of=None, data_to=None: {"gdp": frame}
     )
     recs = backtest.backtest_records()
     assert recs["origin"].max() < 2020 and 2021 not in set(recs["origin"] + recs["h"])

@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import dgm.assess
-from dgm import backtest, ensemble
-from dgm.models import observed
-from dgm.simulate import MIN_FORECAST_POINTS
+import dgm.engine.assess
+from dgm.engine import backtest, ensemble
+from dgm.engine.models import observed
+from dgm.engine.simulate import MIN_FORECAST_POINTS
 
 KEY = ["indicator", "method", "origin", "target_year"]
 PERTURBED_YEARS = range(2016, 2024)
@@ -28,7 +28,7 @@ def records():
 def _perturbed(monkeypatch, year: int, indicators=None):
     """Every published figure (points and bounds, every vintage) of `indicators` (None: all)
     for `year` multiplied by FACTOR; returns the set the indicators changed are added to."""
-    real = dgm.assess.series_frames
+    real = dgm.engine.assess.series_frames
     changed = set()
 
     def frames(ids, as_of=None, data_to=None):
@@ -41,7 +41,7 @@ def _perturbed(monkeypatch, year: int, indicators=None):
                 changed.add(ind)
         return out
 
-    monkeypatch.setattr(dgm.assess, "series_frames", frames)
+    monkeypatch.setattr(dgm.engine.assess, "series_frames", frames)
     return changed
 
 

@@ -5,8 +5,9 @@ from html.parser import HTMLParser
 import nbformat
 import pytest
 
-from dgm import landing, report
-from dgm.notebook_records import RECORD_MIME
+from dgm.present import landing
+from dgm.present.notebook_records import RECORD_MIME
+from dgm.run import report
 
 
 class _Links(HTMLParser):

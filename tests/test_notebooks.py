@@ -5,12 +5,12 @@ then `lang-en`: an H1 title and a one-line subtitle) and a cell tagged `reviewer
 builds on; then the cell tagged `parameters` (plain literals); then the imports (and only there).
 Narrative cells come in pairs, the Chinese (simplified, verbatim quotes in `<q>` excepted) before
 its English twin, or are tagged `reviewer`; no markdown uses TeX maths (the pages load no MathJax,
-dgm.pages). Outputs are stripped; the kernel is `python3`; no path or URL is hard-coded.
+dgm.present.pages). Outputs are stripped; the kernel is `python3`; no path or URL is hard-coded.
 
 Execution (marked slow): every notebook runs headless with nbclient in a fresh kernel, two at a
 time, with a per-cell timeout that only guards against a hang (speed is measured by `dgm bench`,
 not here); the tests then read key results back from what the notebooks recorded
-(dgm.notebook_records.record) and compare them with the package.
+(dgm.present.notebook_records.record) and compare them with the package.
 """
 
 from __future__ import annotations
@@ -122,7 +122,7 @@ def test_narrative_comes_in_language_pairs(name):
     """Every later markdown cell is a zh cell followed by its en twin, or a reviewer note; the
     zh prose is in simplified characters outside the <q> quotes; the pairs have the same
     headings and links (one is the translation of the other)."""
-    from dgm.pages import _QUOTE
+    from dgm.present.pages import _QUOTE
     from dgm.zh import changes
 
     *_, rest = _opening(name)
@@ -149,7 +149,7 @@ def test_narrative_comes_in_language_pairs(name):
 
 @pytest.mark.parametrize("name", COLLECTION)
 def test_no_tex_maths(name):
-    """The pages load no MathJax (dgm.pages): a $…$ or \\( … \\) would show as raw TeX."""
+    """The pages load no MathJax (dgm.present.pages): a $…$ or \\( … \\) would show as raw TeX."""
     for cell in _read(name).cells:
         if cell.cell_type == "markdown":
             assert not re.search(r"\$[^$\n]+\$|\\\(|\\\[", cell.source), cell.id
@@ -182,10 +182,10 @@ def _execute(name: str, workdir: str) -> tuple[str, float, str, object]:
     """Run one notebook in a fresh python3 kernel; (name, seconds, error, executed notebook).
 
     The kernel talks over IPC, as the report's do: two TCP kernels starting side by side can
-    race for a port and one dies before it answers (dgm.report.ipc_kernel_manager)."""
+    race for a port and one dies before it answers (dgm.run.report.ipc_kernel_manager)."""
     from nbclient import NotebookClient
 
-    from dgm.report import ipc_kernel_manager
+    from dgm.run.report import ipc_kernel_manager
 
     nb = _read(name)
     start = time.perf_counter()
@@ -225,7 +225,7 @@ def test_notebook_runs_headless(executed, name):
 
 
 def _records(executed, name):
-    from dgm.notebook_records import read_records
+    from dgm.present.notebook_records import read_records
 
     seconds, error, nb = executed[name]
     assert not error, error
@@ -243,8 +243,8 @@ def test_overview_lists_every_goal_and_the_coverage(executed):
 
 @pytest.mark.slow
 def test_overview_shows_a_figure_for_every_goal_that_needs_one(executed):
-    from dgm import assess
     from dgm.constants import STATUSES
+    from dgm.engine import assess
 
     rec = _records(executed, "00_overview")
     needs = [
@@ -272,8 +272,8 @@ def test_scorecard_lists_every_goal_of_the_registry(executed):
 
 @pytest.mark.slow
 def test_scorecard_prints_the_headline_with_proxies_apart(executed):
-    from dgm.assess import assess_all
-    from dgm.readings import headline
+    from dgm.engine.assess import assess_all
+    from dgm.present.readings import headline
 
     _, _, nb = executed["05_scorecard"]
     printed = "".join(
@@ -287,7 +287,7 @@ def test_scorecard_prints_the_headline_with_proxies_apart(executed):
 
 @pytest.mark.slow
 def test_scorecard_matches_the_engine(executed):
-    from dgm.assess import assess_all
+    from dgm.engine.assess import assess_all
 
     rec = {r["target_id"]: r for r in _records(executed, "05_scorecard")["scorecard"]}
     for row in assess_all(n_paths=10_000, seed=2015):
@@ -296,7 +296,7 @@ def test_scorecard_matches_the_engine(executed):
 
 @pytest.mark.slow
 def test_explorer_headless_preset_reproduces_the_engine(executed):
-    from dgm import rates, scenario
+    from dgm.engine import rates, scenario
 
     rec = _records(executed, "06_scenario_explorer")
     assert rec["presets"], "the headless run computes preset scenarios"

@@ -9,8 +9,8 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
-from dgm import outdir, report
 from dgm.errors import DgmError
+from dgm.run import outdir, report
 
 
 def _notebook(path, body: str) -> None:
@@ -161,14 +161,14 @@ def test_parallel_kernels_talk_over_ipc_in_directories_of_their_own():
 def test_papermill_run_of_real_notebooks_in_english(tmp_path, capfd):
     """The scorecard and the explorer through dgm report with lang="en" (papermill-injected),
     their kernels on local IPC sockets (no "running over TCP without encryption" warning)."""
-    from dgm.notebook_records import read_records
+    from dgm.present.notebook_records import read_records
 
     out = tmp_path / "reports"
     results = report.run_report(out, lang="en", only=["05", "06"], workbook=False, echo=print)
     assert all(r.ok for r in results), [r.error for r in results if not r.ok]
     captured = capfd.readouterr()
     assert "without encryption" not in captured.err
-    assert "results computed once" in captured.out  # dgm.results_store, read by the kernels
+    assert "results computed once" in captured.out  # dgm.data.results_store, read by the kernels
     assert not [p for p in out.rglob("*") if p.suffix in (".npz", ".pkl")]  # no store handed on
     for name in ("05_scorecard", "06_scenario_explorer"):
         assert (out / f"{name}.html").stat().st_size > 10_000
@@ -193,10 +193,10 @@ def test_workbook_job(tmp_path):
 def test_workbook_forecasts_are_the_assessments_fans(tmp_path):
     import openpyxl
 
-    from dgm import assess
+    from dgm.engine import assess
 
     assert report.run_workbook(tmp_path, n_paths=500, seed=2015).ok
-    from dgm.export import column_header
+    from dgm.present.export import column_header
 
     ws = openpyxl.load_workbook(tmp_path / report.WORKBOOK_FILE)["forecasts"]
     head = [c.value for c in ws[1]]

@@ -6,8 +6,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dgm import assess, cli, goals
-from dgm.data import as_of_date, published_by, vintage_date
+from dgm import cli
+from dgm.data.loaders import as_of_date, published_by, vintage_date
+from dgm.engine import assess, goals
 
 
 @pytest.mark.parametrize(
