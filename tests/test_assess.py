@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from frames import series_frame
 
+from dgm.cli import assess as assess_command
 from dgm.engine import assess, goals
 
 
@@ -165,7 +166,7 @@ def test_assess_all_on_the_shipped_data_with_10000_paths():
 
 def test_main_assess_json_has_no_nan(capsys):
     args = argparse.Namespace(json=True, as_of=None, n_paths=300, seed=2015)
-    assert assess.main_assess(args) == 0
+    assert assess_command.run(args) == 0
     out = capsys.readouterr().out
     assert "NaN" not in out
     recs = json.loads(out)

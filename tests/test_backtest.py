@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dgm.cli import backtest as backtest_command
 from dgm.engine import backtest
 from dgm.engine.transforms import Scale
 
@@ -182,7 +183,7 @@ def test_gaps_count_per_year_in_the_scale():
 
 def test_backtest_cli_json_on_the_shipped_data(capsys):
     args = argparse.Namespace(json=True, as_of=None, vintage="final")
-    assert backtest.main_backtest(args) == 0
+    assert backtest_command.run(args) == 0
     payload = json.loads(capsys.readouterr().out)
     assert "results" in payload and payload["headline"]["vintage"] == "final"
     for row in payload["results"]:
@@ -247,5 +248,5 @@ def test_a_history_bound_enters_only_the_forecasts_from_origins_after_it():
 def test_backtest_text_without_long_series_says_so(capsys):
     # by 2019 no indicator has 20 scored forecasts: the summary says so instead of failing
     args = argparse.Namespace(json=False, as_of=2019, vintage="final")
-    assert backtest.main_backtest(args) == 0
+    assert backtest_command.run(args) == 0
     assert "no long series (none has 20 scored forecasts)" in capsys.readouterr().out

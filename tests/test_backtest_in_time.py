@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 import dgm.engine.assess
+from dgm.cli import backtest as backtest_command
 from dgm.engine import backtest, ensemble
 from dgm.engine.models import observed
 from dgm.engine.simulate import MIN_FORECAST_POINTS
@@ -202,7 +203,7 @@ def early(monkeypatch):
 
 def test_backtest_records_json_prints_exactly_the_contract_fields(capsys, early):
     args = argparse.Namespace(json=True, records=True, as_of=2019, vintage=None)
-    assert backtest.main_backtest(args) == 0
+    assert backtest_command.run(args) == 0
     payload = json.loads(capsys.readouterr().out)
     rows = payload["records"]
     assert rows and all(list(r) == backtest.FORECAST_FIELDS for r in rows)
@@ -212,7 +213,7 @@ def test_backtest_records_json_prints_exactly_the_contract_fields(capsys, early)
     assert all(r["target_year"] == r["origin"] + r["horizon"] for r in rows)
     assert set(payload["headlines"]) == set(backtest.VINTAGES)
     text = argparse.Namespace(json=False, records=True, wide=True, as_of=2019, vintage=None)
-    backtest.main_backtest(text)
+    backtest_command.run(text)
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == backtest.FORECAST_FIELDS  # the same rows as a table
     assert len(lines) >= len(rows) + 1
@@ -230,12 +231,12 @@ def test_backtest_records_json_prints_exactly_the_contract_fields(capsys, early)
 
 def test_backtest_headline_is_the_real_time_vintage_with_the_final_beside_it(capsys, early):
     args = argparse.Namespace(json=True, records=False, as_of=2019, vintage=None)
-    assert backtest.main_backtest(args) == 0
+    assert backtest_command.run(args) == 0
     payload = json.loads(capsys.readouterr().out)
     assert payload["headline"]["vintage"] == "real-time"
     assert list(payload["headlines"]) == ["real-time", "final"]
     assert payload["headline"] == payload["headlines"]["real-time"]
     args = argparse.Namespace(json=False, records=False, as_of=2019, vintage=None)
-    assert backtest.main_backtest(args) == 0
+    assert backtest_command.run(args) == 0
     text = capsys.readouterr().out
     assert text.index("real-time vintage (") < text.index("final vintage (")

@@ -647,12 +647,12 @@ def test_debug_flag_keeps_the_traceback(project):
 
 
 def test_an_unexpected_error_is_one_line_naming_it_a_bug(monkeypatch, capsys):
-    from dgm.present import targets_table as reg
+    from dgm.cli import targets
 
     def boom(args):
         raise TypeError("boom\nsecond line")
 
-    monkeypatch.setattr(reg, "main_targets", boom)
+    monkeypatch.setattr(targets, "run", boom)
     assert main(["targets"]) == 1
     assert capsys.readouterr().err == (
         "dgm: unexpected error TypeError: boom\\nsecond line "

@@ -48,7 +48,7 @@ def test_one_goal_by_hand_rd_institution_coverage_2018():
     # >= 50 % of above-size manufacturers with an R&D institution by 2018; the only figure is
     # 52.4 % in 2021, so no range: the threshold 50 ± 10 % is supposed (45, 50, 55). A 2018
     # figure decides the goal ex post: 45 < 50 not met, 50 and 55 met; P(goal met) 0, 1, 1.
-    (g,) = gaps._one_goal("rd_institution_coverage_2018")
+    (g,) = gaps.one_goal("rd_institution_coverage_2018")
     assert g["status"] == "insufficient_data"
     top = g["figures"][0]
     assert (top["indicator"], top["year"], top["period"]) == (
@@ -72,7 +72,7 @@ def test_one_goal_by_hand_rd_institution_coverage_2018():
 
 def test_a_forecast_goal_is_supposed_at_its_quantiles_and_the_engine_agrees():
     a = assess.assessment("hightech_mfg_share_2025")
-    (g,) = gaps._one_goal("hightech_mfg_share_2025")
+    (g,) = gaps.one_goal("hightech_mfg_share_2025")
     f = next(x for x in g["figures"] if x["year"] == 2024)
     col = int(np.flatnonzero(a.forecast.years == 2024)[0])
     q = np.quantile(a.forecast.paths[:, col], [0.1, 0.5, 0.9])

@@ -41,7 +41,7 @@ def project(tmp_path, point_dgm_at):
 
 @pytest.fixture(scope="module")
 def rows():
-    found = [g for t in GOALS for g in gaps._one_goal(t)]
+    found = [g for t in GOALS for g in gaps.one_goal(t)]
     return gaps.template_rows(found, top=1)
 
 

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
+from dgm.cli import report as report_command
 from dgm.errors import DgmError
 from dgm.run import outdir, report
 
@@ -111,10 +112,10 @@ def test_only_reruns_on_top_of_the_previous_report(collection, tmp_path):
 
 def test_main_report_usage_errors_exit_1(capsys):
     args = SimpleNamespace(out=None, lang="en", jobs=2, only=["no_such_notebook"])
-    assert report.main_report(args) == 1
+    assert report_command.run(args) == 1
     assert "unknown notebook no_such_notebook" in capsys.readouterr().err
     args = SimpleNamespace(out=None, lang="en", jobs=0, only=None)
-    assert report.main_report(args) == 1
+    assert report_command.run(args) == 1
 
 
 def test_cli_help_lists_the_contract_flags():

@@ -1,203 +1,32 @@
 """dgm: the goals of Dongguan Manufacturing 2025 with sourced data, projections and verdicts.
 
-Usage `dgm COMMAND …` (also `python -m dgm`); each command lives in its own module (COMMANDS).
+Usage `dgm COMMAND …` (also `python -m dgm`); each command is one module of this package
+(COMMANDS) holding its flags (`add_arguments`), its one-line help (`HELP`) and its body (`run`,
+which takes the parsed args and returns the exit code). The command modules import only what
+their flags need at module level, so building the parser stays light.
 """
 
 import argparse
-import datetime as dt
 import importlib
 import os
 import sys
 
-from dgm.constants import N_PATHS, SEED
 from dgm.errors import DgmError, excerpt
-from dgm.lang import DEFAULT_LANG, LANGS
 
-YEARS = (1949, 2100)  # years a figure or a view can refer to (the PRC's statistics start in 1949)
-
-# command -> (module, function, one-line help). The function takes the parsed args, returns an exit code.
+# command -> the module that holds it, in the order `dgm --help` lists them
 COMMANDS = {
-    "targets": (
-        "dgm.present.targets_table",
-        "main_targets",
-        "print the goal registry (data/raw/targets.csv)",
-    ),
-    "check": ("dgm.data.validate", "main_check", "validate raw data files; one line per problem"),
-    "build": ("dgm.data.build", "main_build", "check, then rebuild data/processed/"),
-    "coverage": ("dgm.data.coverage", "main_coverage", "indicator × year coverage matrix"),
-    "import": (
-        "dgm.data.importer",
-        "main_import",
-        "add a user's .xlsx/.csv of figures to data/raw",
-    ),
-    "assess": ("dgm.engine.assess", "main_assess", "assess every goal: status, rates, P(goal met)"),
-    "gaps": (
-        "dgm.engine.gaps",
-        "main_gaps",
-        "the missing figures that would settle each goal, ranked; --template writes them to fill",
-    ),
-    "backtest": (
-        "dgm.engine.backtest",
-        "main_backtest",
-        "rolling-origin backtests of the forecasters",
-    ),
-    "bench": ("dgm.run.bench", "main_bench", "timings measured in one run"),
-    "report": (
-        "dgm.run.report",
-        "main_report",
-        "execute the notebooks, write HTML, figures, Excel",
-    ),
-    "explore": (
-        "dgm.present.explorer",
-        "main_explore",
-        "serve the scenario explorer as a web app (Voilà)",
-    ),
+    "targets": "dgm.cli.targets",
+    "check": "dgm.cli.check",
+    "build": "dgm.cli.build",
+    "coverage": "dgm.cli.coverage",
+    "import": "dgm.cli.import_",
+    "assess": "dgm.cli.assess",
+    "gaps": "dgm.cli.gaps",
+    "backtest": "dgm.cli.backtest",
+    "bench": "dgm.cli.bench",
+    "report": "dgm.cli.report",
+    "explore": "dgm.cli.explore",
 }
-
-
-def _year(text: str) -> int:
-    """A year within YEARS, or an argparse error that says what was expected."""
-    lo, hi = YEARS
-    try:
-        year = int(text)
-    except ValueError:
-        year = None
-    if year is None or not lo <= year <= hi:
-        raise argparse.ArgumentTypeError(
-            f"expected a year from {lo} to {hi}, got '{excerpt(text)}'"
-        )
-    return year
-
-
-def as_of_date(text: str):
-    """--as-of: a year (2014, meaning its last day) or an ISO date (2015-01-20) -> int or date."""
-    if str(text).strip().isdigit():
-        return _year(text)
-    try:
-        day = dt.date.fromisoformat(str(text).strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected a year (2014) or a date (2015-01-20), got '{excerpt(text)}'"
-        ) from None
-    _year(str(day.year))
-    return day
-
-
-def at_least(low: int):
-    """argparse type: a whole number >= `low`."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            value = None
-        if value is None or value < low:
-            raise argparse.ArgumentTypeError(
-                f"expected a whole number ≥ {low}, got '{excerpt(text)}'"
-            )
-        return value
-
-    return parse
-
-
-def port(text: str) -> int:
-    """--port: a TCP port, 0 to 65535 (0: any free port)."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = None
-    if value is None or not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(
-            f"expected a port from 0 to 65535 (0: any free port), got '{excerpt(text)}'"
-        )
-    return value
-
-
-def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:
-    """Declare each command's flags (the flags are a contract: keep them)."""
-    if name in ("targets", "coverage", "assess", "backtest", "bench", "gaps"):
-        p.add_argument("--json", action="store_true", help="emit JSON instead of a table")
-    if name in ("targets", "coverage", "assess", "backtest", "gaps"):
-        p.add_argument(
-            "--wide", action="store_true", help="all columns in full, however wide the terminal"
-        )
-    if name == "check":
-        p.add_argument("paths", nargs="*", help="files or directories (default: data/raw)")
-    if name == "coverage":
-        p.add_argument("--conflicts", action="store_true", help="list figures that disagree")
-    if name == "import":
-        p.add_argument("file", help="an .xlsx or .csv laid out like data/templates/")
-        p.add_argument("--name", help="name of the new raw file (default: from FILE)")
-    if name == "assess":
-        p.add_argument(
-            "--as-of",
-            type=as_of_date,
-            dest="as_of",
-            metavar="YEAR|DATE",
-            help="use only figures published by then (a year means its 31 December)",
-        )
-        p.add_argument(
-            "--data-to",
-            type=_year,
-            dest="data_to",
-            metavar="YEAR",
-            help="use figures for years up to YEAR from any vintage (pseudo-real-time)",
-        )
-        p.add_argument(
-            "--paths", type=at_least(1), default=N_PATHS, dest="n_paths", help="simulated paths"
-        )
-        p.add_argument("--seed", type=at_least(0), default=SEED, help="random seed (≥ 0)")
-    if name == "gaps":
-        p.add_argument("--goal", metavar="ID", help="one goal only (an id from `dgm targets`)")
-        p.add_argument(
-            "--template",
-            metavar="FILE.xlsx",
-            help="write the observations workbook pre-filled with the figures to look up",
-        )
-        p.add_argument(
-            "--top", type=at_least(1), default=3, help="figures shown (and templated) per goal"
-        )
-    if name == "backtest":
-        p.add_argument(
-            "--as-of",
-            type=_year,
-            dest="as_of",
-            help="use only figures published by YEAR-12-31",
-        )
-        p.add_argument(
-            "--vintage",
-            choices=["real-time", "final"],
-            default=None,
-            help="train on the figures published by each origin (real-time) or on today's "
-            "(final, pseudo-real-time); default: both, real-time first",
-        )
-        p.add_argument(
-            "--records",
-            action="store_true",
-            help="one row per forecast (indicator, method, origin, horizon, target_year, point, "
-            "q025, q10, q50, q90, q975, outcome, vintage) instead of the scores",
-        )
-    if name == "bench":
-        p.add_argument("--quick", action="store_true", help="skip the notebook timings (minutes)")
-    if name == "report":
-        p.add_argument("--out", default=None, help="output directory (default: reports/)")
-        p.add_argument("--lang", choices=list(LANGS), default=DEFAULT_LANG)
-        p.add_argument(
-            "--edition",
-            choices=["reader", "reviewer", "both"],
-            default="both",
-            help="reader: pages without code; reviewer: full notebooks (default: both)",
-        )
-        p.add_argument("--jobs", type=at_least(1), default=2, help="notebooks run at once")
-        p.add_argument("--only", nargs="+", metavar="NAME", help="run only these notebooks")
-    if name == "explore":
-        p.add_argument(
-            "--port",
-            type=port,
-            default=8866,
-            help="port on 127.0.0.1 (default 8866; 0: any free one)",
-        )
-        p.add_argument("--lang", choices=list(LANGS), default=DEFAULT_LANG)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -214,8 +43,9 @@ def parser() -> argparse.ArgumentParser:
         "--debug", action="store_true", help="show the Python traceback when a command fails"
     )
     sub = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name, (_, _, help_) in COMMANDS.items():
-        _add_arguments(name, sub.add_parser(name, help=help_, description=help_))
+    for name, module in COMMANDS.items():
+        command = importlib.import_module(module)
+        command.add_arguments(sub.add_parser(name, help=command.HELP, description=command.HELP))
     return top
 
 
@@ -277,12 +107,11 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.pop(ENV, None)
     _output_that_can_show_chinese()
     args = parser().parse_args(argv)
-    module, func, _ = COMMANDS[args.command]
     if _root_problem():
         print(f"dgm: {_root_problem()}", file=sys.stderr)
         return 1
     try:
-        return int(getattr(importlib.import_module(module), func)(args) or 0)
+        return int(importlib.import_module(COMMANDS[args.command]).run(args) or 0)
     except BrokenPipeError:  # output piped into `head` and closed early
         sys.stderr.close()
         return 0

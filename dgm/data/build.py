@@ -8,19 +8,15 @@ where its own directories or links belong.
 import os
 import re
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 
-from dgm import paths
 from dgm.data import locks, panel
 from dgm.data.atomic import STALE, own_dir, replace_link
 from dgm.data.coverage import coverage_matrix
 from dgm.data.loaders import load_observations, panel_long
-from dgm.data.validate import check_paths, identity_warnings
-from dgm.errors import DgmError, capped
 
 GENERATIONS = ".generations"  # data/processed/.generations/gen-*/: one whole build each
 GENERATION = re.compile(r"^gen-[A-Za-z0-9_]{8}$")  # a generation's name (mkdtemp's)
@@ -122,43 +118,3 @@ def publish(tables: dict[str, pd.DataFrame], out_dir: Path) -> None:
             if not path.is_symlink() or os.readlink(path) != f"{CURRENT}/{name}":
                 replace_link(path, f"{CURRENT}/{name}")
         clean_stale(out_dir)
-
-
-def main_build(args) -> int:
-    """`dgm build`: check data/raw; if clean, rebuild data/processed; else print problems, write nothing."""
-    with locks.project("build"):  # no import changes data/raw while it is checked and built
-        return _build()
-
-
-def _build() -> int:
-    """main_build under the project lock."""
-    problems, _ = check_paths([paths.RAW])
-    if problems:
-        for line in capped([str(p) for p in problems]):
-            print(line)
-        print(
-            f"build stopped: {len(problems)} problem(s); data/processed left as it was",
-            file=sys.stderr,
-        )
-        return 1
-    tables = processed_tables()
-    current = paths.PROCESSED / CURRENT
-    if os.path.lexists(current) and current_generation(paths.PROCESSED) is None:
-        what = f"a link to '{os.readlink(current)}'" if current.is_symlink() else "not a link"
-        print(
-            f"dgm build: {paths.shown(current)} was {what}, not to a generation; "
-            "this build replaces it",
-            file=sys.stderr,
-        )
-    try:
-        publish(tables, paths.PROCESSED)
-    except OSError as err:
-        raise DgmError(
-            f"build: cannot write {err.filename or paths.PROCESSED} ({err.strerror.lower()}); "
-            "data/processed left as it was"
-        ) from err
-    for name, frame in tables.items():
-        print(f"wrote {paths.PROCESSED.relative_to(paths.ROOT) / name} ({len(frame)} rows)")
-    for line in capped(identity_warnings([paths.RAW])):
-        print(line)
-    return 0

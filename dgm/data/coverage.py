@@ -1,11 +1,8 @@
 """Observations → indicator × year coverage matrix (what is exact, bounded, estimated, derived, missing)."""
 
-import json
-
 import pandas as pd
 
 from dgm.data.loaders import load_indicators, load_observations, panel_long, published_by
-from dgm.present.termtable import render_frame
 
 YEARS = range(2010, 2026)
 # Cell code per chosen kind; a year with only a plan target is "plan"; nothing at all is "missing".
@@ -57,44 +54,3 @@ def coverage_summary(matrix: pd.DataFrame) -> pd.DataFrame:
             "missing": matrix.eq("missing").sum(axis=1),
         }
     )
-
-
-def main_coverage(args) -> int:
-    """`dgm coverage [--json] [--conflicts]`: the matrix (or the conflicting figures)."""
-    if args.conflicts:
-        from dgm.data.build import conflicts_table
-
-        table = conflicts_table()
-        if args.json:
-            print(json.dumps(table.to_dict("records"), ensure_ascii=False, indent=1, default=str))
-        elif table.empty:
-            print("no conflicts")
-        else:
-            print(render_frame(table, wide=getattr(args, "wide", False)))
-        return 0
-    matrix = coverage_matrix()
-    if args.json:
-        cells = [
-            {"indicator": i, "year": int(y), "code": matrix.at[i, y]}
-            for i in matrix.index
-            for y in matrix.columns
-        ]
-        print(
-            json.dumps(
-                {"years": [int(y) for y in matrix.columns], "cells": cells}, ensure_ascii=False
-            )
-        )
-        return 0
-    width = max(len(i) for i in matrix.index)
-    for digit in range(4):  # four-digit years, written downwards above their columns
-        years = " ".join(f"{str(y)[digit]:>2}" for y in matrix.columns)
-        print(" " * width + "  " + years + ("  points" if digit == 3 else ""))
-    summary = coverage_summary(matrix)
-    for ind, row in matrix.iterrows():
-        print(
-            f"{ind:<{width}}  "
-            + " ".join(f"{LETTER[c]:>2}" for c in row)
-            + f"  {summary.at[ind, 'points']:>3}"
-        )
-    print("\n" + "  ".join(f"{v} {k}" for k, v in LETTER.items()))
-    return 0

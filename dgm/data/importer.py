@@ -13,17 +13,15 @@ import datetime as dt
 import os
 import re
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
 from dgm import paths
-from dgm.data import locks
 from dgm.data.atomic import write_file, write_files
 from dgm.data.rawio import MAX_FILE_BYTES, Problem, read_bytes
 from dgm.data.schemas import TABLES
 from dgm.data.validate import check_dataset, sha256
-from dgm.errors import DgmError, capped, excerpt
+from dgm.errors import DgmError, excerpt
 
 SHEETS = ("observations", "sources")
 HIDDEN = {"hidden": "hidden", "veryHidden": "very hidden (hidden by a macro)"}  # sheet_state: words
@@ -243,26 +241,6 @@ def _install(targets: dict[Path, Path], source: Path) -> list[Path]:
             f"import: cannot write {err.filename} ({err.strerror.lower()}); data/raw left as it was"
         ) from err
     return sorted(targets.values())
-
-
-def main_import(args) -> int:
-    """`dgm import FILE [--name NAME]`: exit 0 and list the new files, or list the problems and exit 1."""
-    source = Path(args.file)
-    if not source.is_file():
-        print(
-            f"{source}:0:-: no such file (expected an .xlsx or .csv laid out like data/templates/)"
-        )
-        return 1
-    with locks.project("import"):  # a second import waits, then sees this one's rows
-        problems, written = import_file(source, args.name)
-    for line in capped([str(p) for p in problems]):
-        print(line)
-    if problems:
-        print(f"nothing imported: {len(problems)} problem(s); data/raw unchanged", file=sys.stderr)
-        return 1
-    for path in written:
-        print(f"added {path.relative_to(paths.ROOT) if path.is_relative_to(paths.ROOT) else path}")
-    return 0
 
 
 EXAMPLE_OBSERVATION = {

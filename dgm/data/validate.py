@@ -8,7 +8,6 @@ import datetime as dt
 import hashlib
 import os
 import re
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +16,7 @@ from dgm import paths
 from dgm.data.numbers import FigureError, matches
 from dgm.data.rawio import Problem, first_day, is_date, read_table
 from dgm.data.schemas import TABLES, Col, Table, table_for
-from dgm.errors import capped, excerpt
+from dgm.errors import excerpt
 
 MANIFEST_KEYS = ("description", "sha256")
 MANIFEST_MAX_BYTES = 64_000
@@ -674,21 +673,3 @@ def identity_warnings(targets: list[str | Path]) -> list[str]:
         if target.is_dir() and (target / "observations.csv").is_file():
             out += identities.warnings(target, display=_display)
     return out
-
-
-def main_check(args) -> int:
-    """`dgm check [PATH ...]`: exit 0 when clean (identity warnings printed, still 0), else one line
-    per problem and exit 1."""
-    targets = args.paths or [paths.RAW]
-    problems, count = check_paths(targets)
-    for line in capped([str(p) for p in problems]):
-        print(line)
-    if problems:
-        print(f"{len(problems)} problem(s) in {count} file(s)", file=sys.stderr)
-        return 1
-    notes = identity_warnings(targets)
-    for line in capped(notes):
-        print(line)
-    more = f"; {len(notes)} warning(s): figures that break an identity (they do not stop the build)"
-    print(f"ok: {count} file(s), no problems" + (more if notes else ""))
-    return 0

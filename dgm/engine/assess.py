@@ -13,9 +13,7 @@ judged series by dgm.engine.goals.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
-import time
 from dataclasses import dataclass
 
 import pandas as pd
@@ -40,7 +38,6 @@ from dgm.engine.simulate import (
     median_crossing_year,
 )
 from dgm.engine.transforms import scale_for
-from dgm.jsonsafe import plain
 
 NEAR_TOL = 1e-9  # a ratio, gap or Q within this of 0 or 1 is read as exactly 0 or 1 (float noise)
 MIN_YEARLY = evidence.MIN_FIGURES  # yearly figures (the latest included) a rate needs
@@ -856,40 +853,6 @@ def escap_sensitivity(as_of=None, half_lives=ESCAP_HALF_LIVES) -> pd.DataFrame:
     return out
 
 
-def _table(recs, wide: bool = False) -> str:
-    """A fixed-width table of the main fields."""
-
-    def pct(v):
-        return "" if v is None else f"{100 * v:.2f}%"
-
-    def num(v, fmt="{:.2f}"):
-        return "" if v is None else fmt.format(v)
-
-    rows = [
-        {
-            "target_id": r["target_id"],
-            "status": r["status"] + (" (fragile)" if r["robustness"]["fragile"] else ""),
-            "evidence": r["evidence"],
-            "basis": r["basis"] + (f" {r['basis_year']}" if r.get("basis_year") else ""),
-            "latest": ""
-            if r["latest_year"] is None
-            else f"{r['latest_year']}: {r['latest_value']:g} ({r['latest_kind']})",
-            "required": pct(r["required_rate"]),
-            "observed": pct(r["observed_rate"]),
-            "ratio": num(r["rate_ratio"]),
-            "escap_gap": num(r["escap_gap"]),
-            "unsd_q": num(r["unsd_q"]),
-            "p_attain": num(r["p_attain"], "{:.3f}"),
-            "crossing": "" if r["crossing_year_median"] is None else str(r["crossing_year_median"]),
-        }
-        for r in recs
-    ]
-    from dgm.present.termtable import render
-
-    numbers = {"required", "observed", "ratio", "escap_gap", "unsd_q", "p_attain", "crossing"}
-    return render(rows, right=numbers, wide=wide)
-
-
 def view_label(as_of=None, data_to: int | None = None) -> str:
     """What figures a view uses, in words ('pseudo-real-time' whenever data_to is set)."""
     from dgm.data.loaders import as_of_date
@@ -902,28 +865,6 @@ def view_label(as_of=None, data_to: int | None = None) -> str:
     return "; ".join(parts) or "all figures"
 
 
-def main_assess(args) -> int:
-    """`dgm assess [--json] [--as-of YEAR|DATE] [--data-to YEAR] [--paths N] [--seed S]`."""
-    t0 = time.perf_counter()
-    as_of, data_to = getattr(args, "as_of", None), getattr(args, "data_to", None)
-    n_paths = getattr(args, "n_paths", N_PATHS) or N_PATHS
-    recs = assess_all(
-        as_of=as_of, n_paths=n_paths, seed=getattr(args, "seed", SEED), data_to=data_to
-    )
-    if getattr(args, "json", False):
-        print(json.dumps(plain(recs), ensure_ascii=False, indent=1))
-    else:
-        from dgm.present.readings import headline
-
-        print(_table(recs, wide=getattr(args, "wide", False)))
-        print(f"\n{headline(recs, 'en')}")
-        print(
-            f"{view_label(as_of, data_to)}; P(goal met) from {n_paths} "
-            f"simulated paths (projections); {time.perf_counter() - t0:.2f} s"
-        )
-    return 0
-
-
 __all__ = [
     "Assessment",
     "assess_all",
@@ -931,7 +872,6 @@ __all__ = [
     "assessment",
     "assessments",
     "evaluate",
-    "main_assess",
     "STATUSES",
     "FIELDS",
 ]

@@ -24,9 +24,7 @@ data/raw/publications.csv.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,7 +35,6 @@ from dgm.data.loaders import as_of_date, load_indicators, load_publications, ser
 from dgm.data.results_store import stored
 from dgm.engine import assess, goals
 from dgm.engine.goals import CHAINED, CUMULATIVE_SPAN, CUMULATIVE_SUFFIX, POLICY_YEAR
-from dgm.jsonsafe import plain
 
 QUANTILES = (0.1, 0.5, 0.9)  # the forecast's plausible low, middle and high
 AROUND_GOAL = 0.10  # with one figure or none: the threshold value ± 10 % of it
@@ -467,42 +464,7 @@ def top_rows(found: list[dict], top: int = 1) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=TOP_COLUMNS)
 
 
-def _pct(p) -> str:
-    """A probability as whole percent ('' when missing)."""
-    return "" if p is None else f"{100 * p:.0f}%"
-
-
-def _table(found: list[dict], top: int, wide: bool) -> str:
-    """The terminal text: per goal a line (id, status now, P(goal met)), then its top figures as
-    a table (values supposed, status and P(goal met) under each, flip, where published)."""
-    from dgm.present.termtable import render
-
-    rows, blocks = [], []
-    for g in found:
-        now = g["status"] + (" (fragile)" if g["fragile"] else "")
-        p = f", P(goal met) {_pct(g['p_attain'])}" if g["p_attain"] is not None else ""
-        head = f"{g['target_id']}: {now}{p}" + (f"; {g['note']}" if g.get("note") else "")
-        rows = [
-            {
-                "figure": f"{f['indicator']} "
-                + "+".join(str(y) for y in [f["year"], *f["together_with"]]),
-                "status (low / mid / high)": " / ".join(
-                    f[k] for k in ("status_low", "status_mid", "status_high")
-                ),
-                "P(met)": " / ".join(_pct(f[k]) or "–" for k in ("p_low", "p_mid", "p_high")),
-                "flip": "yes" if f["can_flip"] else "",
-                "supposed": " / ".join(
-                    f"{f[k]:g}" for k in ("value_low", "value_mid", "value_high")
-                ),
-                "where": f["where"].split("; ")[0],
-            }
-            for f in g["figures"][:top]
-        ]
-        blocks.append(head + ("\n" + render(rows, wide=wide) if rows else ""))
-    return "\n\n".join(blocks)
-
-
-def _one_goal(target_id: str, as_of=None) -> list[dict]:
+def one_goal(target_id: str, as_of=None) -> list[dict]:
     """find_gaps() for one goal (its assessment as assessments() gives it)."""
     from dgm.errors import DgmError
 
@@ -513,31 +475,3 @@ def _one_goal(target_id: str, as_of=None) -> list[dict]:
             f"gaps: unknown goal '{target_id}' (expected an id from `dgm targets`)"
         ) from None
     return [goal_gaps(a, load_publications(), as_of)]
-
-
-def main_gaps(args) -> int:
-    """`dgm gaps [--json] [--goal ID] [--template FILE.xlsx] [--top N]`."""
-    t0 = time.perf_counter()
-    goal = getattr(args, "goal", None)
-    found = _one_goal(goal) if goal else find_gaps()
-    top = getattr(args, "top", 3)
-    if getattr(args, "template", None):
-        from dgm.data.importer import write_gaps_template
-
-        rows = template_rows(found, top)
-        path = write_gaps_template(args.template, rows)
-        print(f"wrote {path}: {len(rows)} figures to look up (README sheet first)")
-        return 0
-    if getattr(args, "json", False):
-        print(json.dumps(plain(found), ensure_ascii=False, indent=1))
-        return 0
-    print(_table(found, top, getattr(args, "wide", False)))
-    head = "" if goal else headline(found)["text"] + "; "
-    print(
-        f"\n{head}low/mid/high: the forecast's 10/50/90 % quantiles, a derived figure's rounding "
-        "interval, the neighbouring figures, the observed range or the "
-        f"goal's threshold ± {100 * AROUND_GOAL:g} % (--json: values_from); P(goal met) from "
-        f"{WHAT_IF_PATHS} simulated paths per what-if (projections); "
-        f"{time.perf_counter() - t0:.1f} s"
-    )
-    return 0

@@ -796,24 +796,3 @@ def stop(proc, tmp=None) -> None:
             proc.wait()
     if tmp is not None:
         tmp.cleanup()
-
-
-def main_explore(args) -> int:
-    """`dgm explore [--port N] [--lang zh|en|both]`: serve the explorer until Ctrl-C."""
-    import signal
-    import sys
-
-    # `kill` (SIGTERM) unwinds like Ctrl-C, so Voilà and its kernel never outlive the command
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    try:
-        proc, url, tmp = serve(args.port, args.lang)
-    except RuntimeError as err:
-        print(f"dgm explore: {err}", file=sys.stderr)
-        return 2
-    print(f"dgm explore: the scenario explorer is at {url}  (Ctrl-C stops it)", flush=True)
-    try:
-        return proc.wait()
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        stop(proc, tmp)

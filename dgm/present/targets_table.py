@@ -1,7 +1,5 @@
 """Goal registry (loaded by dgm.data.loaders.load_targets) → the `dgm targets` listing: a table or JSON."""
 
-import json
-
 import pandas as pd
 
 from dgm.data.loaders import load_targets
@@ -41,14 +39,3 @@ def targets_table(df: pd.DataFrame | None = None, wide: bool = True) -> str:
         for _, row in df.iterrows()
     ]
     return render(cells[1:], cells[0], right={"target_value"}, wide=wide)
-
-
-def main_targets(args) -> int:
-    """`dgm targets [--json]`: print the goal registry as a table or a JSON array."""
-    if getattr(args, "json", False):
-        print(json.dumps(targets_records(), ensure_ascii=False, indent=1))
-    else:
-        df = load_targets()
-        print(targets_table(df, wide=getattr(args, "wide", False)))
-        print(f"\n{len(df)} targets; quotes and notes: dgm targets --json, or {TARGETS_FILE}")
-    return 0

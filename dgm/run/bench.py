@@ -6,7 +6,6 @@ REPEATS); simulate_all_targets_10k_s ≤ 1 s; backtest_s ≤ 30 s; notebook_over
 explorer_update_ms ≤ 100. Benchmarks report; they never fail a test.
 """
 
-import json
 import statistics
 import subprocess
 import sys
@@ -83,21 +82,3 @@ def run(quick: bool = False) -> dict:
         results.update(notebook_timings())
     results["goals"] = {k: v for k, v in GOALS.items() if k in results}
     return results
-
-
-def main_bench(args) -> int:
-    """Print the timings with their goals."""
-    results = run(quick=args.quick)
-    if args.json:
-        print(json.dumps(results, indent=1))
-        return 0
-    for key, value in results.items():
-        if key != "goals":
-            goal = GOALS.get(key)
-            verdict = (
-                ""
-                if goal is None
-                else f"  (goal ≤ {goal:g}: {'met' if value <= goal else 'NOT met'})"
-            )
-            print(f"{key:<28} {value:10.4f}{verdict}")
-    return 0

@@ -29,11 +29,9 @@ a copy of the previous report; the workbook is then kept unless `workbook` is na
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 import signal
-import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -537,31 +535,3 @@ def run_report(
     else:
         echo(f"dgm report: {total} jobs ok → {out}")
     return results
-
-
-def _interrupt(signum, frame) -> None:
-    """SIGTERM in `dgm report`: unwind as Ctrl-C does (kernels stopped, work directory removed);
-    a second one is ignored, so it cannot cut the cleanup short."""
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    raise KeyboardInterrupt
-
-
-def main_report(args) -> int:
-    """`dgm report [--out DIR] [--lang zh|en|both] [--edition reader|reviewer|both] [--jobs N]
-    [--only NAME ...]`; 0 when all ran. `kill` (SIGTERM) stops it as Ctrl-C does."""
-    signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        results = run_report(
-            out=args.out,
-            lang=args.lang,
-            edition=getattr(args, "edition", "both"),
-            jobs=args.jobs,
-            only=args.only,
-            echo=lambda line: print(line, flush=True),
-        )
-    except ValueError as err:
-        print(f"dgm report: {err}", file=sys.stderr)
-        return 1
-    if getattr(args, "json", False):
-        print(json.dumps([r.__dict__ for r in results], ensure_ascii=False))
-    return 0 if all(r.ok for r in results) else 1
