@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dgm import labels
 from dgm.present import charts
-from dgm.present.charts import labels
 
 # make test-fast draws "both" (every Chinese and English text, the two-language layout) and, where
 # a chart is drawn per language, "en" (the one-language layout); make test draws every language.

@@ -1,6 +1,6 @@
 """Published figures → the identities they break beyond rounding (warnings of `dgm check`).
 
-The identities the build knows (dgm.data.panel, dgm.engine.goals), tested on the figures the build chose
+The identities the build knows (dgm.data.panel; the id suffixes of dgm.constants), tested on the figures the build chose
 (published point figures stated exactly or as preliminary; approximations, bounds, derived figures
 and part-year figures are left out):
 - a share: part = share × whole / 100 (panel.RATIOS: advanced and high-tech manufacturing value
@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from dgm.constants import CUMULATIVE_SPAN, CUMULATIVE_SUFFIX, GROWTH_SUFFIX
 from dgm.data import panel
-from dgm.engine.goals import CUMULATIVE_SPAN, CUMULATIVE_SUFFIX, GROWTH_SUFFIX
 
 KINDS = ("exact", "estimate")  # figures stated as points; approx (约, 左右) has no sharp precision
 COLUMNS = [

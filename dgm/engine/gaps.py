@@ -30,11 +30,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dgm.constants import N_PATHS, SEED
+from dgm.constants import CUMULATIVE_SPAN, CUMULATIVE_SUFFIX, N_PATHS, SEED
 from dgm.data.loaders import as_of_date, load_indicators, load_publications, series, supposing
 from dgm.data.results_store import stored
 from dgm.engine import assess, goals
-from dgm.engine.goals import CHAINED, CUMULATIVE_SPAN, CUMULATIVE_SUFFIX, POLICY_YEAR
+from dgm.engine.goals import CHAINED, POLICY_YEAR
 
 QUANTILES = (0.1, 0.5, 0.9)  # the forecast's plausible low, middle and high
 AROUND_GOAL = 0.10  # with one figure or none: the threshold value ± 10 % of it

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from dgm.constants import BOUND_KINDS
+from dgm.constants import BOUND_KINDS, CUMULATIVE_SPAN, CUMULATIVE_SUFFIX, GROWTH_SUFFIX
 from dgm.data.loaders import load_indicators, load_targets, series
 from dgm.data.panel import precision
 from dgm.engine import rates
@@ -27,9 +27,6 @@ from dgm.engine.transforms import SHARE_EPS, chain_index_with_cumulative
 POLICY_YEAR = 2014
 CHAINED = ("growth_rate", "reduction_vs_baseline")
 FLIP = {">=": "<=", ">": "<", "<=": ">=", "<": ">", "~": "~"}
-CUMULATIVE_SUFFIX = "_5y"  # energy_intensity_industry_change -> ..._change_5y (five-year change)
-CUMULATIVE_SPAN = 5
-GROWTH_SUFFIX = "_growth"  # technical_renovation_investment_growth -> ..._investment (its level)
 POINT_KINDS_EXCLUDED = (*BOUND_KINDS, "plan_target")
 RELIABILITY_ORDER = "ABCD"  # A official ... D secondary; the worst letter grades a verdict
 # Columns of a dgm.series frame a Judged keeps in `used` (the figures a verdict rests on).

@@ -5,7 +5,7 @@ slider step and draws what it returns. Growth rates are fractions per year (0.06
 values are on the series the goal is judged on (dgm.engine.goals, the one home of that restating: a
 reduction goal and a yearly-growth goal become an index chained from the published yearly % changes,
 first year of the chain = 100). The observed rate is the scorecard's (dgm.engine.assess.rates_stage).
-Notes are `Note`s: a key of dgm.present.charts.labels.TEXT and its values, read in any language.
+Notes are `Note`s: a key of dgm.labels.TEXT and its values, read in any language.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ PRESET_LABELS = {
 
 @dataclass(frozen=True)
 class Note:
-    """A note for the reader: a key of dgm.present.charts.labels.TEXT and the values its words take.
+    """A note for the reader: a key of dgm.labels.TEXT and the values its words take.
 
     `text(lang)` reads it in zh, en or both; str() is the English (for errors and logs).
     """
@@ -57,7 +57,7 @@ class Note:
 
     def text(self, lang: str = "en") -> str:
         """The note's words in lang (both: Chinese, then English)."""
-        from dgm.present.charts.labels import t
+        from dgm.labels import t
 
         return t(self.key, lang, " / ", **dict(self.values))
 
@@ -358,7 +358,7 @@ def default_growth(
     the nearest limit. `why` is None for the observed rate inside the limits, else a Note saying
     what the slider shows instead.
     """
-    from dgm.present.charts.labels import minus
+    from dgm.labels import minus
 
     def pct(r: float) -> str:
         return minus(f"{100 * r:+.1f}")

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from dgm import labels
 from dgm.constants import BOUND_KINDS
 from dgm.data.loaders import load_sources, load_targets
 from dgm.engine import scenario
 from dgm.lang import pick
 from dgm.present import style
-from dgm.present.charts import labels
 from dgm.present.charts.figure import legend, simplified_texts, value_axis, year_axis
 from dgm.present.charts.observations import draw_observations
 from dgm.zh import simplified
@@ -77,7 +77,7 @@ def word(key: str, lang: str, **fmt) -> str:
 
 
 def _target(goal: scenario.Goal) -> dict:
-    """A registry-like row of the goal on its judged scale, for dgm.present.charts.labels.goal_text (a
+    """A registry-like row of the goal on its judged scale, for dgm.labels.goal_text (a
     chained index's base year is on the axis, not repeated in the goal's label)."""
     return {
         "unit": "index" if labels.CHAINED_UNIT.match(goal.unit) else goal.unit,

@@ -599,8 +599,8 @@ def _scorecards(scorecard, targets):
     robustness as columns; codes in words."""
     import pandas as pd
 
+    from dgm.labels import TEXT
     from dgm.lang import pick
-    from dgm.present.charts.labels import TEXT
     from dgm.present.readings import basis, reading_body
 
     if scorecard is None:

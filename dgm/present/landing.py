@@ -25,7 +25,7 @@ TEMPLATE = "index.html.j2"
 FIGURE_FORMATS = ("png", "svg", "pdf")
 THUMBS = "thumbs"  # DIR/thumbs/: small PNG previews of each figure in DIR/figures/
 THUMB_WIDTH_PX = 480
-# Figures that show no one goal → the key of their chart title in dgm.present.charts.labels.TEXT.
+# Figures that show no one goal → the key of their chart title in dgm.labels.TEXT.
 FIGURE_TITLES = {
     "00_coverage_matrix": "coverage_title",
     "05_scorecard": "scorecard_title",
@@ -237,7 +237,7 @@ def figure_names(figures: list[dict], goal_pages: dict[str, str], lang: str = "b
     """Give every figure a `name` in words: the goal it shows (its id in the stem, or the one
     goal of its page) and what it shows, or the chart's title; the stem when none is known."""
     from dgm.data.loaders import load_targets
-    from dgm.present.charts.labels import t
+    from dgm.labels import t
     from dgm.zh import simplified
 
     targets = load_targets()

@@ -169,7 +169,7 @@ STATUS_COLUMNS = (  # statuses (robustness `drop_latest`: the status without the
 KIND_COLUMNS = (
     "kind",
     "latest_kind",
-)  # kinds of figure and of goal (dgm.present.charts.labels.TEXT)
+)  # kinds of figure and of goal (dgm.labels.TEXT)
 _SUFFIX = re.compile(r"^(?P<base>.+?) \((?P<tag>[^)]*)\)$")  # "status (2014)" → status + tag
 
 
@@ -252,7 +252,7 @@ def _source_cell(ids, html: bool) -> str:
 
 def words(column: str, lang: str) -> dict:
     """{code: words} for a column of codes (statuses, kinds, comparisons, methods, scenarios)."""
-    from dgm.present.charts import labels
+    from dgm import labels
 
     if column in STATUS_COLUMNS:
         words = STATUS_LABELS | {"unknown": EX_POST_UNKNOWN}
@@ -328,7 +328,7 @@ def formatted(frame, lang: str = "en", html: bool = False):
     import numpy as np
     import pandas as pd
 
-    from dgm.present.charts.labels import TEXT
+    from dgm.labels import TEXT
     from dgm.zh import VERBATIM, simplified
 
     df = _shown(frame.copy())

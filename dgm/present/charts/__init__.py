@@ -13,10 +13,13 @@ One module per chart family, and the pieces they share:
   measures: `measures_chart`
 - figure: the house Figure (footnote strip, title, legend, axes); observations: observed figures
   and bounds; goal_line: the labelled goal line; label_placement: goal labels off the lines
-- labels: the words (zh/en tables, units, values as text, source footnotes)
+
+The words (zh/en tables, units, values as text, source footnotes) are dgm.labels, at the root
+because the engine's notes for the reader (dgm.engine.scenario.Note) are read through them too.
 """
 
 from dgm.data.policy import DEPARTMENTS_EN, departments
+from dgm.labels import METHODS, fmt_value, source_note
 from dgm.present.charts.backtests import backtest_chart
 from dgm.present.charts.coverage_grid import COVERAGE, coverage_chart
 from dgm.present.charts.fan import (
@@ -27,7 +30,6 @@ from dgm.present.charts.fan import (
     path_to_goal,
 )
 from dgm.present.charts.label_placement import GOAL_LABEL, label_collisions
-from dgm.present.charts.labels import METHODS, fmt_value, source_note
 from dgm.present.charts.measures import measures_chart
 from dgm.present.charts.scenarios import scenario_chart
 from dgm.present.charts.verdicts import STATUS, rate_chart, scorecard_chart

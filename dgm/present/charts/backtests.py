@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from dgm.labels import METHODS, t
 from dgm.lang import pick
 from dgm.present import style
 from dgm.present.charts.figure import add_title, canvas, mix, styled
-from dgm.present.charts.labels import METHODS, t
 from dgm.present.style import GREY, OKABE_ITO
 
 

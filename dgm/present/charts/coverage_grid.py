@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dgm.data.coverage import LETTER
+from dgm.labels import row_label, t
 from dgm.lang import pick
 from dgm.present import style
 from dgm.present.charts.figure import add_title, canvas, mix, styled
-from dgm.present.charts.labels import row_label, t
 from dgm.present.style import OKABE_ITO
 
 COVERAGE = {  # cell code → (letter, zh, en, colour); the letters are the terminal table's

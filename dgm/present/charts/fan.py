@@ -3,11 +3,11 @@ cut when the fan would flatten the history) and the goal line (`path_to_goal`)."
 
 from __future__ import annotations
 
+from dgm.labels import cell, fmt_value, row_label, source_ids, source_note, t
 from dgm.lang import pick
 from dgm.present import style
 from dgm.present.charts.figure import add_title, canvas, legend, mix, styled
 from dgm.present.charts.goal_line import draw_implied_path, goal_axes, goal_level, implied_path
-from dgm.present.charts.labels import cell, fmt_value, row_label, source_ids, source_note, t
 from dgm.present.charts.observations import DRAWN_POINTS, draw_observations
 from dgm.present.style import GREY
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import functools
 
+from dgm.labels import minus, t, wrap
 from dgm.lang import LANGS
 from dgm.present import style
 from dgm.present.charts.label_placement import place_goal_labels
-from dgm.present.charts.labels import minus, t, wrap
 from dgm.present.style import GREY, SIZES, house_style
 
 FOOT_LINE_PT = style.FOOTNOTE_PT * 1.35  # footnote line height

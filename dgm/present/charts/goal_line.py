@@ -5,10 +5,10 @@ the constant-growth path the goal implied from it (`implied_path`)."""
 
 from __future__ import annotations
 
+from dgm.labels import cell, goal_text, t, unit_label
 from dgm.present import style
 from dgm.present.charts.figure import value_axis, year_axis
 from dgm.present.charts.label_placement import GOAL_LABEL, GOAL_LINE
-from dgm.present.charts.labels import cell, goal_text, t, unit_label
 from dgm.present.style import GOAL
 
 

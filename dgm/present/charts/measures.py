@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dgm.data.policy import DEPARTMENTS_EN, departments
+from dgm.labels import row_label, t, wrap
 from dgm.lang import pick
 from dgm.present import style
 from dgm.present.charts.figure import add_title, canvas, styled
-from dgm.present.charts.labels import row_label, t, wrap
 from dgm.present.style import PALETTE
 
 

@@ -4,9 +4,9 @@ arrows, plan figures as crosses (path, scenario and explorer charts)."""
 from __future__ import annotations
 
 from dgm.constants import BOUND_KINDS, POINT_KINDS
+from dgm.labels import t
 from dgm.lang import pick
 from dgm.present import style
-from dgm.present.charts.labels import t
 from dgm.present.style import GREY
 
 # Figures drawn as points: published ones and those derived from them (R&D intensity 2021 from

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from dgm.labels import cell, row_label, source_ids, source_note, t
 from dgm.lang import pick
 from dgm.present.charts.fan import anchor, qcol
 from dgm.present.charts.figure import add_title, canvas, legend, styled
 from dgm.present.charts.goal_line import goal_axes
-from dgm.present.charts.labels import cell, row_label, source_ids, source_note, t
 from dgm.present.charts.observations import draw_observations
 from dgm.present.style import GOAL, OKABE_ITO, PALETTE
 

@@ -4,10 +4,10 @@ and the scorecard heat table (`scorecard_chart`)."""
 from __future__ import annotations
 
 from dgm.constants import EVIDENCE_LABELS, STATUS_LABELS, STATUSES
+from dgm.labels import COMPARISON, cell, fmt_value, row_label, source_note, t, wrap
 from dgm.lang import pick
 from dgm.present import style
 from dgm.present.charts.figure import add_title, canvas, legend, mix, no_data, styled, value_axis_x
-from dgm.present.charts.labels import COMPARISON, cell, fmt_value, row_label, source_note, t, wrap
 from dgm.present.style import GOAL, OKABE_ITO, SIZES
 
 STATUS_COLOURS = {  # colour is never the only cue: the word is in the cell

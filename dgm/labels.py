@@ -3,6 +3,8 @@ a row's label; values as label text (thousands separators, U+2212 minus); footno
 sources; a wrap that counts a CJK character as two columns.
 
 Names of goals, indicators and programmes come from the registry and catalogue rows passed in.
+At the root (imports only dgm.constants and dgm.lang): the charts, tables and pages use these
+words, and so do the engine's notes for the reader (dgm.engine.scenario.Note).
 """
 
 from __future__ import annotations
