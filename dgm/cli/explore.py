@@ -1,5 +1,5 @@
 """`dgm explore [--port N] [--lang zh|en|both]`: serve the scenario explorer (dgm.present.explorer)
-as a Voilà web app on 127.0.0.1 until Ctrl-C."""
+as a Voilà web app on 127.0.0.1 until Ctrl-C (dgm.run.explore)."""
 
 from dgm.cli.options import port
 from dgm.lang import DEFAULT_LANG, LANGS
@@ -23,7 +23,7 @@ def run(args) -> int:
     import signal
     import sys
 
-    from dgm.present.explorer import serve, stop
+    from dgm.run.explore import serve, stop
 
     # `kill` (SIGTERM) unwinds like Ctrl-C, so Voilà and its kernel never outlive the command
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -3,9 +3,10 @@
 The maths is dgm.engine.scenario (pure, tested there); this module owns the explorer's state (one
 `State` per goal: switching goals opens the new goal at its own valid defaults), the figures
 (house style, drawn into Agg buffers, only the scenario line re-blitted when just the growth
-moves), the widgets of notebook 06, and `dgm explore`, which serves the same widgets as a Voilà
-web app on 127.0.0.1. Growth in the widgets is in % a year; values are on the goal's judged scale
-(dgm.engine.scenario.judged). Every text shown goes through OpenCC (dgm.zh) into simplified characters.
+moves), the widgets of notebook 06, and the notebook `dgm explore` serves as a Voilà web app on
+127.0.0.1 (dgm.run.explore starts it). Growth in the widgets is in % a year; values are on the
+goal's judged scale (dgm.engine.scenario.judged). Every text shown goes through OpenCC (dgm.zh)
+into simplified characters.
 The chart is drawn twice, wide and narrow; the page's CSS shows the one that fits (WIDGET_CSS).
 """
 
@@ -698,7 +699,7 @@ def app(lang: str = "both", as_of: int | None = None):
     return Explorer(scenario.explorable(as_of), lang=lang, as_of=as_of).widgets()
 
 
-# ---- `dgm explore`: the same widgets as a Voilà web app ------------------------------------
+# ---- `dgm explore`: the same widgets as a Voilà web app (dgm.run.explore serves it) ----------
 
 APP_TITLE = {
     "zh": "# 东莞制造2025 · 情景模拟\n选择目标，拖动滑块：图表显示情景路径、目标和达标所需的年均变化。",
@@ -707,7 +708,6 @@ APP_TITLE = {
     "yearly change the goal requires.",
 }
 APP_CODE = "from dgm.present import explorer\n\nexplorer.app(lang={lang!r})"
-STARTUP_S = 180  # how long `dgm explore` waits for Voilà to listen (a loaded machine is slow)
 
 
 def app_notebook(lang: str = "both"):
@@ -726,73 +726,3 @@ def app_notebook(lang: str = "both"):
         "language": "python",
     }
     return nb
-
-
-def _listening(port: int) -> bool:
-    """Whether something accepts TCP connections on 127.0.0.1:port."""
-    import socket
-
-    with socket.socket() as s:
-        s.settimeout(0.5)
-        return s.connect_ex(("127.0.0.1", port)) == 0
-
-
-def serve(port: int, lang: str = "both"):
-    """Start Voilà on 127.0.0.1:port serving the explorer (port 0: a free one, see the URL);
-    returns (process, url, tmp dir).
-
-    The caller stops it (`stop`). Raises RuntimeError when the port is taken or Voilà does not
-    listen within STARTUP_S seconds.
-    """
-    import subprocess
-    import sys
-    import tempfile
-    import time
-    from pathlib import Path
-
-    import nbformat
-
-    from dgm.run.browser import free_port
-
-    port = port or free_port()
-    if _listening(port):
-        raise RuntimeError(
-            f"port {port} on 127.0.0.1 is already in use; choose another with --port"
-        )
-    tmp = tempfile.TemporaryDirectory(prefix="dgm-explore-")
-    path = Path(tmp.name) / "scenario_explorer.ipynb"
-    nbformat.write(app_notebook(lang), path)
-    cmd = [
-        sys.executable,
-        "-m",
-        "voila",
-        str(path),
-        f"--port={port}",
-        "--Voila.ip=127.0.0.1",
-        "--Voila.port_retries=0",
-        "--no-browser",
-        "--show_tracebacks=False",
-    ]
-    proc = subprocess.Popen(cmd, cwd=tmp.name, stdin=subprocess.DEVNULL)
-    deadline = time.monotonic() + STARTUP_S
-    while not _listening(port):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            stop(proc, tmp)
-            raise RuntimeError(f"Voilà did not start on 127.0.0.1:{port} (exit {proc.returncode})")
-        time.sleep(0.3)
-    return proc, f"http://127.0.0.1:{port}/", tmp
-
-
-def stop(proc, tmp=None) -> None:
-    """Stop a Voilà process started by `serve` (terminate, then kill) and remove its notebook."""
-    import subprocess
-
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    if tmp is not None:
-        tmp.cleanup()
