@@ -11,6 +11,7 @@ import pytest
 
 from dgm.cli import report as report_command
 from dgm.errors import DgmError
+from dgm.present import pages
 from dgm.run import outdir, report
 
 
@@ -187,7 +188,7 @@ def test_workbook_job(tmp_path):
     """The report's workbook job end to end (a renamed or missing writer fails here, never skips)."""
     result = report.run_workbook(tmp_path, n_paths=1000, seed=2015)
     assert result.ok, result.error
-    assert (tmp_path / report.WORKBOOK_FILE).exists()
+    assert (tmp_path / pages.WORKBOOK_FILE).exists()
 
 
 @pytest.mark.slow  # runs the report (or walks every pair of goals): make test-fast skips it
@@ -199,7 +200,7 @@ def test_workbook_forecasts_are_the_assessments_fans(tmp_path):
     assert report.run_workbook(tmp_path, n_paths=500, seed=2015).ok
     from dgm.present.export import column_header
 
-    ws = openpyxl.load_workbook(tmp_path / report.WORKBOOK_FILE)["forecasts"]
+    ws = openpyxl.load_workbook(tmp_path / pages.WORKBOOK_FILE)["forecasts"]
     head = [c.value for c in ws[1]]
     rows = [dict(zip(head, (c.value for c in r), strict=True)) for r in ws.iter_rows(min_row=2)]
     found = {a.record["target_id"]: a for a in assess.assessments(n_paths=500, seed=2015)}

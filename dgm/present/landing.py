@@ -20,6 +20,7 @@ from dgm import paths
 from dgm.constants import EVIDENCE_LABELS, STATUS_LABELS
 from dgm.data.atomic import write_file, write_text
 from dgm.lang import label, pick
+from dgm.present.pages import TEXT
 
 TEMPLATE = "index.html.j2"
 FIGURE_FORMATS = ("png", "svg", "pdf")
@@ -36,55 +37,6 @@ FIGURE_TITLES = {
 SCORECARD_NOTEBOOK = "05_scorecard"
 SCORECARD_FIGURE = "05_scorecard"
 LIBRARIES = ("pandas", "numpy", "statsmodels", "matplotlib", "nbconvert", "openpyxl", "opencc")
-TEXT = {  # page furniture: key → (zh, en)
-    "title": ("东莞制造2025：目标评估报告", "Dongguan Manufacturing 2025: goal assessment"),
-    "subtitle": (
-        "东莞市政府《东莞制造2025》（东府〔2015〕1号）各项目标的数据、预测与评估",
-        "Data, projections and verdicts for each goal of the city's plan (东府〔2015〕1号)",
-    ),
-    "scorecard": ("目标评估总表", "Scorecard"),
-    "findings": ("各目标结论", "Finding per goal"),
-    "goal": ("目标", "Goal"),
-    "status": ("结论", "Status"),
-    "basis": ("依据", "Basis"),
-    "evidence": ("证据", "Evidence"),
-    "latest": ("最新值", "Latest figure"),
-    "p_attain": ("达成概率", "P(goal met)"),
-    "page": ("分析页", "Page"),
-    "figures": ("图表", "Figures"),
-    "pages": ("分析页面", "Notebook pages"),
-    "reader": ("阅读版", "reader edition"),
-    "reviewer": ("审阅版（含代码）", "reviewer edition (with code)"),
-    "workbook": ("Excel 工作簿", "Excel workbook"),
-    "record": ("运行记录", "Run record"),
-    "run_date": ("运行时间", "Date of run"),
-    "commit": ("代码版本", "Commit"),
-    "checksum": ("数据校验和", "Data checksum"),
-    "checksum_note": ("data/raw/*.csv 的 SHA-256", "SHA-256 of data/raw/*.csv"),
-    "vintage": ("数据最新发布日期", "Latest vintage in the data"),
-    "versions": ("软件版本", "Versions"),
-    "no_scorecard": (
-        "本次报告未运行评估总表（05_scorecard）。",
-        "The scorecard notebook (05_scorecard) was not part of this report.",
-    ),
-    "none": ("—", "—"),
-    "home": ("报告首页", "Report home"),
-    "fig_path": ("走势与预测", "path and projection"),
-    "fig_scenarios": ("情景", "scenarios"),
-    "projection_note": (
-        "达成概率来自模型模拟路径，属预测，非官方数据。",
-        "P(goal met) comes from simulated model paths: a projection, not an official figure.",
-    ),
-    "gaps": ("哪些数据能给出结论", "The figures that would settle the open goals"),
-    "gaps_note": (
-        "对尚无结论或结论不稳的目标，假设缺少的数据取低、中、高三个值，重新评估后的结论（dgm gaps）。",
-        "For each goal without a verdict, or with a fragile one: the verdict if the missing figure"
-        " were low, middle or high, from the assessment run again (dgm gaps).",
-    ),
-    "gap_figure": ("缺少的数据", "Missing figure"),
-    "gap_if": ("由低到高时的结论", "Status, low → high value"),
-    "gap_where": ("通常发布于", "Usually published in"),
-}
 
 
 def _text(lang: str) -> dict:
@@ -125,11 +77,10 @@ def latest_vintage() -> str:
 
 
 def versions() -> list[tuple[str, str]]:
-    """(name, version) of Python, dgm and the libraries behind the numbers and pages."""
-    import dgm
-
-    out = [("Python", platform.python_version()), ("dgm", dgm.__version__)]
-    for name in LIBRARIES:
+    """(name, version) of Python, dgm and the libraries behind the numbers and pages (dgm's from
+    its installed metadata, pyproject's version, as the libraries' are: no import of the API)."""
+    out = [("Python", platform.python_version())]
+    for name in ("dgm", *LIBRARIES):
         try:
             out.append((name, metadata.version(name)))
         except metadata.PackageNotFoundError:
@@ -368,8 +319,8 @@ def _page_title(executed: Path, lang: str) -> str:
 
 def context(work: Path, lang: str = "both", editions=("reader", "reviewer")) -> dict:
     """Everything the landing page shows, as plain values (the template only lays them out)."""
+    from dgm.present.pages import WORKBOOK_FILE, page_name
     from dgm.present.readings import headline
-    from dgm.run.report import WORKBOOK_FILE, page_name
     from dgm.zh import simplified
 
     figs = figure_sets(work / "figures")

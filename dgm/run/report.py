@@ -42,13 +42,13 @@ from pathlib import Path
 from dgm import paths
 from dgm.constants import N_PATHS, SEED
 from dgm.data import atomic, locks, results_store
+from dgm.present.pages import WORKBOOK_FILE, page_name
 from dgm.run import outdir
 
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 KERNEL = "python3"
 CELL_TIMEOUT_S = 600  # per cell; a notebook cell that needs this long is a bug
 WORKBOOK = "workbook"  # the job name of the Excel workbook (usable with --only)
-WORKBOOK_FILE = "dgm_manufacturing_2025.xlsx"
 FIGURES = "figures"
 EXECUTED = "notebooks"  # executed .ipynb copies, beside the HTML
 GITIGNORE = f"{outdir.LEGACY_MARK}\n*\n"  # a report directory's .gitignore: nothing in it is source
@@ -100,11 +100,6 @@ def _error_text(err: BaseException) -> str:
         where = f" (cell [{cell}])" if cell else ""
         return f"{ename}: {evalue}{where}".splitlines()[0]
     return f"{type(err).__name__}: {err}".splitlines()[0]
-
-
-def page_name(stem: str, edition: str) -> str:
-    """File name of a notebook's page: NN_name.html (reader), NN_name.reviewer.html (reviewer)."""
-    return f"{stem}.html" if edition == "reader" else f"{stem}.{edition}.html"
 
 
 def editions(edition: str) -> tuple[str, ...]:
