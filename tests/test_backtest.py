@@ -202,7 +202,7 @@ def test_backtest_all_returns_the_contract_columns():
 
 
 def test_derived_figures_are_neither_fitted_nor_scored(monkeypatch):
-    import dgm.engine.assess
+    import dgm.data.loaders
 
     years = range(2010, 2022)
     frame = pd.DataFrame(
@@ -216,7 +216,7 @@ def test_derived_figures_are_neither_fitted_nor_scored(monkeypatch):
     frame.loc[2021, ["kind", "derived"]] = ["derived", True]
     frame.loc[2021, "value"] = 1e6  # a derived outlier would dominate the scores if it were used
     monkeypatch.setattr(
-        dgm.engine.assess, "series_frames", lambda ids, as_of=None, data_to=None: {"gdp": frame}
+        dgm.data.loaders, "series_frames", lambda ids, as_of=None, data_to=None: {"gdp": frame}
     )
     recs = backtest.backtest_records()
     assert recs["origin"].max() < 2020 and 2021 not in set(recs["origin"] + recs["h"])

@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import dgm.engine.assess
+import dgm.data.loaders
 from dgm.cli import backtest as backtest_command
 from dgm.engine import backtest, ensemble
+from dgm.engine.ensemble import MIN_FORECAST_POINTS
 from dgm.engine.models import observed
-from dgm.engine.simulate import MIN_FORECAST_POINTS
 
 KEY = ["indicator", "method", "origin", "target_year"]
 PERTURBED_YEARS = range(2016, 2024)
@@ -29,7 +29,7 @@ def records():
 def _perturbed(monkeypatch, year: int, indicators=None):
     """Every published figure (points and bounds, every vintage) of `indicators` (None: all)
     for `year` multiplied by FACTOR; returns the set the indicators changed are added to."""
-    real = dgm.engine.assess.series_frames
+    real = dgm.data.loaders.series_frames
     changed = set()
 
     def frames(ids, as_of=None, data_to=None):
@@ -42,7 +42,7 @@ def _perturbed(monkeypatch, year: int, indicators=None):
                 changed.add(ind)
         return out
 
-    monkeypatch.setattr(dgm.engine.assess, "series_frames", frames)
+    monkeypatch.setattr(dgm.data.loaders, "series_frames", frames)
     return changed
 
 

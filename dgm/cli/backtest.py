@@ -51,8 +51,8 @@ def run(args) -> int:
         mase_scales,
         summarise,
     )
+    from dgm.engine.ensemble import MIN_FORECAST_POINTS
     from dgm.engine.models import BENCHMARKS, MODELS
-    from dgm.engine.simulate import MIN_FORECAST_POINTS
     from dgm.jsonsafe import plain
 
     t0 = time.perf_counter()

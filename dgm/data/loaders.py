@@ -266,6 +266,11 @@ def series(
     return _series(indicator, as_of_date(as_of), include_plan, data_to, state()).copy()
 
 
+def series_frames(indicators, as_of=None, data_to: int | None = None) -> dict[str, pd.DataFrame]:
+    """{indicator: dgm.series(indicator, as_of, data_to=...)} (the panel is cached)."""
+    return {ind: series(ind, as_of, data_to=data_to) for ind in indicators}
+
+
 SERIES_COLUMNS = [
     "value",
     "kind",

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dgm.constants import BOUND_KINDS, HORIZON, N_PATHS, PERIOD_LABELS, SEED, STATUSES
-from dgm.data.loaders import series
+from dgm.data.loaders import series_frames
 from dgm.data.results_store import lookup, stored
 from dgm.engine import evidence, goals, rates
+from dgm.engine.ensemble import MIN_FORECAST_POINTS
 from dgm.engine.goals import CHAINED, Goal, Judged, _num
 from dgm.engine.models import (
     ESCAP_HALF_LIFE,
@@ -32,7 +33,6 @@ from dgm.engine.models import (
     wls_line,
 )
 from dgm.engine.simulate import (
-    MIN_FORECAST_POINTS,
     Forecast,
     forecast_history,
     median_crossing_year,
@@ -756,11 +756,6 @@ def _figures_used(j: Judged) -> dict:
 def assess_goal(goal, frame: pd.DataFrame, n_paths: int = N_PATHS, seed: int = SEED, **kw) -> dict:
     """The record (JSON fields) of evaluate(): one goal's verdict as a dict."""
     return evaluate(goal, frame, n_paths=n_paths, seed=seed, **kw).record
-
-
-def series_frames(indicators, as_of=None, data_to: int | None = None) -> dict[str, pd.DataFrame]:
-    """{indicator: dgm.series(indicator, as_of, data_to=...)} (the panel is cached)."""
-    return {ind: series(ind, as_of, data_to=data_to) for ind in indicators}
 
 
 def view_year(as_of=None, data_to: int | None = None) -> int:

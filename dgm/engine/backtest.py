@@ -36,13 +36,14 @@ from dgm.constants import SEED
 from dgm.data.loaders import load_indicators
 from dgm.data.results_store import stored
 from dgm.engine import ensemble
+from dgm.engine.ensemble import MIN_FORECAST_POINTS, kind_for_indicator, rng_for
+from dgm.engine.goals import split_series
 from dgm.engine.models import (
     ENSEMBLE,
     ensemble_members,
     mixture_quantiles,
     observed,
 )
-from dgm.engine.simulate import MIN_FORECAST_POINTS, kind_for_indicator, rng_for, split_series
 from dgm.engine.transforms import Scale
 
 HORIZON = 6
@@ -233,7 +234,7 @@ def published(as_of=None, data_to: int | None = None) -> tuple[dict, dict]:
     The catalogue's series (derived figures left out) published by `as_of`, for years up to
     `data_to`; bounds are frames (value, kind by year), for the indicators that have any.
     """
-    from dgm.engine.assess import series_frames
+    from dgm.data.loaders import series_frames
 
     cat = load_indicators()
     frames = series_frames(cat["id"].tolist(), as_of, data_to)

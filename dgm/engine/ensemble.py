@@ -30,13 +30,18 @@ Three steps shared by `dgm.engine.simulate` (paths, P(goal met)) and `dgm.engine
    horizon). Per level, Q is made non-decreasing in the horizon (weighted isotonic fit across
    horizons), so a few large errors at one horizon never make a longer horizon's band narrower.
    Paths keep the ensemble's ranks across horizons (its dependence) and take the calibrated
-   marginals.
+   marginals. The pool a forecast of today reads is built from the backtest by
+   dgm.engine.calibration (the backtest runs this module, so it cannot import the backtest).
+
+What both also need comes from here: MIN_FORECAST_POINTS (the shortest history forecast),
+kind_for_indicator (the kind of an indicator forecast without a goal) and rng_for (one seeded
+Generator per indicator, or per indicator and origin).
 """
 
 from __future__ import annotations
 
-import functools
 import math
+import zlib
 
 import numpy as np
 import pandas as pd
@@ -44,6 +49,7 @@ import pandas as pd
 from dgm.engine.models import MODELS, RATE_ONLY, fit_all, observed, step_variance
 from dgm.engine.transforms import Scale, scale_for
 
+MIN_FORECAST_POINTS = 4  # fewer observed points: no forecast, a refusal naming the count
 GROWTH_WINDOW = 5  # years of growth pooled into the prior (a plan period)
 TAU_FLOOR = 0.02  # 2 points of log growth a year: the prior never claims more certainty
 MIN_PRIOR_SERIES = 2  # fewer indicators with growth in the window: no prior
@@ -69,6 +75,22 @@ LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 
 
 # ---------------------------------------------------------------- 1. scale
+
+
+def rng_for(seed: int, key: str) -> np.random.Generator:
+    """A Generator seeded by (seed, crc32 of key): stable across runs and goal orderings."""
+    return np.random.default_rng([int(seed), zlib.crc32(key.encode("utf-8"))])
+
+
+def kind_for_indicator(indicator: str, unit: str) -> str:
+    """Goal kind implied by an indicator's id and unit when no goal is given."""
+    if indicator.endswith(("_growth", "_change")):
+        return "growth_rate"
+    if unit == "%":
+        return "share"
+    if unit in ("件", "家", "个"):
+        return "count"
+    return "level"
 
 
 def _drift_cv_error(y: pd.Series, scale: Scale) -> tuple[float, int]:
@@ -358,31 +380,3 @@ def calibrate_paths(paths, scale, pool, horizons):
     for j, h in enumerate(horizons):
         out[:, j] = q50[j] + s[j] * pool.quantile(u[:, j], int(h))
     return scale.inverse(out)
-
-
-def shipped_context(as_of=None, data_to: int | None = None):
-    """(ErrorPool, latest year, histories) from the shipped data, once a process per state of
-    data/raw (dgm.data.loaders.raw_state: after `dgm import` the next call recomputes).
-
-    The pool is the ensemble's rolling-origin errors on every catalogue indicator (dgm.engine.backtest,
-    final-vintage figures published by `as_of`, for years up to `data_to`): every outcome in it
-    is a figure of that view, so a view of the past is calibrated only on what it could see;
-    always on data/raw alone, never on figures supposed in a what-if (dgm.data.loaders.supposing).
-    """
-    from dgm.data.loaders import raw_state
-
-    return _shipped_context(as_of, data_to, raw_state())
-
-
-@functools.lru_cache(maxsize=4)
-def _shipped_context(as_of, data_to: int | None, state: str):
-    """shipped_context() for one state of data/raw."""
-    from dgm.data.loaders import supposing
-    from dgm.engine import backtest
-
-    with supposing(()):
-        histories, bounds = backtest.published(as_of, data_to)
-    recs = backtest.ensemble_records(histories, bounds)
-    pool = ErrorPool(recs)
-    latest = max((int(observed(y).index.max()) for y, _ in histories.values()), default=0)
-    return pool, latest, histories

@@ -4,10 +4,11 @@ The ensemble is an equal-weight mixture: n_paths are split evenly among the fitt
 (dgm.engine.models.ENSEMBLE), each drawing joint paths from its own predictive law on its scale, back-
 transformed to natural units. The mixture is then calibrated (dgm.engine.ensemble): each year's marginal
 is replaced by the ensemble median and spread times the calibrated law of the pooled
-rolling-origin errors of every indicator (mixed with a heavy-tailed prior), keeping every path's
+rolling-origin errors of every indicator (dgm.engine.calibration; mixed with a heavy-tailed
+prior), keeping every path's
 rank, so fans, P(goal met) and crossing years read the calibrated law. The forecasting scale (the goal kind's or the natural level) is chosen by cross-validation on
 the history (dgm.engine.ensemble.choose_scale). Seeding goes through one
-numpy.random.Generator per indicator (seed and indicator name), so a goal's numbers do not depend on
+numpy.random.Generator per indicator (dgm.engine.ensemble.rng_for) (seed and indicator name), so a goal's numbers do not depend on
 which other goals are assessed. Published bounds in forecast years constrain the paths: paths that
 violate a bound (a "突破2.5万亿" lower bound, say) are dropped before probabilities are read.
 Bounds inside the history (before the last point figure) enter the fits as censored observations
@@ -16,7 +17,6 @@ where they fall on a single missing year (dgm.engine.ensemble.censored_fill); th
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,13 +24,13 @@ import pandas as pd
 
 from dgm.constants import N_PATHS, SEED, TO_YEAR
 from dgm.data.loaders import load_targets, series
-from dgm.engine import ensemble, rates
+from dgm.engine import calibration, ensemble, rates
+from dgm.engine.ensemble import MIN_FORECAST_POINTS, kind_for_indicator, rng_for
 from dgm.engine.goals import split_series
 from dgm.engine.models import InsufficientData, ensemble_members, observed
 
 # quantile levels: 5-95 % in 10 % bands (every 5 %), plus 2.5/97.5 (95 % band) and 10/90 (80 %)
 QUANTILES = tuple(sorted({0.025, 0.975, 0.1, 0.9} | {round(0.05 * k, 2) for k in range(1, 20)}))
-MIN_FORECAST_POINTS = 4  # fewer observed points: no forecast, a refusal naming the count
 MIN_KEPT_SHARE = 0.01  # bounds that leave fewer paths than this share are reported, not applied
 
 
@@ -75,11 +75,6 @@ class Forecast:
 
 
 # ---------------------------------------------------------------- pure helpers
-
-
-def rng_for(seed: int, key: str) -> np.random.Generator:
-    """A Generator seeded by (seed, crc32 of key): stable across runs and goal orderings."""
-    return np.random.default_rng([int(seed), zlib.crc32(key.encode("utf-8"))])
 
 
 def mixture_paths(fits: dict, members: list, n_paths: int, rng: np.random.Generator) -> np.ndarray:
@@ -181,7 +176,7 @@ def forecast_history(
         raise InsufficientData(indicator, n, MIN_FORECAST_POINTS)
     last = int(hist.index.max())
     if isinstance(pool, str) or isinstance(prior, str):
-        shipped_pool, _, histories = ensemble.shipped_context(as_of, data_to)
+        shipped_pool, _, histories = calibration.shipped_context(as_of, data_to)
         pool = shipped_pool if isinstance(pool, str) else pool
         if isinstance(prior, str):
             prior = ensemble.growth_prior(histories, last, exclude=indicator)
@@ -237,17 +232,6 @@ def forecast_history(
         fits=fits,
         calibration_n=n_cal,
     )
-
-
-def kind_for_indicator(indicator: str, unit: str) -> str:
-    """Goal kind implied by an indicator's id and unit when no goal is given."""
-    if indicator.endswith(("_growth", "_change")):
-        return "growth_rate"
-    if unit == "%":
-        return "share"
-    if unit in ("件", "家", "个"):
-        return "count"
-    return "level"
 
 
 def _target_row(target):

@@ -66,8 +66,8 @@ def forecast_or_reason(
 
 def no_forecast_text(goal: dict, n: int, lang: str = "both") -> str:
     """Why a goal has no projection, in words: `n` figures on its judged series, fewer than a
-    forecast needs (dgm.engine.assess.MIN_FORECAST_POINTS); the names are the registry's."""
-    from dgm.engine.assess import MIN_FORECAST_POINTS
+    forecast needs (dgm.engine.ensemble.MIN_FORECAST_POINTS); the names are the registry's."""
+    from dgm.engine.ensemble import MIN_FORECAST_POINTS
     from dgm.labels import row_label
     from dgm.lang import pick
     from dgm.zh import simplified
