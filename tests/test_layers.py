@@ -44,7 +44,7 @@ def layer(name: str) -> str:
     if name in ENTRY_POINTS:
         return "entry"
     parts = name.split(".")
-    return parts[1] if len(parts) > 2 or (len(parts) == 2 and parts[1] in LAYERS) else "root"
+    return parts[1] if len(parts) > 1 and parts[1] in LAYERS else "root"
 
 
 def rank(name: str) -> int:
@@ -213,3 +213,16 @@ def test_a_layer_package_says_what_it_may_import_and_re_exports_nothing(name):
     assert "import" in doc  # what the layer may import
     if name != "dgm.cli":  # the CLI's __init__ is main(); the others hold only their docstring
         assert len(tree.body) == 1, f"{name}/__init__.py holds more than its docstring"
+
+
+def test_the_cli_is_one_module_per_command():
+    """Every module of dgm/cli but options is a command of COMMANDS with its flags, help and body."""
+    import importlib
+
+    from dgm.cli import COMMANDS
+
+    files = {n for n in modules(PACKAGE) if n.startswith("dgm.cli.")}
+    assert files - set(COMMANDS.values()) == {"dgm.cli.options"}
+    for module in COMMANDS.values():
+        command = importlib.import_module(module)
+        assert command.HELP and callable(command.add_arguments) and callable(command.run)
