@@ -117,6 +117,63 @@ def test_imports_live_after_the_parameters(name):
             assert not isinstance(node, ast.Import | ast.ImportFrom), f"import in {cell.id}"
 
 
+def _parameters(name) -> dict:
+    """The parameters cell's names and literal values."""
+    _, cell, _, _ = _opening(name)
+    return {n.targets[0].id: ast.literal_eval(n.value) for n in ast.parse(cell.source).body}
+
+
+# A parameter → the constant its default must equal (papermill needs literals in the cell, so the
+# run defaults are repeated there; this keeps them the package's).
+PARAMETER_CONSTANTS = {
+    "n_paths": "N_PATHS",  # dgm.constants
+    "seed": "SEED",  # dgm.constants
+    "lang": "DEFAULT_LANG",  # dgm.lang
+    "data_to": "POLICY_YEAR",  # dgm.engine.goals: the last year the policy's authors could see
+}
+
+
+@pytest.mark.parametrize("name", COLLECTION)
+def test_parameter_defaults_are_the_run_constants(name):
+    from dgm import nb
+
+    params = _parameters(name)
+    for parameter, constant in PARAMETER_CONSTANTS.items():
+        if parameter in params:
+            assert params[parameter] == getattr(nb, constant), f"{parameter} ≠ {constant}"
+    assert {"n_paths", "seed", "lang"} <= set(params)
+
+
+@pytest.mark.parametrize("name", COLLECTION)
+def test_the_one_import_of_dgm_is_nb(name):
+    """The import cell imports dgm.nb (and the package itself where the public loaders are used);
+    every `nb.NAME` the notebook calls is in dgm.nb's namespace."""
+    from dgm import nb
+
+    _, _, imports, rest = _opening(name)
+    dgm_imports = [
+        ast.unparse(n)
+        for n in ast.parse(imports.source).body
+        if isinstance(n, ast.Import | ast.ImportFrom)
+        and (getattr(n, "module", None) or n.names[0].name).split(".")[0] == "dgm"
+    ]
+    code = "\n".join(c.source for c in rest if c.cell_type == "code")
+    uses_api = re.search(r"(?<![\w.])dgm\.", code) is not None
+    assert dgm_imports == ["import dgm"] * uses_api + ["from dgm import nb"]
+    called = set(re.findall(r"(?<![\w.])nb\.(\w+)", code))
+    assert called and called <= set(nb.__all__), f"not in dgm.nb: {called - set(nb.__all__)}"
+
+
+def test_dgm_nb_holds_only_what_the_notebooks_call():
+    from dgm import nb
+
+    code = "\n".join(
+        c.source for name in COLLECTION for c in _opening(name)[3] if c.cell_type == "code"
+    )
+    called = set(re.findall(r"(?<![\w.])nb\.(\w+)", code))
+    assert set(nb.__all__) - called == set(PARAMETER_CONSTANTS.values())
+
+
 @pytest.mark.parametrize("name", COLLECTION)
 def test_narrative_comes_in_language_pairs(name):
     """Every later markdown cell is a zh cell followed by its en twin, or a reviewer note; the
