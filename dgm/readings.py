@@ -78,14 +78,20 @@ def figure_text(value, unit: str | None, lang: str = "en", kind: str | None = No
     return f"{mark}{number} {unit}"
 
 
+def latest_decimals(row: dict) -> int:
+    """Decimals of an assessment record's latest figure (decimals(): as published; a chained cut
+    with no figure of its own, three significant digits)."""
+    proxy = row.get("proxy")
+    indicator = row.get("indicator") if _missing(proxy) or not proxy else proxy
+    return decimals(float(row["latest_value"]), row.get("unit"), indicator, row["latest_year"])
+
+
 def latest_text(row: dict, lang: str = "en") -> str:
     """The latest figure of an assessment record with its unit and year: `4.00 % (2021)`."""
     value, year = row.get("latest_value"), row.get("latest_year")
     if _missing(value) or _missing(year):
         return ""
-    proxy = row.get("proxy")
-    indicator = row.get("indicator") if _missing(proxy) or not proxy else proxy
-    places = decimals(float(value), row.get("unit"), indicator, year)  # a chained cut: 3 digits
+    places = latest_decimals(row)
     text = figure_text(value, row.get("unit"), lang, row.get("latest_kind"), places)
     return f"{text} ({int(year)})"
 
