@@ -205,6 +205,14 @@ def test_the_checker_sees_every_kind_of_import(tmp_path):
     assert stray_root_modules(pkg) == ["dgm.oops"]
 
 
+def test_every_module_opens_with_a_docstring():
+    """STYLE.md: a module opens with a docstring saying what it turns into what."""
+    missing = [
+        n for n, p in modules(PACKAGE).items() if not ast.get_docstring(ast.parse(p.read_text()))
+    ]
+    assert missing == []
+
+
 @pytest.mark.parametrize("name", ["dgm.cli", "dgm.data", "dgm.engine", "dgm.present", "dgm.run"])
 def test_a_layer_package_says_what_it_may_import_and_re_exports_nothing(name):
     path = modules(PACKAGE)[name]
