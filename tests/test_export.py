@@ -493,7 +493,7 @@ def test_libreoffice_prints_no_sheet_below_8_pt(tmp_path):
     depends on the font, so the reference is printed with the workbook's own font)."""
     from openpyxl import Workbook
 
-    from dgm.present import pages
+    from dgm.present.pages import WORKBOOK_FILE
     from dgm.run import report
 
     ref = Workbook()
@@ -503,7 +503,7 @@ def test_libreoffice_prints_no_sheet_below_8_pt(tmp_path):
     ref.save(tmp_path / "ref.xlsx")
     (_, smallest), *_ = _pdf_pages(_convert(tmp_path / "ref.xlsx", tmp_path))
     assert report.run_workbook(tmp_path, n_paths=500, seed=2015).ok
-    pages = _pdf_pages(_convert(tmp_path / pages.WORKBOOK_FILE, tmp_path))
+    pages = _pdf_pages(_convert(tmp_path / WORKBOOK_FILE, tmp_path))
     by_sheet = {}
     for sheet, size in pages:
         by_sheet.setdefault(sheet, []).append(size)
@@ -515,7 +515,7 @@ def test_libreoffice_prints_no_sheet_below_8_pt(tmp_path):
     )
     from openpyxl import load_workbook
 
-    assert list(by_sheet) == load_workbook(tmp_path / pages.WORKBOOK_FILE).sheetnames
+    assert list(by_sheet) == load_workbook(tmp_path / WORKBOOK_FILE).sheetnames
     assert len(pages) <= 120  # was 31 pages at 2-5 pt; about 75 at 8-10 pt
     for sheet, sizes in by_sheet.items():
         assert min(sizes) >= smallest - 0.05, (sheet, min(sizes), smallest)
