@@ -3,8 +3,8 @@
 `dgm report` computes, before any kernel starts, the panels, assessments and backtests its
 notebooks will ask for (`precompute`) into a store directory, and starts every kernel with
 `DGM_RESULTS` pointing there. Functions decorated with `@stored` (dgm.data's panel,
-dgm.assess.assessments, dgm.backtest.backtest_all) then return the stored result of a call with
-the same key, and compute as before on a miss: a notebook run with other parameters
+dgm.assess.assessments, dgm.backtest.backtest_all and backtest_records) then return the stored
+result of a call with the same key, and compute as before on a miss: a notebook run with other parameters
 (`papermill -p seed 7`, `as_of` changed in JupyterLab) or outside a report recomputes.
 
 The key of a call is a SHA-256 of: the function's name, every argument after defaults are applied
