@@ -3,7 +3,8 @@
 `python -m dgm.gallery` redraws the gallery (100 dpi, 128 colours) with the calls the notebooks
 make: the verdict charts `scorecard_zh.png` and `rate_en.png` from `dgm.assess.assessments()`, a
 goal's fan (`path_both.png`), observed bounds (`path_bounds_en.png`), an indicator's 50/80/95 fan
-(`path_gdp_5080_en.png`), the coverage grid, the scenario presets, the backtest and the measures.
+(`path_gdp_5080_en.png`), the coverage grid, the scenario presets, the backtest, the errors by
+horizon (`errors_zh.png`) and the measures.
 It writes `scorecard_inputs.json` beside them: the rounded fields the verdict charts show.
 tests/test_gallery.py recomputes that table and fails when it differs, so a committed gallery can
 never contradict the current verdicts unnoticed.
@@ -65,7 +66,7 @@ FAN_INDICATOR = "gdp"  # path_gdp_5080_en.png: an indicator without a goal, 50/8
 def figures(recs: list[dict], found: dict) -> dict:
     """{file name: Figure} of the whole gallery; `found` maps goal ids to their Assessment."""
     from dgm import charts, coverage, scenario, simulate
-    from dgm.backtest import backtest_all
+    from dgm.backtest import backtest_all, backtest_records, outcome_figures
     from dgm.data import load_indicators, load_measures, load_sources, load_targets, series
     from dgm.goal_view import goal_row
 
@@ -79,6 +80,7 @@ def figures(recs: list[dict], found: dict) -> dict:
         )
 
     gdp = simulate.forecast(FAN_INDICATOR, n_paths=N_PATHS, seed=SEED)
+    forecasts = backtest_records()
     growth = {FAN_GOAL: 2.0}
     return {
         "scorecard_zh.png": charts.scorecard_chart(recs, targets, sources=sources, lang="zh"),
@@ -105,6 +107,9 @@ def figures(recs: list[dict], found: dict) -> dict:
             lang="zh",
         ),
         "backtest_en.png": charts.backtest_chart(backtest_all(), indicators=indicators, lang="en"),
+        "errors_zh.png": charts.error_chart(
+            forecasts, outcomes=outcome_figures(forecasts), sources=sources, lang="zh"
+        ),
         "measures_both.png": charts.measures_chart(load_measures(), lang="both"),
     }
 
