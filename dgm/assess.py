@@ -499,6 +499,8 @@ def verdict(j: Judged, today_year: int, half_life: float = ESCAP_HALF_LIFE) -> d
         notes = notes + rate_notes
     notes += evidence.period_notes(j, _latest_figure_year(j))
     zh, en = evidence.reading(j, tier, prog, today_year, _bound_shown(j, basis))
+    if basis is None and status == "met" and evidence.settled_stock(j):
+        basis = "observed"  # a stock settled by an earlier figure (basis_year: that figure's)
     return {
         "ex_post": ex_post,
         "basis": basis or "projected",
@@ -729,7 +731,7 @@ def evaluate(
         reading=v["reading"],
         reading_zh=v["reading_zh"],
         basis=v["basis"],
-        basis_year=(last[0] if last else rec["latest_year"]) if v["basis"] == "projected" else None,
+        basis_year=_basis_year(v["basis"], last, rec["latest_year"], g.target_year),
         **_figures_used(j),
         min_reliability=goals.min_reliability(j.used),
         bridged_years=list(j.bridged),
@@ -737,6 +739,16 @@ def evaluate(
         notes="; ".join(dict.fromkeys(notes)),
     )
     return Assessment(rec, j, fc)
+
+
+def _basis_year(basis: str, last, latest_year, target_year: int) -> int | None:
+    """The year of the figure a verdict rests on: a projection's last point (`last`, else the
+    latest year), an observed figure's year when it is not the target year's; else None."""
+    if basis == "projected":
+        return last[0] if last else latest_year
+    if basis == "observed" and latest_year is not None and latest_year != target_year:
+        return latest_year
+    return None
 
 
 def _figures_used(j: Judged) -> dict:

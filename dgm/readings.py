@@ -65,17 +65,25 @@ def decimals(value: float, unit: str | None, indicator: str | None = None, year=
 
 
 def figure_text(value, unit: str | None, lang: str = "en", kind: str | None = None, places=None):
-    """A figure as a reader sees it: bound sign, rounded number, unit (`≥ 26,000 亿元`, `4.00 %`,
-    `66,000 件` / `66,000`); "—" when missing. `places`: decimals (default: three significant)."""
+    """A figure as a reader sees it: bound sign or `~` (approximate), rounded number, unit
+    (`≥ 26,000 亿元`, `4.00 %`, `~1 %`, `66,000 件` / `66,000`); "—" when missing. `places`: decimals (default: three significant)."""
     if _missing(value):
         return "—"
     value = float(value)
     places = decimals(value, unit) if places is None else places
-    mark = dict(zip(BOUND_KINDS, ("≥ ", "≤ "), strict=True)).get(kind, "")
+    mark = dict(zip(BOUND_KINDS, ("≥ ", "≤ "), strict=True)).get(kind, "~" * (kind == "approx"))
     number = f"{value:,.{places}f}".replace("-", "−")
     if not unit or unit == "index" or (unit in COUNT_UNITS and lang == "en"):
         return f"{mark}{number}"
     return f"{mark}{number} {unit}"
+
+
+def latest_decimals(row: dict) -> int:
+    """Decimals of an assessment record's latest figure (decimals(): as published; a chained cut
+    with no figure of its own, three significant digits)."""
+    proxy = row.get("proxy")
+    indicator = row.get("indicator") if _missing(proxy) or not proxy else proxy
+    return decimals(float(row["latest_value"]), row.get("unit"), indicator, row["latest_year"])
 
 
 def latest_text(row: dict, lang: str = "en") -> str:
@@ -83,11 +91,7 @@ def latest_text(row: dict, lang: str = "en") -> str:
     value, year = row.get("latest_value"), row.get("latest_year")
     if _missing(value) or _missing(year):
         return ""
-    proxy = row.get("proxy")
-    indicator = row.get("indicator") if _missing(proxy) or not proxy else proxy
-    places = decimals(float(value), row.get("unit"), indicator, year)
-    if row.get("kind") in ("reduction_vs_baseline", "growth_rate"):  # chained: never as written
-        places = decimals(float(value), row.get("unit"))
+    places = latest_decimals(row)
     text = figure_text(value, row.get("unit"), lang, row.get("latest_kind"), places)
     return f"{text} ({int(year)})"
 

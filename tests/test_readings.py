@@ -50,6 +50,7 @@ def test_counts_carry_their_unit_in_chinese_only():
     assert readings.figure_text(66000.0, "件", "en", places=0) == "66,000"
     assert readings.figure_text(-1.3, "%", "en") == "−1.30 %"
     assert readings.figure_text(math.nan, "%") == "—"
+    assert readings.figure_text(1.0, "%", "en", kind="approx", places=0) == "~1 %"  # "about 1 %"
 
 
 ROWS = [

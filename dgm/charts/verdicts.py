@@ -124,7 +124,7 @@ def scorecard_chart(assessment, targets=None, *, sources=None, lang: str = "zh",
     """
     from matplotlib.patches import Rectangle
 
-    from dgm.readings import headline
+    from dgm.readings import headline, latest_decimals
 
     rows = _target_rows(targets)
     recs = _records(assessment)
@@ -160,7 +160,8 @@ def scorecard_chart(assessment, targets=None, *, sources=None, lang: str = "zh",
             goal += f"\n({int(cell(tg, 'target_year'))})"
         lv, ly, lk = cell(r, "latest_value"), cell(r, "latest_year"), cell(r, "latest_kind")
         mark = {"lower_bound": "≥", "upper_bound": "≤", "approx": "~"}.get(str(lk), "")
-        latest = "–" if lv is None else f"{mark}{fmt_value(lv, unit)}"
+        places = None if lv is None or ly is None else latest_decimals({**r, "unit": unit})
+        latest = "–" if lv is None else f"{mark}{fmt_value(lv, unit, places)}"
         if lk == "estimate":
             latest += " e"
         if ly is not None and lv is not None:
