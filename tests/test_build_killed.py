@@ -102,16 +102,18 @@ def test_killed_half_way_through_a_table_the_old_generation_stays_whole(table, n
     assert set(old.values()).isdisjoint(new.values())  # old and new tell apart, table by table
 
     running = _dgm_build(root, pause_at=table, paused=tmp_path / "paused")
-    half = _paused_in(running, tmp_path / "paused")
-    assert half is not None, f"the build wrote fewer than {table} files"
-    written = half.read_bytes()
-    assert half.name == NAMES[table - 1]
-    assert half.parent.parent == processed / build.GENERATIONS  # in a generation of its own
-    assert half.parent.name != old_generation
-    assert 0 < len(written) < len(new[half.name]) and new[half.name].startswith(written)
-    assert _tables(processed) == old  # while the build is half way through a table
-    running.kill()
-    running.wait(WAIT)
+    try:
+        half = _paused_in(running, tmp_path / "paused")
+        assert half is not None, f"the build wrote fewer than {table} files"
+        written = half.read_bytes()
+        assert half.name == NAMES[table - 1]
+        assert half.parent.parent == processed / build.GENERATIONS  # a generation of its own
+        assert half.parent.name != old_generation
+        assert 0 < len(written) < len(new[half.name]) and new[half.name].startswith(written)
+        assert _tables(processed) == old  # while the build is half way through a table
+    finally:  # never leave a paused build behind
+        running.kill()
+        running.wait(WAIT)
     assert running.returncode == -9
     assert _tables(processed) == old  # after the kill
     assert half.exists()  # what the killed build left, until the next one
