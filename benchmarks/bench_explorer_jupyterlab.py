@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from dgm.browser import TIMER_JS, free_port, launch, stop_server
+from dgm.run.browser import TIMER_JS, free_port, launch, stop_server
 
 GOAL_MS = 150.0
 STEPS = 15

@@ -1,8 +1,8 @@
 """Chart cost in a report, per step: `python benchmarks/bench_figures.py [--json]`.
 
 Three heavy charts of the real data (the coverage grid, a goal's fan, the scorecard) go through
-what `dgm.notebook_figures.show(fig, name, figures_dir)` does: build the figure, lay it out once
-(`dgm.export.laid_out`: layout and tight box), write PNG 300 dpi, SVG and PDF, and scale the page
+what `dgm.present.notebook_figures.show(fig, name, figures_dir)` does: build the figure, lay it out once
+(`dgm.present.export.laid_out`: layout and tight box), write PNG 300 dpi, SVG and PDF, and scale the page
 PNG down from the 300 dpi file. The same figure is also saved the plain way, `savefig(bbox_inches="tight")` per file and an
 uncropped page PNG (each savefig lays the figure out again), so `ratio` (plain ÷ laid out) is
 measured in one run. CPU seconds, the best of REPEAT runs.
@@ -30,11 +30,12 @@ def _cpu(func):
 
 def builders() -> dict:
     """{chart name: function returning a new Figure} from the real data."""
-    from dgm import charts, coverage
-    from dgm.assess import assessments
     from dgm.constants import N_PATHS, SEED
-    from dgm.data import load_indicators, load_sources, load_targets
-    from dgm.goal_view import goal_row
+    from dgm.data import coverage
+    from dgm.data.loaders import load_indicators, load_sources, load_targets
+    from dgm.engine.assess import assessments
+    from dgm.present import charts
+    from dgm.present.goal_view import goal_row
 
     targets, sources, indicators = load_targets(), load_sources(), load_indicators()
     found = assessments(n_paths=N_PATHS, seed=SEED)
@@ -60,8 +61,8 @@ def builders() -> dict:
 
 def laid_out_steps(build, out: Path) -> dict:
     """CPU seconds of each step of show(fig, name, figures_dir)."""
-    from dgm import export
-    from dgm.notebook_figures import scaled_page_png
+    from dgm.present import export
+    from dgm.present.notebook_figures import scaled_page_png
 
     fig, t = _cpu(build)
     steps = {"build": t}
@@ -76,9 +77,9 @@ def laid_out_steps(build, out: Path) -> dict:
 
 def plain_steps(build) -> dict:
     """CPU seconds of the same files saved the plain way (each savefig lays out again)."""
-    from dgm import export
-    from dgm.notebook_figures import SHOW_DPI
-    from dgm.style import house_style
+    from dgm.present import export
+    from dgm.present.notebook_figures import SHOW_DPI
+    from dgm.present.style import house_style
 
     fig, t = _cpu(build)
     steps = {"build": t}
@@ -96,7 +97,7 @@ def plain_steps(build) -> dict:
 
 def measure() -> dict:
     """{chart: {laid_out: steps, plain: steps, laid_out_s, plain_s, ratio}}."""
-    from dgm import fonts
+    from dgm.present import fonts
 
     fonts.cjk_font_path()
     result = {}

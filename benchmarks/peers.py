@@ -2,7 +2,7 @@
 `python benchmarks/peers.py [--write docs/method.md] [--json]` in an environment with the peers
 extra (requirements/peers.lock: the dev lock plus statsforecast).
 
-For each vintage (real-time first), every forecast problem of `dgm backtest` (dgm.backtest.windows:
+For each vintage (real-time first), every forecast problem of `dgm backtest` (dgm.engine.backtest.windows:
 the same indicators, origins, training figures, target years, outcomes and MASE scale) is handed
 to statsforecast's AutoETS, AutoARIMA, AutoTheta (season length 1), RandomWalkWithDrift and Naive,
 on the natural scale, as the library is ordinarily used. "peers_mean" is the mean of AutoETS,
@@ -17,7 +17,7 @@ datasets"). One that gives a point but no interval keeps its point and takes Ran
 spread around it: statsforecast 2.0's AutoTheta on four years (its variance divides by n - 4;
 2.1, which needs pandas < 3, gives intervals there, with the same points). Both are counted.
 
-Quantiles at dgm's levels (dgm.backtest.LEVELS: 2.5, 10, 50, 90, 97.5 % and the 99 levels of
+Quantiles at dgm's levels (dgm.engine.backtest.LEVELS: 2.5, 10, 50, 90, 97.5 % and the 99 levels of
 the CRPS) come from the peers' own prediction intervals at the matching levels (their median is
 the point forecast). Scores are dgm's: ratio = sum of absolute scaled errors / naive drift's on
 the same forecasts, coverage of the 80 % and 95 % intervals, CRPS in MASE units; "long series"
@@ -106,7 +106,7 @@ def peer_forecast(name: str, y: np.ndarray, h: int, levels: np.ndarray):
 def peer_records(vintage: str) -> tuple[pd.DataFrame, dict]:
     """Scored records of every peer and their mean on the backtest's forecasts, and the number
     of forecasts on which each peer borrowed from FALLBACK ({peer: {"all": n, "intervals": n}})."""
-    from dgm import backtest
+    from dgm.engine import backtest
 
     recs = []
     borrowed = {name: {"all": 0, "intervals": 0} for name in PEERS}
@@ -142,7 +142,7 @@ def peer_records(vintage: str) -> tuple[pd.DataFrame, dict]:
 
 def compare(recs: pd.DataFrame, seed: int = 0) -> dict:
     """Per method: pooled and long-series ratio to naive drift, coverage, CRPS; dgm / best peer."""
-    from dgm import backtest
+    from dgm.engine import backtest
 
     keys = ["indicator", "origin", "target_year"]
     drift = recs[recs["method"] == "naive_drift"].set_index(keys)
@@ -162,7 +162,7 @@ def compare(recs: pd.DataFrame, seed: int = 0) -> dict:
             "crps": float(m["crps"].mean()),
         }
     best = min((*PEERS, MEAN), key=lambda k: rows[k]["ratio"])
-    # dgm / best peer, 90 % range from the cluster bootstrap over indicators of dgm.backtest
+    # dgm / best peer, 90 % range from the cluster bootstrap over indicators of dgm.engine.backtest
     ens = recs[recs["method"] == "ensemble"].set_index(keys).loc[drift.index]
     peer = recs[recs["method"] == best].set_index(keys).loc[drift.index]
     sums = pd.DataFrame({"e": ens["ase"], "p": peer["ase"]}).groupby(level="indicator").sum()
@@ -188,7 +188,7 @@ def run() -> dict:
     """Both vintages, real-time first: {vintage: comparison, what peers borrowed, drift check}."""
     import statsforecast
 
-    from dgm import backtest
+    from dgm.engine import backtest
 
     out = {"statsforecast": statsforecast.__version__, "vintages": {}}
     for vintage in backtest.VINTAGES:

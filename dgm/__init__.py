@@ -7,13 +7,13 @@ sets no rcParams; the public functions below load on first use.
 __version__ = "0.1.0"
 
 _API = {
-    "load_targets": "dgm.data",
-    "load_measures": "dgm.data",
-    "load_indicators": "dgm.data",
-    "load_sources": "dgm.data",
-    "load_observations": "dgm.data",
-    "series": "dgm.data",
-    "panel_long": "dgm.data",
+    "load_targets": "dgm.data.loaders",
+    "load_measures": "dgm.data.loaders",
+    "load_indicators": "dgm.data.loaders",
+    "load_sources": "dgm.data.loaders",
+    "load_observations": "dgm.data.loaders",
+    "series": "dgm.data.loaders",
+    "panel_long": "dgm.data.loaders",
 }
 __all__ = sorted(_API)
 

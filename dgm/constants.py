@@ -6,9 +6,12 @@ Paths live in dgm.paths; the language picker in dgm.lang. Import is light (no pa
 N_PATHS = 10_000  # simulated paths of a forecast (dgm assess/report --paths)
 SEED = 2015  # random seed of every simulation (the policy's year, for memory's sake)
 HORIZON = 2035  # the one forecast horizon: paths, fan charts and the workbook run to this year
-TO_YEAR = (
-    2030  # default last year of a bare simulation (dgm.simulate) and a scenario (dgm.scenario)
-)
+TO_YEAR = 2030  # default last year of a bare simulation (dgm.engine.simulate) and a scenario (dgm.engine.scenario)
+
+# How indicator ids name their companions (the build's identities and the goals read them alike):
+CUMULATIVE_SUFFIX = "_5y"  # energy_intensity_industry_change -> ..._change_5y (five-year change)
+CUMULATIVE_SPAN = 5
+GROWTH_SUFFIX = "_growth"  # technical_renovation_investment_growth -> ..._investment (its level)
 
 POINT_KINDS = ("exact", "approx", "estimate")  # figures drawn as published points
 BOUND_KINDS = ("lower_bound", "upper_bound")  # figures that state only a bound ("突破", "不超过")
@@ -36,7 +39,7 @@ EX_POST_UNKNOWN = (
     "not yet known",
 )  # ex-post verdict `unknown`: the figures do not settle it
 
-# What a verdict rests on (dgm.evidence, docs/method.md §2 "Evidence"): the `evidence` field.
+# What a verdict rests on (dgm.engine.evidence, docs/method.md §2 "Evidence"): the `evidence` field.
 EVIDENCE_TIERS = ("series", "snapshot", "bound", "proxy", "none")
 EVIDENCE_LABELS = {  # evidence tier → (zh, en)
     "series": ("数据序列", "series"),
@@ -46,7 +49,7 @@ EVIDENCE_LABELS = {  # evidence tier → (zh, en)
     "none": ("无数据", "no figure"),
 }
 COMPARISON_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "~": "≈"}  # a goal's comparison
-PERIOD_LABELS = {  # a figure's period (dgm.schemas.PERIODS) → (zh, en) with its year {y}
+PERIOD_LABELS = {  # a figure's period (dgm.data.schemas.PERIODS) → (zh, en) with its year {y}
     "year": ("{y}年", "{y}"),
     "jan-nov": ("{y}年1–11月", "January–November {y}"),
     "stock-end-nov": ("{y}年11月末", "end-November {y}"),
@@ -58,7 +61,7 @@ PERIOD_LABELS = {  # a figure's period (dgm.schemas.PERIODS) → (zh, en) with i
     "stock-end-jun": ("{y}年6月末", "end-June {y}"),
     "ytd": ("{y}年（部分月份）", "{y} (part of the year)"),
 }
-READING = {  # the words of a verdict's `reading` (dgm.evidence) → (zh, en); {fields} filled in
+READING = {  # the words of a verdict's `reading` (dgm.engine.evidence) → (zh, en); {fields} filled in
     "one": ("一个数据", "one figure"),
     "two": ("两个数据", "two figures"),
     "many": ("{n}个数据，{first}–{last}年", "{n} figures, {first}–{last}"),

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import platformdirs
 
-ROOT = Path(os.environ.get("DGM_ROOT", Path(__file__).resolve().parent.parent))
+PACKAGE = Path(__file__).resolve().parent  # the dgm package: its code and templates
+ROOT = Path(os.environ.get("DGM_ROOT", PACKAGE.parent))
 DATA = ROOT / "data"
 RAW = DATA / "raw"
 PROCESSED = DATA / "processed"

@@ -35,7 +35,7 @@ def _without_iri_format_checks():
 def cjk_font_cache():
     """The converted CJK TrueType font, built once (~20 s on a fresh machine; a file lock keeps
     parallel xdist workers from converting it twice)."""
-    from dgm import fonts
+    from dgm.present import fonts
 
     return fonts.cjk_font_path()
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 def built_project(root: Path) -> Path:
     """A project at `root`: a copy of data/raw and a data/processed built from it."""
-    from dgm import build, paths
+    from dgm import paths
+    from dgm.data import build
 
     shutil.copytree(paths.RAW, root / "data" / "raw")
     build.publish(build.processed_tables(), root / "data" / "processed")

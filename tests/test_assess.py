@@ -1,4 +1,4 @@
-"""dgm.assess: verdicts per goal on hand-made frames (known answers) and on the shipped data."""
+"""dgm.engine.assess: verdicts per goal on hand-made frames (known answers) and on the shipped data."""
 
 import argparse
 import dataclasses
@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from frames import series_frame
 
-from dgm import assess, goals
+from dgm.cli import assess as assess_command
+from dgm.engine import assess, goals
 
 
 def _frame(values: dict, kinds: dict | None = None, direction="higher_is_better"):
@@ -165,7 +166,7 @@ def test_assess_all_on_the_shipped_data_with_10000_paths():
 
 def test_main_assess_json_has_no_nan(capsys):
     args = argparse.Namespace(json=True, as_of=None, n_paths=300, seed=2015)
-    assert assess.main_assess(args) == 0
+    assert assess_command.run(args) == 0
     out = capsys.readouterr().out
     assert "NaN" not in out
     recs = json.loads(out)
@@ -435,7 +436,7 @@ def test_a_proxy_verdict_says_so_and_is_fragile():
     assert r["robustness"]["reasons"] == [
         "judged on a proxy (gdp), not on the goal's own indicator"
     ]
-    from dgm.readings import reading
+    from dgm.present.readings import reading
 
     assert reading(r, "en").startswith(
         "on track † (proxy): judged on a proxy: whole-city energy use per unit of GDP;"
@@ -505,7 +506,7 @@ def test_every_record_has_the_evidence_fields(shipped):
 
 
 def test_notebook_table_fan_and_scorecard_read_one_assessment():
-    from dgm import goal_view
+    from dgm.present import goal_view
 
     tid = "advanced_mfg_share_2025"
     a = goal_view.assessment(tid, None, 400, 7)

@@ -1,10 +1,10 @@
-"""dgm.atomic: whole files by temp file and rename, never written through a link."""
+"""dgm.data.atomic: whole files by temp file and rename, never written through a link."""
 
 import os
 
 import pytest
 
-from dgm import atomic
+from dgm.data import atomic
 from dgm.errors import DgmError
 
 

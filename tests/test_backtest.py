@@ -1,4 +1,4 @@
-"""dgm.backtest: scores on series with known behaviour, calibration without leakage, CRPS, CLI."""
+"""dgm.engine.backtest: scores on series with known behaviour, calibration without leakage, CRPS, CLI."""
 
 import argparse
 import json
@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dgm import backtest
-from dgm.transforms import Scale
+from dgm.cli import backtest as backtest_command
+from dgm.engine import backtest
+from dgm.engine.transforms import Scale
 
 
 def _records(series, kind="level"):
@@ -182,7 +183,7 @@ def test_gaps_count_per_year_in_the_scale():
 
 def test_backtest_cli_json_on_the_shipped_data(capsys):
     args = argparse.Namespace(json=True, as_of=None, vintage="final")
-    assert backtest.main_backtest(args) == 0
+    assert backtest_command.run(args) == 0
     payload = json.loads(capsys.readouterr().out)
     assert "results" in payload and payload["headline"]["vintage"] == "final"
     for row in payload["results"]:
@@ -201,7 +202,7 @@ def test_backtest_all_returns_the_contract_columns():
 
 
 def test_derived_figures_are_neither_fitted_nor_scored(monkeypatch):
-    import dgm.assess
+    import dgm.data.loaders
 
     years = range(2010, 2022)
     frame = pd.DataFrame(
@@ -215,7 +216,7 @@ def test_derived_figures_are_neither_fitted_nor_scored(monkeypatch):
     frame.loc[2021, ["kind", "derived"]] = ["derived", True]
     frame.loc[2021, "value"] = 1e6  # a derived outlier would dominate the scores if it were used
     monkeypatch.setattr(
-        dgm.assess, "series_frames", lambda ids, as_of=None, data_to=None: {"gdp": frame}
+        dgm.data.loaders, "series_frames", lambda ids, as_of=None, data_to=None: {"gdp": frame}
     )
     recs = backtest.backtest_records()
     assert recs["origin"].max() < 2020 and 2021 not in set(recs["origin"] + recs["h"])
@@ -247,5 +248,5 @@ def test_a_history_bound_enters_only_the_forecasts_from_origins_after_it():
 def test_backtest_text_without_long_series_says_so(capsys):
     # by 2019 no indicator has 20 scored forecasts: the summary says so instead of failing
     args = argparse.Namespace(json=False, as_of=2019, vintage="final")
-    assert backtest.main_backtest(args) == 0
+    assert backtest_command.run(args) == 0
     assert "no long series (none has 20 scored forecasts)" in capsys.readouterr().out

@@ -9,10 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import dgm.assess
-from dgm import backtest, ensemble
-from dgm.models import observed
-from dgm.simulate import MIN_FORECAST_POINTS
+import dgm.data.loaders
+from dgm.cli import backtest as backtest_command
+from dgm.engine import backtest, ensemble
+from dgm.engine.ensemble import MIN_FORECAST_POINTS
+from dgm.engine.models import observed
 
 KEY = ["indicator", "method", "origin", "target_year"]
 PERTURBED_YEARS = range(2016, 2024)
@@ -28,7 +29,7 @@ def records():
 def _perturbed(monkeypatch, year: int, indicators=None):
     """Every published figure (points and bounds, every vintage) of `indicators` (None: all)
     for `year` multiplied by FACTOR; returns the set the indicators changed are added to."""
-    real = dgm.assess.series_frames
+    real = dgm.data.loaders.series_frames
     changed = set()
 
     def frames(ids, as_of=None, data_to=None):
@@ -41,7 +42,7 @@ def _perturbed(monkeypatch, year: int, indicators=None):
                 changed.add(ind)
         return out
 
-    monkeypatch.setattr(dgm.assess, "series_frames", frames)
+    monkeypatch.setattr(dgm.data.loaders, "series_frames", frames)
     return changed
 
 
@@ -202,7 +203,7 @@ def early(monkeypatch):
 
 def test_backtest_records_json_prints_exactly_the_contract_fields(capsys, early):
     args = argparse.Namespace(json=True, records=True, as_of=2019, vintage=None)
-    assert backtest.main_backtest(args) == 0
+    assert backtest_command.run(args) == 0
     payload = json.loads(capsys.readouterr().out)
     rows = payload["records"]
     assert rows and all(list(r) == backtest.FORECAST_FIELDS for r in rows)
@@ -212,7 +213,7 @@ def test_backtest_records_json_prints_exactly_the_contract_fields(capsys, early)
     assert all(r["target_year"] == r["origin"] + r["horizon"] for r in rows)
     assert set(payload["headlines"]) == set(backtest.VINTAGES)
     text = argparse.Namespace(json=False, records=True, wide=True, as_of=2019, vintage=None)
-    backtest.main_backtest(text)
+    backtest_command.run(text)
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == backtest.FORECAST_FIELDS  # the same rows as a table
     assert len(lines) >= len(rows) + 1
@@ -230,12 +231,12 @@ def test_backtest_records_json_prints_exactly_the_contract_fields(capsys, early)
 
 def test_backtest_headline_is_the_real_time_vintage_with_the_final_beside_it(capsys, early):
     args = argparse.Namespace(json=True, records=False, as_of=2019, vintage=None)
-    assert backtest.main_backtest(args) == 0
+    assert backtest_command.run(args) == 0
     payload = json.loads(capsys.readouterr().out)
     assert payload["headline"]["vintage"] == "real-time"
     assert list(payload["headlines"]) == ["real-time", "final"]
     assert payload["headline"] == payload["headlines"]["real-time"]
     args = argparse.Namespace(json=False, records=False, as_of=2019, vintage=None)
-    assert backtest.main_backtest(args) == 0
+    assert backtest_command.run(args) == 0
     text = capsys.readouterr().out
     assert text.index("real-time vintage (") < text.index("final vintage (")

@@ -14,8 +14,10 @@ import pytest
 import yaml
 from projects import built_project, digest
 
-from dgm import build, outdir, paths
+from dgm import paths
 from dgm.cli import main
+from dgm.data import build
+from dgm.run import outdir
 
 CLI = Path(__file__).parent / "fixtures" / "bad" / "cli"
 HEADER = "dgm assess: error: argument"
@@ -637,7 +639,7 @@ def test_any_file_name_makes_a_valid_manifest(stem, project, tmp_path, capsys):
 
 
 def test_debug_flag_keeps_the_traceback(project):
-    from dgm.rawio import DataError
+    from dgm.data.rawio import DataError
 
     _place("observations_bad_cell.csv", "observations_extra.csv")(project)
     with pytest.raises(DataError, match="observations_extra.csv:2:value: not a number"):
@@ -645,12 +647,12 @@ def test_debug_flag_keeps_the_traceback(project):
 
 
 def test_an_unexpected_error_is_one_line_naming_it_a_bug(monkeypatch, capsys):
-    from dgm import targets_table as reg
+    from dgm.cli import targets
 
     def boom(args):
         raise TypeError("boom\nsecond line")
 
-    monkeypatch.setattr(reg, "main_targets", boom)
+    monkeypatch.setattr(targets, "run", boom)
     assert main(["targets"]) == 1
     assert capsys.readouterr().err == (
         "dgm: unexpected error TypeError: boom\\nsecond line "
@@ -702,7 +704,7 @@ def test_unwritable_raw_refuses_the_import_and_leaves_nothing(project, monkeypat
 
 
 def test_a_failed_rename_takes_back_the_files_already_renamed(project, monkeypatch, capsys):
-    from dgm import atomic
+    from dgm.data import atomic
 
     target = project / "data" / "raw" / "observations_mine.csv.yml"
     before = _digest(project)
@@ -798,7 +800,8 @@ def test_commands_ignore_dgm_results(project, tmp_path, monkeypatch, capsys):
     kernels a report starts, never for a command."""
     import json
 
-    from dgm import assess, results_store
+    from dgm.data import results_store
+    from dgm.engine import assess
 
     store = tmp_path / "store"
     with results_store.writing(store):

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from dgm import bench
+from dgm.run import bench
 
 QUICK_KEYS = {
     "import_dgm_s",
@@ -40,7 +40,8 @@ def test_quick_json_has_every_timing_as_a_positive_number():
 
 @pytest.mark.slow  # a benchmark: 71 explorer redraws
 def test_explorer_benchmark_times_every_slider_step_of_a_goal():
-    from dgm import bench_notebooks, scenario
+    from dgm.engine import scenario
+    from dgm.run import bench_notebooks
 
     goal = scenario.explorable()[0]
     result = bench_notebooks.explorer_update_ms([goal], detail=True)

@@ -1,8 +1,9 @@
-"""dgm.bench_notebooks: the floor of the report's overhead ratio is each notebook's import cells."""
+"""dgm.run.bench_notebooks: the floor of the report's overhead ratio is each notebook's import cells."""
 
 import nbformat
 
-from dgm import bench_notebooks, paths, report
+from dgm import paths
+from dgm.run import bench_notebooks, report
 
 
 def test_the_floor_of_a_notebook_keeps_its_parameters_and_import_cells():

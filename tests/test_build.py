@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 from projects import die_at
 
-from dgm import build
+from dgm.data import build
 
 NAMES = ("panel.csv", "panel_wide.csv", "coverage.csv", "conflicts.csv")
 

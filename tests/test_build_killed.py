@@ -17,7 +17,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dgm import build, paths
+from dgm import paths
+from dgm.data import build
 
 HOOKS = Path(__file__).parent / "hooks"
 NAMES = ("panel.csv", "panel_wide.csv", "coverage.csv", "conflicts.csv")  # in the order written

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dgm import charts
-from dgm.charts import labels
+from dgm import labels
+from dgm.present import charts
 
 # make test-fast draws "both" (every Chinese and English text, the two-language layout) and, where
 # a chart is drawn per language, "en" (the one-language layout); make test draws every language.
@@ -418,7 +418,7 @@ def test_charts_leave_global_rcparams_alone():
 def test_real_registry_charts_render(lang):
     """The real goal registry, catalogue and measures (small, always present) render cleanly."""
     import dgm
-    from dgm.coverage import coverage_matrix
+    from dgm.data.coverage import coverage_matrix
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -436,7 +436,7 @@ def test_saved_files_keep_title_and_footnote(tmp_path):
     """bbox_inches="tight" in export.save must not crop the footnote strip or the title."""
     from PIL import Image
 
-    from dgm import export
+    from dgm.present import export
 
     fig = charts.path_to_goal(_series(), TARGET, _fan(), sources=SOURCES, lang="both")
     png = export.save(fig, "keep footnote", tmp_path, formats=("png",))[0]
@@ -517,7 +517,7 @@ def _drawn_points(fig) -> set[tuple[int, float]]:
 def test_a_fan_chart_draws_every_point_its_verdict_uses(goal_id):
     """Every figure of the judged series (derived ones too: R&D intensity 2021 = spending / GDP)
     is drawn, and the fan starts from the last of them."""
-    from dgm.goal_view import assessment, goal_chart, goal_row
+    from dgm.present.goal_view import assessment, goal_chart, goal_row
 
     a = assessment(goal_id, None, 200, 2015)
     assert a.forecast is not None
@@ -531,7 +531,7 @@ def test_a_fan_chart_draws_every_point_its_verdict_uses(goal_id):
 def test_the_output_chart_shows_the_baseline_and_the_path_the_goal_implied():
     """The output goal has no point of its own, only bounds: the chart still shows where the text
     starts (10,000 亿元 in 2014) and the doubling it asked for (+6.5 % a year to 2025)."""
-    from dgm.goal_view import goal_chart, goal_row
+    from dgm.present.goal_view import goal_chart, goal_row
 
     fig = goal_chart(goal_row("industrial_output_2025"), None, None, "en")
     drawn = _drawn_points(fig)

@@ -8,7 +8,8 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from dgm import paths, results_store
+from dgm import paths
+from dgm.data import results_store
 
 CALLS = []
 

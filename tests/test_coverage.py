@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from dgm import coverage
 from dgm.cli import main
-from dgm.data import load_indicators, load_observations, panel_long
+from dgm.data import coverage
+from dgm.data.loaders import load_indicators, load_observations, panel_long
 
 YEARS = list(range(2010, 2026))
 POINT_CODES = {"exact", "approx", "estimate", "derived"}

@@ -5,7 +5,8 @@ import io
 import pytest
 
 import dgm
-from dgm import charts, coverage
+from dgm.data import coverage
+from dgm.present import charts
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""dgm.ensemble: scale chosen by cross-validation, the pooled growth prior, conformal quantiles."""
+"""dgm.engine.ensemble: scale chosen by cross-validation, the pooled growth prior, conformal quantiles."""
 
 import math
 
@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dgm import ensemble, simulate
-from dgm.transforms import Scale
+from dgm.engine import ensemble, simulate
+from dgm.engine.transforms import Scale
 
 
 def _years(values, start=2010):
@@ -150,7 +150,7 @@ def test_a_bound_on_a_missing_year_enters_as_a_censored_observation():
     # linear fill of its neighbours (sqrt(110 * 150) = 128.5) would sit below the bound
     from scipy import stats
 
-    from dgm.transforms import Scale
+    from dgm.engine.transforms import Scale
 
     y = pd.Series({2010: 100.0, 2011: 110.0, 2013: 150.0, 2014: 160.0, 2015: 180.0})
     log = Scale("log")
@@ -173,7 +173,7 @@ def test_a_bound_on_a_missing_year_enters_as_a_censored_observation():
 def test_history_bounds_that_cannot_enter_are_named_never_dropped_silently():
     y = _years([100.0, 110.0, 120.0, 130.0]).drop([2011, 2012])  # 2010, 2013: a two-year gap
     y[2014], y[2015] = 140.0, 150.0
-    from dgm.transforms import Scale
+    from dgm.engine.transforms import Scale
 
     z, notes = ensemble.censored_fill(y, _bound(2011, 105), Scale("identity"))
     assert 2011 not in z.index

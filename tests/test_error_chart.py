@@ -1,4 +1,4 @@
-"""dgm.charts.error_chart: the backtest's scaled errors by horizon and method, drawn with seaborn
+"""dgm.present.charts.error_chart: the backtest's scaled errors by horizon and method, drawn with seaborn
 in the house style; every box's median is the median of its forecasts' errors."""
 
 import warnings
@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dgm import charts, style
-from dgm.charts import errors
+from dgm.present import charts, style
+from dgm.present.charts import errors
 
 SLOW = pytest.mark.slow
 SHIFT = {"naive_drift": 0.5, "theta": -1.0, "ensemble": 0.25, "ensemble_uncalibrated": 9.0}
@@ -119,7 +119,7 @@ def test_it_draws_in_seaborns_theme_and_leaves_rcparams_alone():
 
 @SLOW
 def test_on_the_real_backtest_the_medians_drawn_are_the_records_medians():
-    from dgm import backtest
+    from dgm.engine import backtest
 
     recs = backtest.backtest_records()
     fig = charts.error_chart(recs, outcomes=backtest.outcome_figures(recs), lang="en")

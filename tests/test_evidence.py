@@ -8,9 +8,10 @@ import pandas as pd
 import pytest
 from frames import series_frame
 
-from dgm import assess, evidence, goals, panel
 from dgm.constants import EVIDENCE_TIERS
-from dgm.data import series
+from dgm.data import panel
+from dgm.data.loaders import series
+from dgm.engine import assess, evidence, goals
 from dgm.zh import changes
 
 TREND = evidence.TREND_WORDS
@@ -195,7 +196,7 @@ def test_a_part_year_latest_figure_is_named_and_drop_latest_can_make_it_fragile(
 
 
 def test_a_proxy_verdict_is_its_own_tier_and_is_counted_apart():
-    from dgm.readings import headline_counts
+    from dgm.present.readings import headline_counts
 
     rows = [
         {"target_id": "a", "status": "met", "evidence": "series"},

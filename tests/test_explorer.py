@@ -1,4 +1,4 @@
-"""dgm.explorer: the chart redrawn in place, and the widgets driven as a user would (in-process).
+"""dgm.present.explorer: the chart redrawn in place, and the widgets driven as a user would (in-process).
 
 Every goal with a judged series: build the widgets, move every slider through its range, and
 switch goals in every ordered pair after a step on each slider: the new goal must open at its
@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 
 import dgm
-from dgm import explorer, scenario
+from dgm.engine import scenario
+from dgm.present import explorer
 from dgm.zh import changes, simplified
 
 OUTPUT = scenario.Goal("output_2025", "industrial_output_all", 20000.0, 2025, ">=", "level", 2014)
@@ -114,8 +115,8 @@ def test_the_dropdown_holds_every_goal_with_a_judged_series(widgets):
 
 
 def _defaults(target_id: str) -> dict:
-    """What a goal must open at, from dgm.scenario alone: the latest vintage, the latest observed
-    year, growth at the scorecard's observed rate (else dgm.scenario.default_growth), the range."""
+    """What a goal must open at, from dgm.engine.scenario alone: the latest vintage, the latest observed
+    year, growth at the scorecard's observed rate (else dgm.engine.scenario.default_growth), the range."""
     as_of = scenario.as_of_years(target_id)[-1]
     goal, history = scenario.judged(target_id, as_of, "both")
     observed = scenario.observed_rate_for(target_id, as_of)
@@ -450,4 +451,4 @@ def test_the_app_notebook_is_a_title_and_one_call():
     nb = explorer.app_notebook("zh")
     assert [c.cell_type for c in nb.cells] == ["markdown", "code"]
     assert nb.cells[0].source.startswith("# 东莞制造2025")
-    assert nb.cells[1].source == "from dgm import explorer\n\nexplorer.app(lang='zh')"
+    assert nb.cells[1].source == "from dgm.present import explorer\n\nexplorer.app(lang='zh')"

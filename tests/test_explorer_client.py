@@ -20,8 +20,9 @@ import sys
 
 import pytest
 
-from dgm import paths, scenario
-from dgm.browser import CHROMIUM, TIMER_JS, launch, stop_server
+from dgm import paths
+from dgm.engine import scenario
+from dgm.run.browser import CHROMIUM, TIMER_JS, launch, stop_server
 
 STARTUP_S = 240  # Voilà, its kernel and the first chart on a loaded two-core machine
 BROWSER_STEPS = 15  # ArrowRight presses timed in the browser
@@ -223,7 +224,7 @@ def test_dgm_explore_draws_the_new_goal_after_a_start_year_step(served, tmp_path
     sync_api = pytest.importorskip(
         "playwright.sync_api", reason="playwright is not installed (pip install playwright)"
     )
-    from dgm import explorer
+    from dgm.present import explorer
 
     expected = explorer.Explorer(scenario.explorable(), lang="en")
     expected.select("industrial_output_2025")

@@ -1,4 +1,4 @@
-"""dgm.export: figures in three formats with safe names and a clean TrueType PDF; the workbook."""
+"""dgm.present.export: figures in three formats with safe names and a clean TrueType PDF; the workbook."""
 
 import re
 import shutil
@@ -6,8 +6,8 @@ import subprocess
 
 import pytest
 
-from dgm import export
-from dgm.fonts import POSTSCRIPT_NAME
+from dgm.present import export
+from dgm.present.fonts import POSTSCRIPT_NAME
 
 SAFE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
@@ -47,7 +47,7 @@ def saved(tmp_path_factory):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from dgm.style import house_style
+    from dgm.present.style import house_style
 
     with house_style():
         fig, ax = plt.subplots(figsize=(4, 2.5))
@@ -66,7 +66,7 @@ def test_saving_twice_gives_identical_files(tmp_path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from dgm.style import house_style
+    from dgm.present.style import house_style
 
     with house_style():
         fig, ax = plt.subplots(figsize=(3, 2))
@@ -395,7 +395,7 @@ def test_workbook_links_every_url_and_writes_words_not_codes(book):
     are Chinese over English; statuses in words; every cell names the East Asian font."""
     from openpyxl import load_workbook
 
-    from dgm.tables import HEADERS
+    from dgm.present.tables import HEADERS
 
     same = {zh for zh, en in HEADERS.values() if zh == en}  # one word in both (MASE, UNSD Q)
     wb = load_workbook(book)
@@ -493,7 +493,8 @@ def test_libreoffice_prints_no_sheet_below_8_pt(tmp_path):
     depends on the font, so the reference is printed with the workbook's own font)."""
     from openpyxl import Workbook
 
-    from dgm import report
+    from dgm.present import pages
+    from dgm.run import report
 
     ref = Workbook()
     export._default_font(ref)
@@ -502,7 +503,7 @@ def test_libreoffice_prints_no_sheet_below_8_pt(tmp_path):
     ref.save(tmp_path / "ref.xlsx")
     (_, smallest), *_ = _pdf_pages(_convert(tmp_path / "ref.xlsx", tmp_path))
     assert report.run_workbook(tmp_path, n_paths=500, seed=2015).ok
-    pages = _pdf_pages(_convert(tmp_path / report.WORKBOOK_FILE, tmp_path))
+    pages = _pdf_pages(_convert(tmp_path / pages.WORKBOOK_FILE, tmp_path))
     by_sheet = {}
     for sheet, size in pages:
         by_sheet.setdefault(sheet, []).append(size)
@@ -514,7 +515,7 @@ def test_libreoffice_prints_no_sheet_below_8_pt(tmp_path):
     )
     from openpyxl import load_workbook
 
-    assert list(by_sheet) == load_workbook(tmp_path / report.WORKBOOK_FILE).sheetnames
+    assert list(by_sheet) == load_workbook(tmp_path / pages.WORKBOOK_FILE).sheetnames
     assert len(pages) <= 120  # was 31 pages at 2-5 pt; about 75 at 8-10 pt
     for sheet, sizes in by_sheet.items():
         assert min(sizes) >= smallest - 0.05, (sheet, min(sizes), smallest)

@@ -1,11 +1,11 @@
-"""dgm.export.laid_out: a chart is laid out once and every file (and the page) is drawn from it."""
+"""dgm.present.export.laid_out: a chart is laid out once and every file (and the page) is drawn from it."""
 
 import io
 from unittest import mock
 
 import pytest
 
-from dgm import export, notebook_figures
+from dgm.present import export, notebook_figures
 
 FORMATS = ("png", "svg", "pdf")
 
@@ -15,10 +15,10 @@ def _chart():
     the axes (as the coverage grid has): re-running its layout moves the axes."""
     from matplotlib.lines import Line2D
 
-    from dgm.charts.figure import add_title, canvas, legend
-    from dgm.style import house_style
+    from dgm.present.charts.figure import add_title, canvas, legend
+    from dgm.present.style import house_style
 
-    with house_style():  # as dgm.charts.figure.styled: texts take the CJK font at creation
+    with house_style():  # as dgm.present.charts.figure.styled: texts take the CJK font at creation
         fig, gs = canvas("full", foot="Sources: a test document (2015); another (2016).")
         ax = fig.add_subplot(gs[0])
         ax.plot([2014, 2020, 2025], [1.0, 3.2, 10.0])
@@ -67,7 +67,7 @@ def test_plain_savefig_would_move_the_axes():
 
 def test_png_is_the_file_a_tight_savefig_writes(tmp_path):
     """Laying out once changes no pixel of the 300 dpi PNG: same bytes as savefig "tight"."""
-    from dgm.style import house_style
+    from dgm.present.style import house_style
 
     png = export.save(_chart(), "same", tmp_path, formats=("png",))[0]
     plain = tmp_path / "plain.png"

@@ -9,7 +9,8 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-from dgm import fonts, paths
+from dgm import paths
+from dgm.present import fonts
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +23,7 @@ def ttf():
         yield path, font
 
 
-MODULES = "dgm, dgm.fonts, dgm.style, dgm.export, dgm.charts"
+MODULES = "dgm, dgm.present.fonts, dgm.present.style, dgm.present.export, dgm.present.charts"
 
 
 def test_import_loads_no_matplotlib():
@@ -100,7 +101,8 @@ def test_a_new_character_in_the_data_gives_a_new_cache_file():
 
 
 def test_every_chart_label_and_translation_has_glyphs():
-    from dgm import charts, zh
+    from dgm import zh
+    from dgm.present import charts
 
     tables = (charts.STATUS, charts.COVERAGE, charts.METHODS, charts.DEPARTMENTS_EN)
     texts = [str(v) for t in tables for k, row in t.items() for v in (k, *row) if v]
@@ -137,7 +139,7 @@ def test_minus_sign_and_cjk_render_without_warnings():
     from matplotlib import font_manager
     from matplotlib.ft2font import FT2Font
 
-    from dgm.style import house_style
+    from dgm.present.style import house_style
 
     with house_style():
         path = font_manager.findfont(fonts.FAMILY, fallback_to_default=False)
@@ -157,7 +159,7 @@ def test_minus_sign_and_cjk_render_without_warnings():
 def test_fonts_are_registered_only_inside_the_style():
     import matplotlib as mpl
 
-    from dgm.style import house_style
+    from dgm.present.style import house_style
 
     before = mpl.rcParams["font.family"]
     with house_style():

@@ -1,15 +1,18 @@
 """Fresh results after an import: in one process (a JupyterLab kernel, the explorer), every cache of
 results computed from data/raw is keyed on its state, so the call after `dgm import` sees the new
-figure: dgm.series, the assessment (dgm.assess and the notebooks' dgm.goal_view), the explorer."""
+figure: dgm.series, the assessment (dgm.engine.assess and the notebooks' dgm.present.goal_view), the explorer."""
 
 import shutil
 
 import pytest
 
 import dgm
-from dgm import assess, data, goal_view, paths, scenario
+from dgm import paths
 from dgm.cli import main
-from dgm.explorer import Explorer
+from dgm.data import loaders
+from dgm.engine import assess, scenario
+from dgm.present import goal_view
+from dgm.present.explorer import Explorer
 
 N = 400  # simulated paths: enough to assess, few enough to be quick
 GOAL = "rd_intensity_2025"
@@ -28,14 +31,14 @@ def project(tmp_path, point_dgm_at):
 
 
 def test_raw_state_follows_the_content(project):
-    first = data.raw_state()
-    assert data.raw_state() == first
+    first = loaders.raw_state()
+    assert loaders.raw_state() == first
     sources = paths.RAW / "sources.csv"
     text = sources.read_bytes()
     sources.write_bytes(text + b"\n")
-    assert data.raw_state() != first
+    assert loaders.raw_state() != first
     sources.write_bytes(text)
-    assert data.raw_state() == first  # the same bytes again: the same state, the caches reused
+    assert loaders.raw_state() == first  # the same bytes again: the same state, the caches reused
 
 
 def test_after_an_import_series_assess_and_explorer_see_the_new_figure(project, tmp_path, capsys):

@@ -2,9 +2,10 @@
 
 import json
 
-from dgm import gallery, paths
-from dgm.assess import assess_all
-from dgm.readings import headline
+from dgm import paths
+from dgm.engine.assess import assess_all
+from dgm.present.readings import headline
+from dgm.run import gallery
 
 
 def test_inputs_round_and_flag_fragile():
@@ -30,7 +31,7 @@ def test_committed_gallery_matches_the_current_verdicts():
     now = gallery.inputs(assess_all(n_paths=gallery.N_PATHS, seed=gallery.SEED))
     stale = [c["target_id"] for c, n in zip(committed, now, strict=False) if c != n]
     assert len(committed) == len(now) and not stale, (
-        f"docs/gallery is stale for {stale}: run `python -m dgm.gallery` and commit the result"
+        f"docs/gallery is stale for {stale}: run `python -m dgm.run.gallery` and commit the result"
     )
 
 

@@ -2,7 +2,7 @@
 
 Known answers: the candidate years of a series, a goal checked by hand (its threshold, the
 statuses a 2018 figure gives), a goal whose values are its forecast's quantiles, the same numbers
-through an independent route (dgm.assess on data.supposing), the supposed panel against a full
+through an independent route (dgm.engine.assess on loaders.supposing), the supposed panel against a full
 rebuild, and the JSON contract.
 """
 
@@ -12,9 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dgm import assess, data, gaps
 from dgm.cli import main
-from dgm.data import supposing
+from dgm.data import loaders
+from dgm.data.loaders import supposing
+from dgm.engine import assess, gaps
 
 CONTRACT = {
     "indicator",
@@ -47,7 +48,7 @@ def test_one_goal_by_hand_rd_institution_coverage_2018():
     # >= 50 % of above-size manufacturers with an R&D institution by 2018; the only figure is
     # 52.4 % in 2021, so no range: the threshold 50 ± 10 % is supposed (45, 50, 55). A 2018
     # figure decides the goal ex post: 45 < 50 not met, 50 and 55 met; P(goal met) 0, 1, 1.
-    (g,) = gaps._one_goal("rd_institution_coverage_2018")
+    (g,) = gaps.one_goal("rd_institution_coverage_2018")
     assert g["status"] == "insufficient_data"
     top = g["figures"][0]
     assert (top["indicator"], top["year"], top["period"]) == (
@@ -71,13 +72,13 @@ def test_one_goal_by_hand_rd_institution_coverage_2018():
 
 def test_a_forecast_goal_is_supposed_at_its_quantiles_and_the_engine_agrees():
     a = assess.assessment("hightech_mfg_share_2025")
-    (g,) = gaps._one_goal("hightech_mfg_share_2025")
+    (g,) = gaps.one_goal("hightech_mfg_share_2025")
     f = next(x for x in g["figures"] if x["year"] == 2024)
     col = int(np.flatnonzero(a.forecast.years == 2024)[0])
     q = np.quantile(a.forecast.paths[:, col], [0.1, 0.5, 0.9])
     assert (f["value_low"], f["value_mid"], f["value_high"]) == tuple(float(f"{v:.4g}") for v in q)
     assert f["values_from"] == "the forecast's 10/50/90 % quantiles"
-    # the same what-if through dgm.assess directly: the engine's numbers, not gaps' own
+    # the same what-if through dgm.engine.assess directly: the engine's numbers, not gaps' own
     for level in ("low", "mid", "high"):
         row = gaps.supposed_rows(gaps.Candidate("hightech_mfg_share", (2024,)), f[f"value_{level}"])
         with supposing(row):
@@ -92,11 +93,11 @@ def test_a_forecast_goal_is_supposed_at_its_quantiles_and_the_engine_agrees():
 
 
 def test_outside_a_supposing_block_nothing_changed():
-    before = data.series("famous_brands")
+    before = loaders.series("famous_brands")
     row = gaps.supposed_rows(gaps.Candidate("famous_brands", (2025,)), 1300.0)
     with supposing(row):
-        assert data.series("famous_brands").loc[2025, "value"] == 1300.0
-    assert data.series("famous_brands").equals(before) and 2025 not in before.index
+        assert loaders.series("famous_brands").loc[2025, "value"] == 1300.0
+    assert loaders.series("famous_brands").equals(before) and 2025 not in before.index
 
 
 def _same(a: pd.DataFrame, b: pd.DataFrame) -> bool:
@@ -125,8 +126,8 @@ def _check_supposed_panel(cases):
         row = gaps.supposed_rows(gaps.Candidate(ind, (year,)), 12.5)
         assert row[0]["unit"] == unit
         with supposing(row):
-            fast = data.panel_long()
-            full = data._build(data._observations(data.state()))
+            fast = loaders.panel_long()
+            full = loaders._build(loaders._observations(loaders.state()))
         assert _same(fast, full), (ind, year)
 
 
@@ -136,7 +137,7 @@ def test_the_supposed_panel_is_the_full_rebuild():
 
 @pytest.mark.slow  # every catalogue indicator in four years: ~180 rebuilds of the panel
 def test_the_supposed_panel_is_the_full_rebuild_for_every_indicator():
-    cat = data.load_indicators()
+    cat = loaders.load_indicators()
     cases = [
         (i, y, u)
         for i, u in zip(cat["id"], cat["unit"], strict=True)
@@ -205,7 +206,7 @@ def test_every_open_and_every_fragile_goal_gets_a_figure(capsys):
 
 
 def test_every_series_a_goal_is_judged_on_says_where_it_is_published():
-    places = set(data.load_publications()["indicator"])
+    places = set(loaders.load_publications()["indicator"])
     for a in assess.assessments(n_paths=200):
         for ind in gaps._indicators(a):
             assert ind in places, (a.record["target_id"], ind)
@@ -216,7 +217,7 @@ def test_a_group_of_the_latest_years_is_supposed_together():
     a = assess.assessment("industrial_labour_productivity_growth_2015_2025", n_paths=200)
     cands = gaps.groups(a)
     assert [c.years for c in cands] == [(2025, 2024), (2025, 2024, 2023)]
-    f = gaps.figure(a, cands[1], data.load_publications())
+    f = gaps.figure(a, cands[1], loaders.load_publications())
     assert (f["year"], f["together_with"]) == (2025, [2024, 2023])
     assert (f["value_low"], f["value_mid"], f["value_high"]) == (9.0, 10.0, 11.0)
     # 11 % a year for three years: the goal's 10 % is met whatever the engine's route to it

@@ -9,9 +9,10 @@ import shutil
 import openpyxl
 import pytest
 
-from dgm import gaps, paths
+from dgm import paths
 from dgm.cli import main
-from dgm.schemas import KINDS, RELIABILITY, TABLES
+from dgm.data.schemas import KINDS, RELIABILITY, TABLES
+from dgm.engine import gaps
 
 GOALS = ("famous_brands_2025", "rd_institution_coverage_2018", "clusters_over_100bn_2025")
 # what a reader of the (hypothetical) 2026 yearbook would type: value, as written, the words
@@ -40,7 +41,7 @@ def project(tmp_path, point_dgm_at):
 
 @pytest.fixture(scope="module")
 def rows():
-    found = [g for t in GOALS for g in gaps._one_goal(t)]
+    found = [g for t in GOALS for g in gaps.one_goal(t)]
     return gaps.template_rows(found, top=1)
 
 
@@ -74,7 +75,7 @@ def _fill(path, fills=FILLS, source=SOURCE):
 def test_the_template_is_prefilled_with_the_figures_gaps_lists(rows, tmp_path):
     assert [(r["indicator"], r["year"]) for r in rows.to_dict("records")] == list(FILLS)
     path = gaps_template = tmp_path / "figures.xlsx"
-    from dgm.importer import write_gaps_template
+    from dgm.data.importer import write_gaps_template
 
     write_gaps_template(gaps_template, rows)
     book = openpyxl.load_workbook(path)
@@ -132,7 +133,7 @@ def test_round_trip_template_import_build_assess_moves_the_verdicts(project, cap
 
 
 def test_bad_fills_get_file_row_column_messages_and_nothing_changes(project, rows, capsys):
-    from dgm.importer import write_gaps_template
+    from dgm.data.importer import write_gaps_template
 
     path = project / "bad.xlsx"
     write_gaps_template(path, rows)
@@ -156,7 +157,7 @@ def test_bad_fills_get_file_row_column_messages_and_nothing_changes(project, row
 
 
 def test_an_unfilled_row_is_refused_with_its_cells(project, rows, capsys):
-    from dgm.importer import write_gaps_template
+    from dgm.data.importer import write_gaps_template
 
     path = project / "empty.xlsx"
     write_gaps_template(path, rows)

@@ -1,4 +1,4 @@
-"""dgm.goals: the Goal type, lookup by id, and the one restating function (known answers)."""
+"""dgm.engine.goals: the Goal type, lookup by id, and the one restating function (known answers)."""
 
 import dataclasses
 
@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from frames import series_frame
 
-from dgm import goals
+from dgm.engine import goals
 
 
 def _frame(values: dict, kinds: dict | None = None, direction="higher_is_better"):
@@ -87,7 +87,7 @@ def test_min_reliability():
 
 
 def test_views_side_by_side_counts_what_was_not_yet_published():
-    from dgm.readings import views_side_by_side
+    from dgm.present.readings import views_side_by_side
 
     then = [{"target_id": "a", "status": "insufficient_data", "n_points": 0, "last_year": None}]
     pseudo = [
@@ -158,7 +158,7 @@ def test_a_chain_that_cannot_leave_the_registry_year_starts_from_the_nearest_yea
 
 
 def test_the_check_refuses_a_proxy_in_another_unit():
-    from dgm import validate
+    from dgm.data import validate
 
     rows = pd.DataFrame([{"indicator": "a", "unit": "%", "proxy": "b"}], index=[17])
     (p,) = validate.check_target_rows(rows, "targets.csv", {"a": "%", "b": "亿元"})

@@ -7,8 +7,9 @@ import shutil
 import pandas as pd
 import pytest
 
-from dgm import identities, paths
+from dgm import paths
 from dgm.cli import main
+from dgm.data import identities
 
 COLS = ["indicator", "year", "value", "as_written", "unit", "kind", "source_id", "vintage"]
 

@@ -9,10 +9,10 @@ import pytest
 
 from dgm import paths
 from dgm.cli import main
-from dgm.importer import import_file, write_template
-from dgm.rawio import read_table
-from dgm.schemas import TABLES
-from dgm.validate import check_paths
+from dgm.data.importer import import_file, write_template
+from dgm.data.rawio import read_table
+from dgm.data.schemas import TABLES
+from dgm.data.validate import check_paths
 
 TEMPLATE = paths.TEMPLATES / "observations_template.xlsx"
 

@@ -5,8 +5,9 @@ from html.parser import HTMLParser
 import nbformat
 import pytest
 
-from dgm import landing, report
-from dgm.notebook_records import RECORD_MIME
+from dgm.present import landing, pages
+from dgm.present.notebook_records import RECORD_MIME
+from dgm.run import report
 
 
 class _Links(HTMLParser):
@@ -129,8 +130,8 @@ def built(tmp_path_factory):
     )
     for stem in ("01_output_two_trillion", "04_structure_and_innovation", "05_scorecard"):
         for edition in report.EDITIONS:
-            (work / report.page_name(stem, edition)).write_text("<html></html>")
-    (work / report.WORKBOOK_FILE).write_bytes(b"xlsx")
+            (work / pages.page_name(stem, edition)).write_text("<html></html>")
+    (work / pages.WORKBOOK_FILE).write_bytes(b"xlsx")
     landing.write_index(work, "both")
     html = (work / "index.html").read_text(encoding="utf-8")
     parser = _Links()
@@ -167,7 +168,7 @@ def test_landing_page_opens_with_the_scorecard_and_links_goal_pages(built):
     hightech = hightech[: hightech.index("</tr>")]
     assert "04_hightech_mfg_share_2025_path_to_goal.svg" in hightech
     assert "01_output_path_to_goal" not in hightech
-    assert {"04_structure_and_innovation.reviewer.html", report.WORKBOOK_FILE} <= links.hrefs
+    assert {"04_structure_and_innovation.reviewer.html", pages.WORKBOOK_FILE} <= links.hrefs
 
 
 def test_landing_page_names_goals_and_figures_in_words_not_ids(built):
@@ -206,7 +207,7 @@ def test_landing_page_escapes_data_and_keeps_a_run_record(built):
     assert "<b>latest</b>" not in html and "&lt;b&gt;latest&lt;/b&gt;" in html
     text = "".join(links.text)
     for key in ("run_date", "commit", "checksum", "vintage"):
-        assert landing.TEXT[key][1] in text
+        assert pages.TEXT[key][1] in text
     record = landing.run_record()
     assert record["checksum"] in text and len(record["checksum"]) == 16
     assert record["vintage"][:4].isdigit() and record["vintage"] in text

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from projects import built_project, digest
 
-from dgm import locks
 from dgm.cli import main
+from dgm.data import locks
 
 CLI = Path(__file__).parent / "fixtures" / "bad" / "cli"
 HOLD = """
 import sys
-from dgm import locks
+from dgm.data import locks
 with locks.project(sys.argv[1], shared=sys.argv[2] == "shared"):
     print("held", flush=True)
     sys.stdin.readline()  # hold the lock until the test says

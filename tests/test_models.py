@@ -1,4 +1,4 @@
-"""dgm.transforms and dgm.models: scales, chained indices, model laws checked on statsmodels."""
+"""dgm.engine.transforms and dgm.engine.models: scales, chained indices, model laws checked on statsmodels."""
 
 import math
 import warnings
@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dgm import models
-from dgm.transforms import (
+from dgm.engine import models
+from dgm.engine.transforms import (
     CannotTransform,
     Scale,
     chain_index,

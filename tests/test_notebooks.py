@@ -5,12 +5,12 @@ then `lang-en`: an H1 title and a one-line subtitle) and a cell tagged `reviewer
 builds on; then the cell tagged `parameters` (plain literals); then the imports (and only there).
 Narrative cells come in pairs, the Chinese (simplified, verbatim quotes in `<q>` excepted) before
 its English twin, or are tagged `reviewer`; no markdown uses TeX maths (the pages load no MathJax,
-dgm.pages). Outputs are stripped; the kernel is `python3`; no path or URL is hard-coded.
+dgm.present.pages). Outputs are stripped; the kernel is `python3`; no path or URL is hard-coded.
 
 Execution (marked slow): every notebook runs headless with nbclient in a fresh kernel, two at a
 time, with a per-cell timeout that only guards against a hang (speed is measured by `dgm bench`,
 not here); the tests then read key results back from what the notebooks recorded
-(dgm.notebook_records.record) and compare them with the package.
+(dgm.present.notebook_records.record) and compare them with the package.
 """
 
 from __future__ import annotations
@@ -117,12 +117,69 @@ def test_imports_live_after_the_parameters(name):
             assert not isinstance(node, ast.Import | ast.ImportFrom), f"import in {cell.id}"
 
 
+def _parameters(name) -> dict:
+    """The parameters cell's names and literal values."""
+    _, cell, _, _ = _opening(name)
+    return {n.targets[0].id: ast.literal_eval(n.value) for n in ast.parse(cell.source).body}
+
+
+# A parameter → the constant its default must equal (papermill needs literals in the cell, so the
+# run defaults are repeated there; this keeps them the package's).
+PARAMETER_CONSTANTS = {
+    "n_paths": "N_PATHS",  # dgm.constants
+    "seed": "SEED",  # dgm.constants
+    "lang": "DEFAULT_LANG",  # dgm.lang
+    "data_to": "POLICY_YEAR",  # dgm.engine.goals: the last year the policy's authors could see
+}
+
+
+@pytest.mark.parametrize("name", COLLECTION)
+def test_parameter_defaults_are_the_run_constants(name):
+    from dgm import nb
+
+    params = _parameters(name)
+    for parameter, constant in PARAMETER_CONSTANTS.items():
+        if parameter in params:
+            assert params[parameter] == getattr(nb, constant), f"{parameter} ≠ {constant}"
+    assert {"n_paths", "seed", "lang"} <= set(params)
+
+
+@pytest.mark.parametrize("name", COLLECTION)
+def test_the_one_import_of_dgm_is_nb(name):
+    """The import cell imports dgm.nb (and the package itself where the public loaders are used);
+    every `nb.NAME` the notebook calls is in dgm.nb's namespace."""
+    from dgm import nb
+
+    _, _, imports, rest = _opening(name)
+    dgm_imports = [
+        ast.unparse(n)
+        for n in ast.parse(imports.source).body
+        if isinstance(n, ast.Import | ast.ImportFrom)
+        and (getattr(n, "module", None) or n.names[0].name).split(".")[0] == "dgm"
+    ]
+    code = "\n".join(c.source for c in rest if c.cell_type == "code")
+    uses_api = re.search(r"(?<![\w.])dgm\.", code) is not None
+    assert dgm_imports == ["import dgm"] * uses_api + ["from dgm import nb"]
+    called = set(re.findall(r"(?<![\w.])nb\.(\w+)", code))
+    assert called and called <= set(nb.__all__), f"not in dgm.nb: {called - set(nb.__all__)}"
+
+
+def test_dgm_nb_holds_only_what_the_notebooks_call():
+    from dgm import nb
+
+    code = "\n".join(
+        c.source for name in COLLECTION for c in _opening(name)[3] if c.cell_type == "code"
+    )
+    called = set(re.findall(r"(?<![\w.])nb\.(\w+)", code))
+    assert set(nb.__all__) - called == set(PARAMETER_CONSTANTS.values())
+
+
 @pytest.mark.parametrize("name", COLLECTION)
 def test_narrative_comes_in_language_pairs(name):
     """Every later markdown cell is a zh cell followed by its en twin, or a reviewer note; the
     zh prose is in simplified characters outside the <q> quotes; the pairs have the same
     headings and links (one is the translation of the other)."""
-    from dgm.pages import _QUOTE
+    from dgm.present.pages import _QUOTE
     from dgm.zh import changes
 
     *_, rest = _opening(name)
@@ -149,7 +206,7 @@ def test_narrative_comes_in_language_pairs(name):
 
 @pytest.mark.parametrize("name", COLLECTION)
 def test_no_tex_maths(name):
-    """The pages load no MathJax (dgm.pages): a $…$ or \\( … \\) would show as raw TeX."""
+    """The pages load no MathJax (dgm.present.pages): a $…$ or \\( … \\) would show as raw TeX."""
     for cell in _read(name).cells:
         if cell.cell_type == "markdown":
             assert not re.search(r"\$[^$\n]+\$|\\\(|\\\[", cell.source), cell.id
@@ -182,10 +239,10 @@ def _execute(name: str, workdir: str) -> tuple[str, float, str, object]:
     """Run one notebook in a fresh python3 kernel; (name, seconds, error, executed notebook).
 
     The kernel talks over IPC, as the report's do: two TCP kernels starting side by side can
-    race for a port and one dies before it answers (dgm.report.ipc_kernel_manager)."""
+    race for a port and one dies before it answers (dgm.run.report.ipc_kernel_manager)."""
     from nbclient import NotebookClient
 
-    from dgm.report import ipc_kernel_manager
+    from dgm.run.report import ipc_kernel_manager
 
     nb = _read(name)
     start = time.perf_counter()
@@ -225,7 +282,7 @@ def test_notebook_runs_headless(executed, name):
 
 
 def _records(executed, name):
-    from dgm.notebook_records import read_records
+    from dgm.present.notebook_records import read_records
 
     seconds, error, nb = executed[name]
     assert not error, error
@@ -243,8 +300,8 @@ def test_overview_lists_every_goal_and_the_coverage(executed):
 
 @pytest.mark.slow
 def test_overview_shows_a_figure_for_every_goal_that_needs_one(executed):
-    from dgm import assess
     from dgm.constants import STATUSES
+    from dgm.engine import assess
 
     rec = _records(executed, "00_overview")
     needs = [
@@ -272,8 +329,8 @@ def test_scorecard_lists_every_goal_of_the_registry(executed):
 
 @pytest.mark.slow
 def test_scorecard_prints_the_headline_with_proxies_apart(executed):
-    from dgm.assess import assess_all
-    from dgm.readings import headline
+    from dgm.engine.assess import assess_all
+    from dgm.present.readings import headline
 
     _, _, nb = executed["05_scorecard"]
     printed = "".join(
@@ -287,7 +344,7 @@ def test_scorecard_prints_the_headline_with_proxies_apart(executed):
 
 @pytest.mark.slow
 def test_scorecard_matches_the_engine(executed):
-    from dgm.assess import assess_all
+    from dgm.engine.assess import assess_all
 
     rec = {r["target_id"]: r for r in _records(executed, "05_scorecard")["scorecard"]}
     for row in assess_all(n_paths=10_000, seed=2015):
@@ -296,7 +353,7 @@ def test_scorecard_matches_the_engine(executed):
 
 @pytest.mark.slow
 def test_explorer_headless_preset_reproduces_the_engine(executed):
-    from dgm import rates, scenario
+    from dgm.engine import rates, scenario
 
     rec = _records(executed, "06_scenario_explorer")
     assert rec["presets"], "the headless run computes preset scenarios"

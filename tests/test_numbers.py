@@ -2,7 +2,7 @@
 
 import pytest
 
-from dgm.numbers import FigureError, matches, parse_figure
+from dgm.data.numbers import FigureError, matches, parse_figure
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""dgm.outdir: which report directory is dgm's, and a swap that a kill at any step cannot lose."""
+"""dgm.run.outdir: which report directory is dgm's, and a swap that a kill at any step cannot lose."""
 
 import os
 import shutil
@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from projects import die_at, digest
 
-from dgm import outdir
 from dgm.errors import DgmError
+from dgm.run import outdir
 
 
 def _report(folder: Path, text: str) -> None:

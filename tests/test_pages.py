@@ -1,12 +1,12 @@
-"""dgm.pages: the cells a page keeps per language and edition, and a page that loads nothing."""
+"""dgm.present.pages: the cells a page keeps per language and edition, and a page that loads nothing."""
 
 import re
 
 import nbformat
 import pytest
 
-from dgm import pages
-from dgm.notebook_records import RECORD_MIME, hidden_text
+from dgm.present import pages
+from dgm.present.notebook_records import RECORD_MIME, hidden_text
 
 
 def _md(source, *tags):

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from dgm import panel
+from dgm.data import panel
 
 
 def _obs(*rows):
@@ -296,7 +296,7 @@ def test_among_equals_the_more_precise_then_the_figure_more_sources_agree_on():
     ],
 )
 def test_the_real_panel_chooses_the_figure_a_statistician_would(indicator, year, value, beaten):
-    from dgm.data import load_observations, series
+    from dgm.data.loaders import load_observations, series
 
     obs = load_observations()
     offered = obs.loc[(obs["indicator"] == indicator) & (obs["year"] == year), "value"]
@@ -323,7 +323,7 @@ def test_a_partial_period_figure_is_used_only_where_no_full_year_figure_exists()
 
 
 def test_the_real_panel_flags_partial_periods_and_keeps_scopes_and_definitions_apart():
-    from dgm.data import load_observations, panel_long, series
+    from dgm.data.loaders import load_observations, panel_long, series
 
     share = series("advanced_mfg_share")
     assert (share.at[2019, "value"], share.at[2019, "period"]) == (54.0, "jan-nov")
@@ -345,7 +345,7 @@ def test_the_real_panel_flags_partial_periods_and_keeps_scopes_and_definitions_a
     compiled = obs[obs["indicator"] == "invention_patents_granted_compiled"]
     assert sorted(compiled["year"]) == [2014, 2015, 2016, 2017, 2018, 2019, 2020]
     # the policy's round 1萬億 is the goal's baseline, not an observation
-    from dgm.data import load_targets
+    from dgm.data.loaders import load_targets
 
     assert not ((obs["indicator"] == "industrial_output_all") & (obs["year"] == 2014)).any()
     goal = load_targets().set_index("id").loc["industrial_output_2025"]

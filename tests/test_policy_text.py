@@ -6,7 +6,7 @@ import re
 import pytest
 
 from dgm import paths
-from dgm.policy import (
+from dgm.data.policy import (
     PINYIN,
     REPAIRS,
     measures,

@@ -1,4 +1,4 @@
-"""Known answers and invariants of dgm.rates (required vs observed rates, the three schemes)."""
+"""Known answers and invariants of dgm.engine.rates (required vs observed rates, the three schemes)."""
 
 import math
 
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dgm import rates
+from dgm.engine import rates
 
 KNOWN_RATES = [
     # start, end, years, rate

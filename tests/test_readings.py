@@ -1,11 +1,11 @@
-"""dgm.readings: figures as a reader sees them, and the assessment split into two tables."""
+"""dgm.present.readings: figures as a reader sees them, and the assessment split into two tables."""
 
 import math
 
 import pandas as pd
 import pytest
 
-from dgm import readings
+from dgm.present import readings
 
 
 @pytest.mark.parametrize(

@@ -11,9 +11,9 @@ import yaml
 
 from dgm import paths
 from dgm.cli import main
-from dgm.data import load_measures, load_targets
-from dgm.policy import measures as parsed_measures
-from dgm.policy import policy_text, sections
+from dgm.data.loaders import load_measures, load_targets
+from dgm.data.policy import measures as parsed_measures
+from dgm.data.policy import policy_text, sections
 
 COLUMNS = [
     "id",

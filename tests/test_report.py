@@ -9,8 +9,10 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
-from dgm import outdir, report
+from dgm.cli import report as report_command
 from dgm.errors import DgmError
+from dgm.present import pages
+from dgm.run import outdir, report
 
 
 def _notebook(path, body: str) -> None:
@@ -111,10 +113,10 @@ def test_only_reruns_on_top_of_the_previous_report(collection, tmp_path):
 
 def test_main_report_usage_errors_exit_1(capsys):
     args = SimpleNamespace(out=None, lang="en", jobs=2, only=["no_such_notebook"])
-    assert report.main_report(args) == 1
+    assert report_command.run(args) == 1
     assert "unknown notebook no_such_notebook" in capsys.readouterr().err
     args = SimpleNamespace(out=None, lang="en", jobs=0, only=None)
-    assert report.main_report(args) == 1
+    assert report_command.run(args) == 1
 
 
 def test_cli_help_lists_the_contract_flags():
@@ -161,14 +163,14 @@ def test_parallel_kernels_talk_over_ipc_in_directories_of_their_own():
 def test_papermill_run_of_real_notebooks_in_english(tmp_path, capfd):
     """The scorecard and the explorer through dgm report with lang="en" (papermill-injected),
     their kernels on local IPC sockets (no "running over TCP without encryption" warning)."""
-    from dgm.notebook_records import read_records
+    from dgm.present.notebook_records import read_records
 
     out = tmp_path / "reports"
     results = report.run_report(out, lang="en", only=["05", "06"], workbook=False, echo=print)
     assert all(r.ok for r in results), [r.error for r in results if not r.ok]
     captured = capfd.readouterr()
     assert "without encryption" not in captured.err
-    assert "results computed once" in captured.out  # dgm.results_store, read by the kernels
+    assert "results computed once" in captured.out  # dgm.data.results_store, read by the kernels
     assert not [p for p in out.rglob("*") if p.suffix in (".npz", ".pkl")]  # no store handed on
     for name in ("05_scorecard", "06_scenario_explorer"):
         assert (out / f"{name}.html").stat().st_size > 10_000
@@ -186,19 +188,19 @@ def test_workbook_job(tmp_path):
     """The report's workbook job end to end (a renamed or missing writer fails here, never skips)."""
     result = report.run_workbook(tmp_path, n_paths=1000, seed=2015)
     assert result.ok, result.error
-    assert (tmp_path / report.WORKBOOK_FILE).exists()
+    assert (tmp_path / pages.WORKBOOK_FILE).exists()
 
 
 @pytest.mark.slow  # runs the report (or walks every pair of goals): make test-fast skips it
 def test_workbook_forecasts_are_the_assessments_fans(tmp_path):
     import openpyxl
 
-    from dgm import assess
+    from dgm.engine import assess
 
     assert report.run_workbook(tmp_path, n_paths=500, seed=2015).ok
-    from dgm.export import column_header
+    from dgm.present.export import column_header
 
-    ws = openpyxl.load_workbook(tmp_path / report.WORKBOOK_FILE)["forecasts"]
+    ws = openpyxl.load_workbook(tmp_path / pages.WORKBOOK_FILE)["forecasts"]
     head = [c.value for c in ws[1]]
     rows = [dict(zip(head, (c.value for c in r), strict=True)) for r in ws.iter_rows(min_row=2)]
     found = {a.record["target_id"]: a for a in assess.assessments(n_paths=500, seed=2015)}

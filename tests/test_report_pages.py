@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from dgm import browser, report
+from dgm.run import browser, report
 
 pytestmark = pytest.mark.slow
 

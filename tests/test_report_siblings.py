@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from projects import digest
 
-from dgm import outdir, paths
+from dgm import paths
 from dgm.cli import main
+from dgm.run import outdir
 
 NOTES = "my notes.txt"  # a file of the user's, never dgm's
 REFUSED = "dgm: report --out {given}: {why}; nothing was changed"

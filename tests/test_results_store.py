@@ -1,4 +1,4 @@
-"""dgm.results_store: a report's results computed once, read back only under the same key.
+"""dgm.data.results_store: a report's results computed once, read back only under the same key.
 
 The key holds the call (arguments after defaults), the content of data/raw and the code version;
 a changed parameter, raw file or code gives a miss and a recomputation; what is read back is the
@@ -11,8 +11,11 @@ import shutil
 
 import pytest
 
-from dgm import assess, backtest, data, gaps, paths, report, results_store
+from dgm import paths
+from dgm.data import loaders, results_store
+from dgm.engine import assess, backtest, gaps
 from dgm.jsonsafe import plain
+from dgm.run import report
 
 N = 200  # simulated paths: enough to compare, fast
 CALLS = []
@@ -51,7 +54,7 @@ def test_the_key_binds_arguments_after_defaults_and_keeps_their_types():
     assert key(_square, (2014,)) != key(_square, ("2014",))  # as_of 2014 and "2014" differ
     assert results_store.call_name(_square, (3,)) == f"{__name__}._square(x=3, scale=1)"
     assert results_store.call_name(assess.assessments, (), {"seed": 7}) == (
-        "dgm.assess.assessments(as_of=None, n_paths=10000, seed=7, data_to=None)"
+        "dgm.engine.assess.assessments(as_of=None, n_paths=10000, seed=7, data_to=None)"
     )
 
 
@@ -111,8 +114,13 @@ def test_a_changed_code_file_changes_the_code_digest(tmp_path):
     shutil.copytree(paths.ROOT / "dgm", package, ignore=shutil.ignore_patterns("__pycache__"))
     first = results_store.code_digest(package)
     assert results_store.code_digest(package) == first
-    (package / "rates.py").write_text((package / "rates.py").read_text() + "\n# changed\n")
+    rates = package / "engine" / "rates.py"  # in a layer's folder: the digest walks them all
+    rates.write_text(rates.read_text() + "\n# changed\n")
     assert results_store.code_digest(package) != first
+
+
+def test_the_code_fingerprint_covers_the_whole_package():
+    assert results_store.code_fingerprint() == results_store.code_digest(paths.ROOT / "dgm")
 
 
 def test_a_changed_code_version_recomputes(store, monkeypatch):
@@ -162,15 +170,15 @@ def test_a_goal_of_another_view_is_computed_not_read(store):
 
 @pytest.mark.slow  # two backtests of the shipped data; the fast lane keeps the assessments' twin
 def test_stored_backtests_and_panel_are_those_recomputed(store):
-    data._panel.cache_clear()  # computed in this process before: it would not be computed again
+    loaders._panel.cache_clear()  # computed in this process before: it would not be computed again
     with results_store.writing(store):
         bt = backtest.backtest_all()
-        long = data.panel_long()
+        long = loaders.panel_long()
     assert len(list(store.glob("*.npz"))) >= 2  # the backtests and at least the panel they read
-    data._panel.cache_clear()
+    loaders._panel.cache_clear()
     with results_store.reading(store):
         _same(backtest.backtest_all(), bt)
-        _same(data.panel_long(), long)
+        _same(loaders.panel_long(), long)
     assert backtest.backtest_all().equals(bt)
 
 
@@ -179,11 +187,11 @@ def test_report_calls_cover_every_view_the_notebooks_name():
     calls = report.report_calls(nbs, {"lang": "en", "figures_dir": "figures"}, 10_000, 2015)
     names = [results_store.call_name(f, (), kw) for f, kw in calls]
     assert names == [
-        "dgm.assess.assessments(as_of=None, n_paths=10000, seed=2015, data_to=None)",
-        "dgm.backtest.backtest_all(as_of=None, vintage='real-time')",
-        "dgm.assess.assessments(as_of='2015-01-20', n_paths=10000, seed=2015, data_to=None)",
-        "dgm.assess.assessments(as_of=None, n_paths=10000, seed=2015, data_to=2014)",
-        "dgm.gaps.find_gaps(as_of=None, n_paths=2000, seed=2015, needing_only=True)",
+        "dgm.engine.assess.assessments(as_of=None, n_paths=10000, seed=2015, data_to=None)",
+        "dgm.engine.backtest.backtest_all(as_of=None, vintage='real-time')",
+        "dgm.engine.assess.assessments(as_of='2015-01-20', n_paths=10000, seed=2015, data_to=None)",
+        "dgm.engine.assess.assessments(as_of=None, n_paths=10000, seed=2015, data_to=2014)",
+        "dgm.engine.gaps.find_gaps(as_of=None, n_paths=2000, seed=2015, needing_only=True)",
     ]
     injected = report.report_calls(nbs, {"seed": 7, "as_of": 2020}, 10_000, 2015, workbook=False)
     views = [kw for f, kw in injected if f is assess.assessments]
@@ -203,7 +211,7 @@ def test_notebook_parameters_are_read_from_the_parameters_cell():
 
 def _run(src, work, params, env=None) -> dict:
     """Execute a notebook as the report does (papermill, IPC kernel, `env`) -> its records."""
-    from dgm.notebook_records import read_records
+    from dgm.present.notebook_records import read_records
 
     work.mkdir(parents=True)
     report.execute(src, work / src.name, params, work, env)
@@ -285,7 +293,7 @@ def test_the_codec_round_trips_every_kind_of_value_exactly():
     import numpy as np
     import pandas as pd
 
-    from dgm import store_codec
+    from dgm.data import store_codec
 
     frame = pd.DataFrame(
         {
@@ -326,7 +334,7 @@ def test_a_file_naming_a_foreign_class_is_never_built(store, capsys):
 
     import numpy as np
 
-    from dgm import store_codec
+    from dgm.data import store_codec
 
     tree = {
         "$dict": [

@@ -1,10 +1,10 @@
-"""dgm.scenario: known answers for paths and required rates, and the explorer's update function."""
+"""dgm.engine.scenario: known answers for paths and required rates, and the explorer's update function."""
 
 import pandas as pd
 import pytest
 
 import dgm
-from dgm import scenario as sc
+from dgm.engine import scenario as sc
 
 OUTPUT = sc.Goal("output_2025", "industrial_output_all", 20000.0, 2025, ">=", "level", 2014)
 ENERGY = sc.Goal("energy_cut", "energy_idx", 70.0, 2025, "<=", "reduction_vs_baseline", 2015)
@@ -192,7 +192,7 @@ def test_preset_table_is_sorted_and_complete():
 def test_presets_and_the_scorecard_share_one_observed_rate():
     """Advanced manufacturing: −0.27 %/yr from the 2014 baseline (47.0) to 2022 (46.0), as the
     scorecard says, not +0.92 %/yr from the first figure (2011); every goal alike."""
-    from dgm import assess
+    from dgm.engine import assess
 
     records = {r["target_id"]: r for r in assess.assess_all(n_paths=200)}
     assert 100 * sc.observed_rate_for("advanced_mfg_share_2025") == pytest.approx(
@@ -215,7 +215,7 @@ def test_goals_come_restated_from_dgm_goals_with_their_real_base_year():
     """The energy goal's chain starts in 2016 (no published change runs from 2014): its index is
     2016 = 100 and the 30 % cut reads index ≤ 70 on it; a growth goal of about 15 %/yr is met at
     15 % less the 5 % tolerance a year, as the scorecard reads it."""
-    from dgm import goals
+    from dgm.engine import goals
 
     targets = dgm.load_targets().set_index("id")
     energy = sc.goal_from_target(targets.loc["energy_intensity_industry_reduction_2025"], "zh")

@@ -1,4 +1,4 @@
-"""dgm.simulate: paths, quantiles, P(goal met), crossing years, bounds, refusals, determinism."""
+"""dgm.engine.simulate: paths, quantiles, P(goal met), crossing years, bounds, refusals, determinism."""
 
 import numpy as np
 import pandas as pd
@@ -6,8 +6,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from dgm import simulate
-from dgm.models import InsufficientData
+from dgm.engine import simulate
+from dgm.engine.models import InsufficientData
 
 FAST = ("naive_drift", "constant_growth", "log_linear", "escap_wls", "arima_drift")
 
@@ -134,7 +134,7 @@ def test_rescaled_series_gives_rescaled_paths(k, seed):
 
 
 def _pool(scale_of_errors: float, n: int = 200, seed: int = 0):
-    from dgm.ensemble import ErrorPool
+    from dgm.engine.ensemble import ErrorPool
 
     rng = np.random.default_rng(seed)
     e = rng.normal(0, scale_of_errors, n)
@@ -161,7 +161,7 @@ def test_calibration_widens_overconfident_bands_and_keeps_the_median():
 
 
 def test_the_bands_are_calibrated_on_every_known_error_the_indicator_s_own_included():
-    from dgm.ensemble import ErrorPool
+    from dgm.engine.ensemble import ErrorPool
 
     frame = pd.DataFrame(
         {"indicator": ["x"] * 50 + ["y"] * 50, "h": [1] * 100, "e": [100.0] * 50 + [1.0] * 50}

@@ -1,11 +1,11 @@
-"""dgm.tables: one formatter for the tables of notebooks and pages."""
+"""dgm.present.tables: one formatter for the tables of notebooks and pages."""
 
 import re
 
 import pandas as pd
 import pytest
 
-from dgm import tables
+from dgm.present import tables
 
 
 def test_numbers_formatted_by_unit_and_one_missing_mark():

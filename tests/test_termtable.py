@@ -1,4 +1,4 @@
-"""dgm.termtable: terminal tables that fit the width and line up after Chinese text."""
+"""dgm.present.termtable: terminal tables that fit the width and line up after Chinese text."""
 
 import subprocess
 import sys
@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from dgm import termtable
+from dgm.present import termtable
 
 
 def test_text_width_follows_east_asian_width():
@@ -44,9 +44,9 @@ def test_long_cells_shortened_unless_wide():
 
 
 def test_coverage_header_has_four_digit_years(capsys):
-    from dgm import coverage
+    from dgm.cli import coverage
 
-    coverage.main_coverage(SimpleNamespace(conflicts=False, json=False))
+    coverage.run(SimpleNamespace(conflicts=False, json=False))
     head = capsys.readouterr().out.splitlines()[:4]
     years = ["".join(line[i] for line in head) for i in range(len(head[0])) if head[0][i] != " "]
     assert years and all(len(y) == 4 and y.isdigit() and y.startswith("20") for y in years)

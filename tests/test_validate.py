@@ -9,7 +9,7 @@ import pytest
 
 from dgm import paths
 from dgm.cli import main
-from dgm.validate import check_dataset
+from dgm.data.validate import check_dataset
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BAD = FIXTURES / "bad"
@@ -206,7 +206,7 @@ def test_import_dgm_is_light():
 
 
 def test_wording_fixes_the_kind_only_where_it_touches_the_figure_or_opens_its_sentence():
-    from dgm.validate import wording_kinds
+    from dgm.data.validate import wording_kinds
 
     quote = "预计全年GDP超1.1万亿元,增长8.2%左右;全年7400多家"
     assert wording_kinds("1.1万亿元", quote, quote.index("1.1万亿元")) == ("超", ("lower_bound",))

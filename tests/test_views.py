@@ -6,8 +6,11 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dgm import assess, cli, goals
-from dgm.data import as_of_date, published_by, vintage_date
+from dgm import cli
+from dgm.cli import assess as assess_command
+from dgm.cli.options import as_of_date as as_of_date_flag
+from dgm.data.loaders import as_of_date, published_by, vintage_date
+from dgm.engine import assess, goals
 
 
 @pytest.mark.parametrize(
@@ -42,7 +45,7 @@ def test_as_of_compares_dates_not_strings():
     ("text", "value"), [("2014", 2014), ("2015-01-20", dt.date(2015, 1, 20)), (" 1949", 1949)]
 )
 def test_cli_as_of_accepts_a_year_or_a_date(text, value):
-    assert cli.as_of_date(text) == value
+    assert as_of_date_flag(text) == value
 
 
 @pytest.mark.parametrize(
@@ -58,7 +61,7 @@ def test_cli_as_of_refuses_with_a_clear_error(text, message):
     with pytest.raises(
         argparse.ArgumentTypeError, match=message.replace("(", r"\(").replace(")", r"\)")
     ):
-        cli.as_of_date(text)
+        as_of_date_flag(text)
 
 
 def test_assess_parses_both_flags():
@@ -86,5 +89,5 @@ def test_data_to_2014_judges_every_goal_with_three_figures_up_to_2014():
 
 def test_main_assess_labels_pseudo_real_time(capsys):
     args = argparse.Namespace(json=False, as_of=None, data_to=2014, n_paths=200, seed=2015)
-    assert assess.main_assess(args) == 0
+    assert assess_command.run(args) == 0
     assert "pseudo-real-time" in capsys.readouterr().out

@@ -5,9 +5,10 @@ the verbatim quotes keep the source's wording."""
 import pytest
 
 import dgm
-from dgm import charts, export, tables, zh
-from dgm.goal_view import goal_chart, goal_row
+from dgm import zh
 from dgm.lang import label
+from dgm.present import charts, export, tables
+from dgm.present.goal_view import goal_chart, goal_row
 
 
 def _traditional(texts) -> list[str]:
@@ -89,13 +90,13 @@ def test_html_tables_and_landing_text_are_simplified():
     frame = targets.assign(goal=label(targets, "zh"))[["id", "goal", "clause", "unit"]]
     html = tables.to_html(frame, "zh")
     assert "先进制造业" in html and _traditional([html]) == []
-    from dgm import landing
+    from dgm.present import landing
 
     assert _traditional(landing._text("zh").values()) == []
 
 
 def test_targets_table_is_simplified():
-    from dgm.targets_table import targets_table
+    from dgm.present.targets_table import targets_table
 
     text = targets_table()
     assert "规模结构领先" in text and not zh.changes(text)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from dgm.browser import launch
+from dgm.run.browser import launch
 
 HERE = Path(__file__).resolve().parent
 SHOTS = [  # (page in the report, viewport (w, h), output file, full page?)
