@@ -56,6 +56,31 @@ TEXT = {
     ),
     "scenario_title": ("情景比较", "Scenario comparison"),
     "backtest_title": ("回测误差（按模型）", "Backtest errors by model"),
+    "error_title": (
+        "回测预测误差的分布：按预测期与方法",
+        "How far backtest forecasts missed, by years ahead and method",
+    ),
+    "horizon": ("预测期（起点后第几年）", "Years after the origin (horizon)"),
+    "scaled_error": ("标度误差（年均变动的倍数）", "Scaled error (in mean yearly changes)"),
+    "error_note": (
+        "回测，{vintage}，与该年份今天的数字比较；{k}个指标共{n}个预测。标度误差 = （实际值 − "
+        "预测中位数）÷ 预测所依据数据的年均绝对变动：大于0表示实际值高于预测，±1相当于一年的典型"
+        "变动。箱体为中间一半的误差，横线为中位数，须线延伸至1.5倍箱长，圆点为其外的误差。",
+        "Backtest, {vintage}, compared with today's figure for its year; {n} forecasts of {k} "
+        "indicators. Scaled error = (outcome − median forecast) ÷ the mean absolute yearly change "
+        "of the figures the forecast was made from: above 0 the outcome came out higher, ±1 is "
+        "one typical year's change. Boxes hold the middle half of the errors, the line is the "
+        "median, whiskers reach 1.5 box lengths, dots are the errors beyond.",
+    ),
+    "vintage_real-time": (
+        "实时数据版本（每个预测只用其起点时已公布的数字）",
+        "real-time vintage (each forecast made from the figures published by its origin)",
+    ),
+    "vintage_final": (
+        "最终数据版本（准实时：用今天的数字中起点及以前年份的部分）",
+        "final vintage (pseudo-real-time: made from today's figures for the years up to its "
+        "origin)",
+    ),
     "measures_title": (
         "各专项行动的措施数量（按牵头部门）",
         "Measures by programme and lead department",

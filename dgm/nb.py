@@ -15,7 +15,7 @@ from dgm.data.coverage import coverage_matrix, coverage_summary
 from dgm.data.policy import departments
 from dgm.engine import scenario
 from dgm.engine.assess import assess_all
-from dgm.engine.backtest import backtest_all
+from dgm.engine.backtest import backtest_all, backtest_records, outcome_figures
 from dgm.engine.gaps import find_gaps
 from dgm.engine.goals import POLICY_YEAR, judged
 from dgm.lang import DEFAULT_LANG, label
@@ -62,8 +62,10 @@ __all__ = [
     # every goal: the scorecard, the views of the past, the backtests (05, 08)
     "assess_all",
     "backtest_all",
+    "backtest_records",
     "backtest_table",
     "headline",
+    "outcome_figures",
     "schemes_table",
     "view_labels",
     "views_side_by_side",

@@ -188,6 +188,16 @@ BACKTESTS = pd.DataFrame(
     ],
     columns=["indicator", "method", "mase", "smape", "coverage80", "coverage95", "n_forecasts"],
 )
+RECORDS = pd.DataFrame(  # dgm.backtest.backtest_records: the columns error_chart reads
+    [
+        ("gdp", m, 2015, h, 2015 + h, 100 + e * h, 100.0, 2.0, "real-time")
+        for h in (1, 2, 3)
+        for m in ("naive_drift", "theta", "ensemble")
+        for e in (-2.0, 0.5, 1.0, 3.0)
+    ],
+    columns=["indicator", "method", "origin", "h", "target_year", "actual", "forecast"]
+    + ["scale_abs", "vintage"],
+)
 MATRIX = pd.DataFrame(
     [["exact", "approx", "estimate", "bound"], ["derived", "plan", "missing", "exact"]],
     index=pd.Index(["gdp", "industrial_output_all"], name="indicator"),
@@ -237,6 +247,7 @@ def _all_charts(lang):
             lang=lang,
         ),
         "backtest": charts.backtest_chart(BACKTESTS, lang=lang),
+        "error": charts.error_chart(RECORDS, lang=lang),
         "measures": charts.measures_chart(MEASURES, lang=lang),
     }
 

@@ -3,14 +3,15 @@
 `dgm report` computes, before any kernel starts, the panels, assessments and backtests its
 notebooks will ask for (`precompute`) into a store directory, and starts every kernel with
 `DGM_RESULTS` pointing there. Functions decorated with `@stored` (dgm.data.loaders's panel,
-dgm.engine.assess.assessments, dgm.engine.backtest.backtest_all) then return the stored result of a call with
-the same key, and compute as before on a miss: a notebook run with other parameters
+dgm.engine.assess.assessments, dgm.engine.backtest.backtest_all and backtest_records) then return
+the stored result of a call with the same key, and compute as before on a miss: a notebook run with other parameters
 (`papermill -p seed 7`, `as_of` changed in JupyterLab) or outside a report recomputes.
 
 The key of a call is a SHA-256 of: the function's name, every argument after defaults are applied
 (`repr`, so 2014 and "2014" differ), the content of every file under data/raw, and the code version
-(every .py file of the dgm package, the Python, numpy, pandas, scipy and statsmodels versions). A
-stale store can therefore never be read: changed raw data or code gives another key, hence a miss.
+(every .py file of the dgm package, the Python version and the version of every library dgm
+depends on, VERSIONED). A stale store can therefore never be read: changed raw data, code or a
+library version gives another key, hence a miss.
 
 Files are .npz archives written by dgm.data.store_codec, a format that cannot run code when read (no
 pickle). The store is a private directory (mode 0700) the report makes for itself with mkdtemp and
@@ -36,7 +37,29 @@ from dgm.data import store_codec
 ENV = "DGM_RESULTS"  # the store directory kernels read (set by dgm report for its kernels)
 SUFFIX = ".npz"
 PREFIX = "dgm-results-"  # a report's store: a private temporary directory
-VERSIONED = ("numpy", "pandas", "scipy", "statsmodels")  # libraries whose numbers results carry
+# Every runtime dependency of pyproject.toml (tests/test_code_fingerprint.py keeps them equal):
+# results, figures and pages are made with all of them, so another version of any is other code.
+VERSIONED = (
+    "pandas",
+    "numpy",
+    "pyyaml",
+    "pandera",
+    "openpyxl",
+    "matplotlib",
+    "seaborn",
+    "statsmodels",
+    "scipy",
+    "fonttools",
+    "mplfonts",
+    "platformdirs",
+    "papermill",
+    "nbformat",
+    "nbclient",
+    "nbconvert",
+    "ipykernel",
+    "jinja2",
+    "opencc",
+)
 
 _store: Path | None = None  # the store `reading()` or `writing()` set in this process
 _write = False  # whether @stored calls computed now are written into _store
@@ -63,7 +86,7 @@ def raw_fingerprint(raw: Path | None = None) -> str:
 
 def code_digest(package: Path) -> str:
     """SHA-256 of the .py files under `package` (relative names and contents) and the versions of
-    Python and the numeric stack (VERSIONED)."""
+    Python and of every library dgm depends on (VERSIONED)."""
     from importlib.metadata import PackageNotFoundError, version
 
     versions = [sys.version]

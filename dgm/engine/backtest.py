@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from dgm.constants import SEED
-from dgm.data.loaders import load_indicators
+from dgm.data.loaders import load_indicators, series
 from dgm.data.results_store import stored
 from dgm.engine import ensemble
 from dgm.engine.ensemble import MIN_FORECAST_POINTS, kind_for_indicator, rng_for
@@ -370,6 +370,7 @@ def vintage_inputs(as_of: int | None = None, vintage: str = "real-time"):
     return histories, bounds, rt, known
 
 
+@stored  # with backtest_all (which computes it) in the report's store: notebook 08 reads both
 def backtest_records(as_of: int | None = None, vintage: str = VINTAGES[0]) -> pd.DataFrame:
     """All forecast records (calibrated ensemble included) on the shipped data."""
     histories, bounds, rt, known = vintage_inputs(as_of, vintage)
@@ -508,6 +509,18 @@ def forecast_rows(recs: pd.DataFrame) -> pd.DataFrame:
             "vintage": recs["vintage"],
         }
     )[FORECAST_FIELDS].reset_index(drop=True)
+
+
+def outcome_figures(recs: pd.DataFrame, as_of=None) -> pd.DataFrame:
+    """The figures the forecasts of `recs` were scored against: indicator, year, value, source_id
+    (dgm.series rows, published by `as_of` as in backtest_records; derived figures left out)."""
+    rows = []
+    for ind, years in recs.groupby("indicator")["target_year"]:
+        frame = series(ind, as_of)
+        scored = frame[frame.index.isin(set(years)) & ~frame["derived"].astype(bool)]
+        rows.append(scored[["value", "source_id"]].reset_index().assign(indicator=ind))
+    columns = ["indicator", "year", "value", "source_id"]
+    return pd.concat(rows, ignore_index=True)[columns] if rows else pd.DataFrame(columns=columns)
 
 
 def mase_scales(recs: pd.DataFrame) -> pd.DataFrame:

@@ -1,7 +1,8 @@
 """House style for dgm charts: fonts, Okabe–Ito palette, A4 sizes, rcParams applied in a context.
 
 Importing this module touches no rcParams and does not import matplotlib; `house_style()` applies
-the style inside a `with` block (chart functions call it), `use_fonts()` applies it for a session.
+the style inside a `with` block (chart functions call it), `seaborn_theme()` applies it through
+seaborn's theme for seaborn's plots, `use_fonts()` applies it for a session.
 Chart words are in dgm.labels; figures are built in this style by dgm.present.charts.figure.
 """
 
@@ -94,6 +95,20 @@ def house_style():
         yield
 
 
+@contextlib.contextmanager
+def seaborn_theme():
+    """Context manager: seaborn's theme (`ticks` style, `paper` context) with the house rcParams
+    and palette over it, inside the block only (sns.set_theme within an rc_context)."""
+    import matplotlib as mpl
+    import seaborn as sns
+
+    from dgm.present import fonts
+
+    with mpl.rc_context():
+        sns.set_theme(context="paper", style="ticks", palette=PALETTE, rc=rc(fonts.font_families()))
+        yield
+
+
 def use_fonts() -> list[str]:
     """Apply the house style for the rest of the session (opt-in, for notebooks' own plots)."""
     import matplotlib as mpl
@@ -105,4 +120,4 @@ def use_fonts() -> list[str]:
     return families
 
 
-__all__ = ["house_style", "use_fonts", "OKABE_ITO", "PALETTE", "SIZES"]
+__all__ = ["house_style", "seaborn_theme", "use_fonts", "OKABE_ITO", "PALETTE", "SIZES"]

@@ -3,7 +3,8 @@
 `python -m dgm.run.gallery` redraws the gallery (100 dpi, 128 colours) with the calls the notebooks
 make: the verdict charts `scorecard_zh.png` and `rate_en.png` from `dgm.engine.assess.assessments()`, a
 goal's fan (`path_both.png`), observed bounds (`path_bounds_en.png`), an indicator's 50/80/95 fan
-(`path_gdp_5080_en.png`), the coverage grid, the scenario presets, the backtest and the measures.
+(`path_gdp_5080_en.png`), the coverage grid, the scenario presets, the backtest, the errors by
+horizon (`errors_zh.png`) and the measures.
 It writes `scorecard_inputs.json` beside them: the rounded fields the verdict charts show.
 tests/test_gallery.py recomputes that table and fails when it differs, so a committed gallery can
 never contradict the current verdicts unnoticed.
@@ -67,7 +68,7 @@ def figures(recs: list[dict], found: dict) -> dict:
     from dgm.data import coverage
     from dgm.data.loaders import load_indicators, load_measures, load_sources, load_targets, series
     from dgm.engine import scenario, simulate
-    from dgm.engine.backtest import backtest_all
+    from dgm.engine.backtest import backtest_all, backtest_records, outcome_figures
     from dgm.present import charts
     from dgm.present.goal_view import goal_row
 
@@ -81,6 +82,7 @@ def figures(recs: list[dict], found: dict) -> dict:
         )
 
     gdp = simulate.forecast(FAN_INDICATOR, n_paths=N_PATHS, seed=SEED)
+    forecasts = backtest_records()
     growth = {FAN_GOAL: 2.0}
     return {
         "scorecard_zh.png": charts.scorecard_chart(recs, targets, sources=sources, lang="zh"),
@@ -107,6 +109,9 @@ def figures(recs: list[dict], found: dict) -> dict:
             lang="zh",
         ),
         "backtest_en.png": charts.backtest_chart(backtest_all(), indicators=indicators, lang="en"),
+        "errors_zh.png": charts.error_chart(
+            forecasts, outcomes=outcome_figures(forecasts), sources=sources, lang="zh"
+        ),
         "measures_both.png": charts.measures_chart(load_measures(), lang="both"),
     }
 

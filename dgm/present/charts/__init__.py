@@ -10,7 +10,7 @@ One module per chart family, and the pieces they share:
 - fan: `path_to_goal` (observed path, projection fan, goal line)
 - verdicts: `rate_chart`, `scorecard_chart` (assessment records)
 - coverage_grid: `coverage_chart`; scenarios: `scenario_chart`; backtests: `backtest_chart`;
-  measures: `measures_chart`
+  errors: `error_chart` (seaborn); measures: `measures_chart`
 - figure: the house Figure (footnote strip, title, legend, axes); observations: observed figures
   and bounds; goal_line: the labelled goal line; label_placement: goal labels off the lines
 
@@ -22,6 +22,7 @@ from dgm.data.policy import DEPARTMENTS_EN, departments
 from dgm.labels import METHODS, fmt_value, source_note
 from dgm.present.charts.backtests import backtest_chart
 from dgm.present.charts.coverage_grid import COVERAGE, coverage_chart
+from dgm.present.charts.errors import error_chart
 from dgm.present.charts.fan import (
     BANDS,
     FAN_CAP_NOTE,
@@ -41,6 +42,7 @@ CHARTS = {
     "coverage_chart": coverage_chart,
     "scenario_chart": scenario_chart,
     "backtest_chart": backtest_chart,
+    "error_chart": error_chart,
     "measures_chart": measures_chart,
 }
 
@@ -58,6 +60,7 @@ __all__ = [
     "backtest_chart",
     "coverage_chart",
     "departments",
+    "error_chart",
     "fmt_value",
     "label_collisions",
     "measures_chart",

@@ -28,8 +28,10 @@ def _house_figure():
     class HouseFigure(Figure):
         """matplotlib Figure whose every draw (screen, savefig, notebook) uses dgm's house style."""
 
+        theme = staticmethod(house_style)  # canvas(theme=...) sets another per figure
+
         def draw(self, renderer):
-            with house_style():
+            with self.theme():
                 return super().draw(renderer)
 
     return HouseFigure
@@ -74,11 +76,12 @@ def _foot_cols(width_in: float) -> int:
     return max(40, int(width_in * 72 / (style.FOOTNOTE_PT * 0.55) * 0.92))
 
 
-def canvas(size="full", foot: str = "", height: float | None = None, **grid):
+def canvas(size="full", foot: str = "", height: float | None = None, theme=None, **grid):
     """(fig, gridspec): a constrained-layout figure with the footnote in a reserved bottom strip.
 
     The plot area is laid out by constrained layout inside the rectangle above the strip, so long
-    footnotes never overlap tick labels or legends; the figure grows by the strip's height.
+    footnotes never overlap tick labels or legends; the figure grows by the strip's height. It
+    draws in `theme` (a context manager of dgm.present.style; default house_style), as it was built.
     """
     w, h = SIZES[size] if isinstance(size, str) else size
     h = height or h
@@ -87,6 +90,8 @@ def canvas(size="full", foot: str = "", height: float | None = None, **grid):
     foot_h = (n * FOOT_LINE_PT + 6) / 72 if n else 0.0
     total = h + foot_h
     fig = _house_figure()(figsize=(w, total), layout="constrained")
+    if theme is not None:
+        fig.theme = theme
     frac = foot_h / total
     fig.get_layout_engine().set(rect=(0, frac, 1, 1 - frac), h_pad=0.03, w_pad=0.03)
     if text:
