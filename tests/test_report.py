@@ -12,7 +12,8 @@ import pytest
 from dgm.cli import report as report_command
 from dgm.errors import DgmError
 from dgm.present import pages
-from dgm.run import outdir, report
+from dgm.run import job_result, kernels, outdir, report, report_pages, selection
+from dgm.run.workbook import run_workbook
 
 
 def _notebook(path, body: str) -> None:
@@ -51,14 +52,14 @@ def collection(tmp_path_factory):
 
 
 def test_select_by_number_or_name(collection):
-    available = report.notebooks(collection)
+    available = selection.notebooks(collection)
     assert [p.stem for p in available] == ["01_first", "02_broken", "03_third"]
-    chosen, workbook = report.select(available, ["03", "01_first.ipynb"])
+    chosen, workbook = selection.select(available, ["03", "01_first.ipynb"])
     assert [p.stem for p in chosen] == ["01_first", "03_third"] and workbook is False
-    assert report.select(available, ["workbook"]) == ([], True)
-    assert report.select(available, None) == (available, True)
+    assert selection.select(available, ["workbook"]) == ([], True)
+    assert selection.select(available, None) == (available, True)
     with pytest.raises(ValueError, match="unknown notebook 99_nothing"):
-        report.select(available, ["99_nothing"])
+        selection.select(available, ["99_nothing"])
 
 
 @pytest.mark.slow
@@ -131,30 +132,30 @@ def test_cli_help_lists_the_contract_flags():
 
 
 def test_job_result_is_json_ready():
-    r = report.JobResult("01_x", False, 1.5, "ValueError: boom")
+    r = job_result.JobResult("01_x", False, 1.5, "ValueError: boom")
     assert json.loads(json.dumps(r.__dict__))["error"] == "ValueError: boom"
 
 
 def test_parallel_kernels_talk_over_ipc_in_directories_of_their_own():
     """No TCP port to race for: two kernels started side by side answer over IPC sockets, each
     in its own directory, and shutting a kernel down removes its directory."""
-    manager = report.ipc_kernel_manager()
-    kernels = [manager(kernel_name="python3") for _ in range(2)]
-    for km in kernels:
+    manager = kernels.ipc_kernel_manager()
+    started = [manager(kernel_name="python3") for _ in range(2)]
+    for km in started:
         km.start_kernel()
     try:
-        for km in kernels:
+        for km in started:
             client = km.client()
             client.start_channels()
             client.wait_for_ready(timeout=60)
             client.stop_channels()
-        info = [km.get_connection_info() for km in kernels]
+        info = [km.get_connection_info() for km in started]
         assert [i["transport"] for i in info] == ["ipc", "ipc"]
         dirs = [Path(i["ip"]).parent for i in info]
         assert dirs[0] != dirs[1]
         assert all(any(d.glob("ipc-*")) for d in dirs), "the sockets live in the directory"
     finally:
-        for km in kernels:
+        for km in started:
             km.shutdown_kernel(now=True)
     assert not any(d.exists() for d in dirs)
 
@@ -186,7 +187,7 @@ def test_papermill_run_of_real_notebooks_in_english(tmp_path, capfd):
 @pytest.mark.slow
 def test_workbook_job(tmp_path):
     """The report's workbook job end to end (a renamed or missing writer fails here, never skips)."""
-    result = report.run_workbook(tmp_path, n_paths=1000, seed=2015)
+    result = run_workbook(tmp_path, n_paths=1000, seed=2015)
     assert result.ok, result.error
     assert (tmp_path / pages.WORKBOOK_FILE).exists()
 
@@ -197,7 +198,7 @@ def test_workbook_forecasts_are_the_assessments_fans(tmp_path):
 
     from dgm.engine import assess
 
-    assert report.run_workbook(tmp_path, n_paths=500, seed=2015).ok
+    assert run_workbook(tmp_path, n_paths=500, seed=2015).ok
     from dgm.present.export import column_header
 
     ws = openpyxl.load_workbook(tmp_path / pages.WORKBOOK_FILE)["forecasts"]
@@ -318,7 +319,7 @@ def test_reader_edition_hides_code_reviewer_edition_shows_it(collection, tmp_pat
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="01_first.html"' in index and 'href="01_first.reviewer.html"' in index
     with pytest.raises(ValueError, match="--edition must be reader, reviewer or both"):
-        report.editions("print")
+        report_pages.editions("print")
 
 
 WAIT_CELL = (

@@ -70,11 +70,11 @@ def cpu_seconds() -> float:
 
 
 def _floor_job(src: Path, workdir: Path, parameters: dict) -> float:
-    """Execute one floor notebook as dgm.run.report executes a notebook; wall seconds."""
-    from dgm.run import report
+    """Execute one floor notebook as dgm report executes a notebook; wall seconds."""
+    from dgm.run import kernels
 
     start = time.perf_counter()
-    report.execute(src, workdir / f"{src.stem}.out.ipynb", parameters, workdir)
+    kernels.execute(src, workdir / f"{src.stem}.out.ipynb", parameters, workdir)
     return time.perf_counter() - start
 
 
@@ -123,21 +123,21 @@ def notebook_overhead_ratio(jobs: int = JOBS, detail: bool = False):
     other work shows there).
     """
     from dgm import paths
-    from dgm.run import report
+    from dgm.run import job_pool, kernels, report, selection
 
-    nbs = report.notebooks()
+    nbs = selection.notebooks()
     parameters = {"lang": "both", "figures_dir": report.FIGURES}  # what run_report injects
     lines: list[str] = []
     load = [os.getloadavg()[0]]
     with tempfile.TemporaryDirectory(prefix="dgm-bench-") as tmp:
         tmp = Path(tmp)
         (tmp / "floor").mkdir()
-        report.warm_caches()  # the font cache: a one-time cost, never part of either side
+        job_pool.warm_caches()  # the font cache: a one-time cost, never part of either side
         first, first_cpu = floor_seconds(nbs, tmp / "floor", jobs, parameters)
         start, cpu = time.perf_counter(), cpu_seconds()
         results = report.run_report(out=tmp / "report", jobs=jobs, echo=lines.append)
         report_s, report_cpu = time.perf_counter() - start, cpu_seconds() - cpu
-        cells = cell_seconds(tmp / "report" / report.EXECUTED)
+        cells = cell_seconds(tmp / "report" / kernels.EXECUTED)
         second, second_cpu = floor_seconds(nbs, tmp / "floor", jobs, parameters)
     load.append(os.getloadavg()[0])
     failed = [r.name for r in results if not r.ok]
