@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import nbformat
 import pytest
+from projects import SAVE, tiny_notebook
 
 from dgm.cli import report as report_command
 from dgm.errors import DgmError
@@ -16,38 +17,12 @@ from dgm.run import job_result, kernels, outdir, report, report_pages, selection
 from dgm.run.workbook import run_workbook
 
 
-def _notebook(path, body: str) -> None:
-    """A tiny notebook following the collection's conventions, with `body` as its work cell."""
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell('lang = "both"\nfigures_dir = None')
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [
-        nbformat.v4.new_markdown_cell(f"# {path.stem}\nA test notebook."),
-        params,
-        nbformat.v4.new_code_cell("import pathlib"),
-        nbformat.v4.new_code_cell(body),
-    ]
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nbformat.write(nb, path)
-
-
-SAVE = (
-    "pathlib.Path(figures_dir).mkdir(exist_ok=True)\n"
-    "pathlib.Path(figures_dir, '{name}.png').write_bytes(b'png')\n"
-    "print('lang is', lang)"
-)
-
-
 @pytest.fixture(scope="module")
 def collection(tmp_path_factory):
     d = tmp_path_factory.mktemp("notebooks")
-    _notebook(d / "01_first.ipynb", SAVE.format(name="first"))
-    _notebook(d / "02_broken.ipynb", "raise ValueError('boom: no data for 2019')")
-    _notebook(d / "03_third.ipynb", SAVE.format(name="third"))
+    tiny_notebook(d / "01_first.ipynb", SAVE.format(name="first"))
+    tiny_notebook(d / "02_broken.ipynb", "raise ValueError('boom: no data for 2019')")
+    tiny_notebook(d / "03_third.ipynb", SAVE.format(name="third"))
     return d
 
 
@@ -347,7 +322,7 @@ def waiting_project(tmp_path):
     (root / "data" / "processed").mkdir()
     (root / "notebooks").mkdir()
     for name in ("01_wait", "02_wait"):
-        _notebook(root / "notebooks" / f"{name}.ipynb", WAIT_CELL)
+        tiny_notebook(root / "notebooks" / f"{name}.ipynb", WAIT_CELL)
     (root / "reports").mkdir()
     (root / "reports" / "index.html").write_text("the earlier report")
     outdir.mark(root / "reports")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from dgm.data import atomic, results_store
 from dgm.run.job_result import JobResult, error_text
-from dgm.run.kernels import kill_kernels, run_notebook
+from dgm.run.kernels import SCRATCH, kill_kernels, run_notebook
 from dgm.run.selection import report_calls
 from dgm.run.workbook import run_workbook
 
@@ -99,10 +99,12 @@ def run_jobs(
     seed: int,
     want_workbook: bool,
     echo=print,
+    done=None,
 ) -> list[JobResult]:
     """Compute the shared results once (a private store for this run), then run every notebook
-    and the workbook, `jobs` at a time. Interrupted (Ctrl-C or any error), the job processes and
-    their kernels are stopped; the store is removed in every case."""
+    and the workbook, `jobs` at a time; `done(result)` is called as each job ends. Interrupted
+    (Ctrl-C or any error), the job processes and their kernels are stopped; the store and the
+    kernels' working directories are removed in every case."""
     total = len(todo) + int(want_workbook)
     results: list[JobResult] = []
     store = results_store.new_store()
@@ -124,6 +126,8 @@ def run_jobs(
             results.append(res)
             state = "ok" if res.ok else f"FAILED  {res.error}"
             echo(f"[{len(results)}/{total}] {res.name:<36} {res.seconds:6.1f} s  {state}")
+            if done is not None:
+                done(res)
         interrupted = False
     finally:
         with no_interrupt():
@@ -131,4 +135,5 @@ def run_jobs(
                 _stop_jobs(pool)
             pool.shutdown(wait=True, cancel_futures=True)
             atomic.remove_tree(store)
+            atomic.remove_tree(work / SCRATCH)
     return sorted(results, key=lambda r: r.name)

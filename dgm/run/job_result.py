@@ -7,12 +7,15 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class JobResult:
-    """Outcome of one job (a notebook or the workbook)."""
+    """Outcome of one job (a notebook or the workbook): `outputs` are the files it wrote (paths
+    relative to the report), `cached` whether they were taken from dgm.run.report_cache instead."""
 
     name: str
     ok: bool
     seconds: float
     error: str = ""
+    outputs: tuple[str, ...] = ()
+    cached: bool = False
 
 
 def error_text(err: BaseException) -> str:

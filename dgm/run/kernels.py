@@ -16,6 +16,7 @@ from dgm.run.report_pages import EDITIONS, stable_ids, write_html
 KERNEL = "python3"
 CELL_TIMEOUT_S = 600  # per cell; a notebook cell that needs this long is a bug
 EXECUTED = "notebooks"  # executed .ipynb copies, beside the HTML
+SCRATCH = ".jobs"  # in a report's work directory: each notebook kernel's working directory
 
 _KERNELS: dict[int, object] = {}  # the kernel managers of this process whose kernels may run
 
@@ -99,32 +100,53 @@ def run_notebook(
     store: Path | None = None,
 ) -> JobResult:
     """Execute one notebook into work/notebooks/, then write its page in each edition of `pages`
-    (see page_name).
+    (see page_name); the JobResult lists every file written.
 
-    The kernel's working directory is `work`, so `figures_dir="figures"` lands in work/figures/;
-    with `store`, the kernel reads the report's precomputed results (dgm.data.results_store). Papermill
-    writes into a temporary file beside the executed notebook, renamed onto it at the end.
+    The kernel's working directory is its own, work/.jobs/NN_name/, whose files are moved into
+    `work` when it ends (`figures_dir="figures"` lands in work/figures/), so the figures each
+    notebook wrote are known (dgm.run.report_cache keeps them); with `store`, the kernel reads the
+    report's precomputed results (dgm.data.results_store). Papermill writes into a temporary file
+    beside the executed notebook, renamed onto it at the end.
     """
     start = time.perf_counter()
     lang = parameters.get("lang", "both")
     executed = work / EXECUTED / src.name
     atomic.own_dir(executed.parent)
     atomic.refuse_link(executed)
+    scratch = atomic.own_dir(work / SCRATCH / src.stem)
     partial = atomic.temp_beside(executed)
     error = ""
     try:
-        execute(src, partial, parameters, work, store and results_store.kernel_env(store))
+        execute(src, partial, parameters, scratch, store and results_store.kernel_env(store))
     except Exception as err:  # a failing notebook is reported, never raised
         error = error_text(err)
+    outputs = move_into(scratch, work)
     if partial.stat().st_size:
         stable_ids(partial, executed)
         os.chmod(partial, 0o644)
         os.replace(partial, executed)
+        outputs.append(f"{EXECUTED}/{src.name}")
         try:
             for edition in pages:
                 write_html(executed, work / page_name(src.stem, edition), edition, lang)
+                outputs.append(page_name(src.stem, edition))
         except Exception as err:
             error = error or f"HTML conversion failed: {error_text(err)}"
     else:
         partial.unlink()
-    return JobResult(src.stem, not error, time.perf_counter() - start, error)
+    seconds = time.perf_counter() - start
+    return JobResult(src.stem, not error, seconds, error, tuple(sorted(outputs)))
+
+
+def move_into(scratch: Path, work: Path) -> list[str]:
+    """Move every file (or link) under `scratch` to the same place under `work`, then remove
+    `scratch`; the relative POSIX paths moved."""
+    moved = []
+    for top, _, names in os.walk(scratch):
+        rel = Path(top).relative_to(scratch)
+        for name in names:
+            atomic.own_dir(work / rel)
+            os.replace(Path(top) / name, work / rel / name)
+            moved.append((rel / name).as_posix())
+    atomic.remove_tree(scratch)
+    return moved

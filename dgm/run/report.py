@@ -34,17 +34,18 @@ dgm.run.outdir (which directory dgm may replace, the swap).
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from dgm.constants import N_PATHS, SEED
 from dgm.data import atomic, locks
 from dgm.present.pages import WORKBOOK_FILE
-from dgm.run import outdir
+from dgm.run import outdir, report_cache
 from dgm.run.job_pool import no_interrupt, run_jobs, warm_caches
 from dgm.run.job_result import JobResult
 from dgm.run.kernels import EXECUTED
 from dgm.run.report_pages import editions, write_index
-from dgm.run.selection import notebooks, select
+from dgm.run.selection import WORKBOOK, notebooks, select
 
 FIGURES = "figures"
 GITIGNORE = f"{outdir.LEGACY_MARK}\n*\n"  # a report directory's .gitignore: nothing in it is source
@@ -61,14 +62,17 @@ def run_report(
     n_paths: int = N_PATHS,
     seed: int = SEED,
     workbook: bool = True,
+    fresh: bool = False,
     echo=print,
 ) -> list[JobResult]:
     """Run the collection into `out` (default reports/); returns one JobResult per job.
 
     `parameters` adds to the injected ones (`lang`, `figures_dir`); `edition` is reader,
     reviewer or both (dgm.run.report_pages.write_html); `workbook=False` skips the workbook
-    (tests of the mechanics); `echo` prints progress lines. On Ctrl-C the kernels, the work directory and the
-    store are removed, then KeyboardInterrupt("DIR left as it was") is raised.
+    (tests of the mechanics); a job whose inputs are unchanged since a run into `out` is taken from
+    the cache (dgm.run.report_cache), unless `fresh`; `echo` prints progress lines. On Ctrl-C the
+    kernels, the work directory and the store are removed, then KeyboardInterrupt("DIR left as it
+    was") is raised.
     """
     if jobs < 1:
         raise ValueError(f"--jobs must be at least 1, got {jobs}")
@@ -88,10 +92,31 @@ def run_report(
             atomic.write_text(work / ".gitignore", GITIGNORE)
             want_workbook = workbook and (want_workbook or not (work / WORKBOOK_FILE).exists())
             total = len(todo) + int(want_workbook)
-            if notebooks_dir is None:
-                warm_caches()
             echo(f"dgm report: {total} jobs, {jobs} at a time → {out}")
-            results = run_jobs(todo, work, params, pages, jobs, n_paths, seed, want_workbook, echo)
+            cache = outdir.beside(out)["cache"]  # made by the first job kept (_keep)
+            inputs = {
+                src.stem: report_cache.notebook_inputs(
+                    src, work / EXECUTED / src.name, params, pages
+                )
+                for src in todo
+            } | ({WORKBOOK: report_cache.workbook_inputs(n_paths, seed)} if want_workbook else {})
+            results = [] if fresh else _reused(cache, inputs, work, echo)
+            kept = {r.name for r in results}
+            todo = [src for src in todo if src.stem not in kept]
+            if todo and notebooks_dir is None:
+                warm_caches()
+            results += run_jobs(
+                todo,
+                work,
+                params,
+                pages,
+                jobs,
+                n_paths,
+                seed,
+                want_workbook and WORKBOOK not in kept,
+                echo,
+                done=lambda r: _keep(cache, inputs[r.name], work, r, echo),
+            )
             write_index(work, lang, pages)
         except BaseException as err:
             with no_interrupt():
@@ -112,4 +137,31 @@ def run_report(
         )
     else:
         echo(f"dgm report: {total} jobs ok → {out}")
-    return results
+    return sorted(results, key=lambda r: r.name)
+
+
+def _reused(cache: Path, inputs: dict[str, dict], work: Path, echo=print) -> list[JobResult]:
+    """The jobs whose outputs the cache holds for their `inputs`, copied into `work`."""
+    start, found = time.perf_counter(), []
+    for name, given in inputs.items():
+        outputs = report_cache.restore(cache, given, work)
+        if outputs is not None:
+            seconds, start = time.perf_counter() - start, time.perf_counter()
+            found.append(JobResult(name, True, seconds, "", tuple(outputs), cached=True))
+    if found:
+        echo(
+            f"dgm report: {len(found)} of {len(inputs)} jobs unchanged since the last run, taken "
+            f"from {cache.name}/ ({', '.join(r.name for r in found)}); --fresh runs them"
+        )
+    return found
+
+
+def _keep(cache: Path, inputs: dict, work: Path, result: JobResult, echo=print) -> None:
+    """Keep a job's outputs in the cache when it succeeded; a cache that cannot be written is said
+    in one line, and the job runs again next time."""
+    if not result.ok:
+        return
+    try:
+        report_cache.save(outdir.open_cache(cache), inputs, work, list(result.outputs))
+    except OSError as err:
+        echo(f"dgm report: {result.name} not kept in {cache} ({err.strerror}); it runs next time")

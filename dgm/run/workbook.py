@@ -54,4 +54,5 @@ def run_workbook(work: Path, n_paths: int, seed: int, store: Path | None = None)
         error = ""
     except Exception as err:
         error = error_text(err)
-    return JobResult(WORKBOOK, not error, time.perf_counter() - start, error)
+    outputs = () if error else (WORKBOOK_FILE,)
+    return JobResult(WORKBOOK, not error, time.perf_counter() - start, error, outputs)
