@@ -101,8 +101,8 @@ def run_report(
                 for src in todo
             } | ({WORKBOOK: report_cache.workbook_inputs(n_paths, seed)} if want_workbook else {})
             results = [] if fresh else _reused(cache, inputs, work, echo)
-            kept = {r.name for r in results}
-            todo = [src for src in todo if src.stem not in kept]
+            reused = {r.name for r in results}
+            todo = [src for src in todo if src.stem not in reused]
             if todo and notebooks_dir is None:
                 warm_caches()
             results += run_jobs(
@@ -113,7 +113,7 @@ def run_report(
                 jobs,
                 n_paths,
                 seed,
-                want_workbook and WORKBOOK not in kept,
+                want_workbook and WORKBOOK not in reused,
                 echo,
                 done=lambda r: _keep(cache, inputs[r.name], work, r, echo),
             )
@@ -142,11 +142,12 @@ def run_report(
 
 def _reused(cache: Path, inputs: dict[str, dict], work: Path, echo=print) -> list[JobResult]:
     """The jobs whose outputs the cache holds for their `inputs`, copied into `work`."""
-    start, found = time.perf_counter(), []
+    found = []
     for name, given in inputs.items():
+        start = time.perf_counter()
         outputs = report_cache.restore(cache, given, work)
         if outputs is not None:
-            seconds, start = time.perf_counter() - start, time.perf_counter()
+            seconds = time.perf_counter() - start
             found.append(JobResult(name, True, seconds, "", tuple(outputs), cached=True))
     if found:
         echo(
