@@ -35,11 +35,13 @@ from dgm.data.loaders import as_of_date, load_indicators, load_publications, ser
 from dgm.data.results_store import stored
 from dgm.engine import assess, goals
 from dgm.engine.goals import CHAINED, POLICY_YEAR
+from dgm.engine.rate_comparison import MIN_YEARLY
+from dgm.engine.status_rules import PUBLICATION_LAG
 
 QUANTILES = (0.1, 0.5, 0.9)  # the forecast's plausible low, middle and high
 AROUND_GOAL = 0.10  # with one figure or none: the threshold value ± 10 % of it
 WHAT_IF_PATHS = 2000  # simulated paths per what-if assessment (P(goal met) ± 1.1 points at 0.5)
-MAX_GROUP = assess.MIN_YEARLY  # at most this many figures supposed together
+MAX_GROUP = MIN_YEARLY  # at most this many figures supposed together
 LATEST = 3  # the latest years up to the last publishable one are always candidates
 P_SHIFT = 0.05  # a figure that changes no status matters if it moves P(goal met) this much
 DECIDED = ("met", "not_met")
@@ -98,7 +100,7 @@ def _window(a: assess.Assessment, as_of=None) -> range:
     """Years a missing figure could matter for: from the policy's start (a chained goal: the year
     after its baseline) to the target year or the latest year that can be published."""
     g = a.judged.goal
-    last = min(g.target_year, assess.view_year(as_of) - assess.PUBLICATION_LAG)
+    last = min(g.target_year, assess.view_year(as_of) - PUBLICATION_LAG)
     if g.kind in CHAINED:
         first = (g.baseline_year or POLICY_YEAR) + 1
     else:

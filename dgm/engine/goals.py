@@ -565,7 +565,7 @@ def with_figure(
 ) -> pd.DataFrame:
     """A copy of a dgm.series frame with a (hypothetical) point figure for `year` in place of the
     year's point figures (bounds kept), e.g. to see what a missing figure would decide:
-    `assess.judge(goal, with_figure(frame, 2023, 91.0), today_year)`."""
+    `verdict.judge(goal, with_figure(frame, 2023, 91.0), today_year)`."""
     points = ~frame["kind"].astype(str).isin(POINT_KINDS_EXCLUDED) if len(frame) else []
     keep = frame[~((frame.index == year) & points)] if len(frame) else frame
     row = {"value": float(value), "kind": kind, "period": period, "low": value, "high": value}
