@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TypedDict
 
 import pandas as pd
 
@@ -28,6 +29,8 @@ from dgm.engine.goals import CHAINED, Goal, Judged, _num
 from dgm.engine.models import ESCAP_HALF_LIVES, InsufficientData
 from dgm.engine.note_text import plural
 from dgm.engine.rate_comparison import rates_stage
+from dgm.engine.rates import Progress
+from dgm.engine.record import AssessmentRecord
 from dgm.engine.robustness import robustness
 from dgm.engine.schemes import nan_for_none, schemes_stage, snap
 from dgm.engine.simulate import (
@@ -73,7 +76,7 @@ class Assessment:
     """One goal's verdict with what it was computed from: the record (JSON fields), the judged
     series, and the forecast (paths and quantiles to HORIZON) every view reads."""
 
-    record: dict
+    record: AssessmentRecord
     judged: Judged
     forecast: Forecast | None = None
 
@@ -134,78 +137,103 @@ def evaluate(
     today_year = dt.date.today().year if today_year is None else today_year
     extra = {"cumulative": cumulative, "levels": levels, "proxy": proxy}
     j = goals.restate(g, frame, **extra)
-    rec = {f: None for f in FIELDS}
-    rec.update(
-        target_id=g.id,
-        indicator=g.indicator,
-        kind=g.kind,
-        comparison=g.comparison,
-        target_value=g.target_value,
-        target_year=g.target_year,
-        unit=g.unit,
-        direction=j.direction,
-        baseline_year=j.base[0] if j.base else None,
-        baseline_value=j.base[1] if j.base else None,
-        baseline_rule=j.baseline_rule,
-        proxy=j.proxy,
-    )
-    lat = latest_stage(proxy.frame if j.proxy else frame, j)
-    notes = list(j.notes) + lat.pop("notes")
-    rec.update(lat)
+    lat = latest_stage(proxy.frame if proxy is not None and j.proxy else frame, j)
+    notes = list(j.notes) + lat["notes"]
     v = verdict(j, today_year)
     prog = v["prog"]
-    rec["ex_post"] = v["ex_post"] or "unknown"
-    if prog is not None:
-        rec.update(
-            observed_rate=_num(prog["observed_rate"]),
-            required_rate=_num(prog["required_rate"]),
-            rate_ratio=snap(_num(prog["rate_ratio"])),
-            rate_method=prog["method"],
-        )
-    # the schemes' categories are trend words: only on a measured trend
-    rec["eurostat_category"] = (
-        rates.eurostat_category(nan_for_none(rec["rate_ratio"])) if v["trend"] else None
-    )
-    rec.update(escap_gap=v["escap_gap"], unsd_q=v["unsd_q"])
-    rec["escap_category"] = rates.escap_category(nan_for_none(v["escap_gap"]))
-    rec["unsd_category"] = rates.unsd_category(nan_for_none(v["unsd_q"]))
+    rate_ratio = None if prog is None else snap(_num(prog["rate_ratio"]))
     notes += v["notes"]
     fc = forecast_stage(j, n_paths, seed, {} if cache is None else cache, as_of, data_to)
     last = latest_point(j)
+    p_attain = crossing = None
     if v["ex_post"] is not None:
-        rec["p_attain"] = 1.0 if v["ex_post"] == "met" else 0.0
-    elif fc is not None and g.target_year > last[0]:
-        rec["p_attain"] = _num(fc.prob(j.cmp, j.goal_value, g.target_year, j.sign))
+        p_attain = 1.0 if v["ex_post"] == "met" else 0.0
+    elif fc is not None and last is not None and g.target_year > last[0]:
+        p_attain = _num(fc.prob(j.cmp, j.goal_value, g.target_year, j.sign))
         notes.extend(fc.notes)
     if fc is not None:
-        rec["crossing_year_median"] = median_crossing_year(fc.crossing(j.cmp, j.goal_value, j.sign))
-        rec["models"] = list(fc.members)
+        crossing = median_crossing_year(fc.crossing(j.cmp, j.goal_value, j.sign))
     elif last is not None:
         met = [int(y) for y, x in j.hist.items() if rates.meets(x, j.cmp, j.goal_value, j.sign)]
-        rec["crossing_year_median"] = min(met) if met else None
+        crossing = min(met) if met else None
         if v["ex_post"] is None:
             notes.append(
                 f"{j.proxy or g.indicator}: {plural(len(j.hist))}"
                 f"{' in the chained index' if g.kind in CHAINED else ''}; "
                 f"P(goal met) needs at least {MIN_FORECAST_POINTS}"
             )
-    rec.update(
-        status=v["status"],
-        evidence=v["evidence"],
-        reading=v["reading"],
-        reading_zh=v["reading_zh"],
-        basis=v["basis"],
-        basis_year=basis_year(v["basis"], last, rec["latest_year"], g.target_year),
+    rec: AssessmentRecord = {  # in the order of dgm.engine.record (the JSON's order)
+        "target_id": g.id,
+        "indicator": g.indicator,
+        "status": v["status"],
+        "latest_year": lat["latest_year"],
+        "latest_value": lat["latest_value"],
+        "latest_kind": lat["latest_kind"],
+        "required_rate": None if prog is None else _num(prog["required_rate"]),
+        "observed_rate": None if prog is None else _num(prog["observed_rate"]),
+        "rate_ratio": rate_ratio,
+        "escap_gap": v["escap_gap"],
+        "unsd_q": v["unsd_q"],
+        "p_attain": p_attain,
+        "crossing_year_median": crossing,
+        "notes": "; ".join(dict.fromkeys(notes)),
+        "kind": g.kind,
+        "comparison": g.comparison,
+        "target_value": g.target_value,
+        "target_year": g.target_year,
+        "unit": g.unit,
+        "direction": j.direction,
+        "baseline_year": j.base[0] if j.base else None,
+        "baseline_value": j.base[1] if j.base else None,
+        "baseline_rule": j.baseline_rule,
+        "proxy": j.proxy,
+        "ex_post": v["ex_post"] or "unknown",
+        **_rate_method(prog),
+        # the schemes' categories are trend words: only on a measured trend
+        "eurostat_category": (
+            rates.eurostat_category(nan_for_none(rate_ratio)) if v["trend"] else None
+        ),
+        "escap_category": rates.escap_category(nan_for_none(v["escap_gap"])),
+        "unsd_category": rates.unsd_category(nan_for_none(v["unsd_q"])),
+        **_models(fc),
+        "evidence": v["evidence"],
+        "reading": v["reading"],
+        "reading_zh": v["reading_zh"],
+        "basis": v["basis"],
+        "basis_year": basis_year(v["basis"], last, lat["latest_year"], g.target_year),
         **figures_used(j),
-        min_reliability=goals.min_reliability(j.used),
-        bridged_years=list(j.bridged),
-        robustness=robustness(j, frame, extra, today_year, v),
-        notes="; ".join(dict.fromkeys(notes)),
-    )
+        "min_reliability": goals.min_reliability(j.used),
+        "bridged_years": list(j.bridged),
+        "robustness": robustness(j, frame, extra, today_year, v),
+    }
     return Assessment(rec, j, fc)
 
 
-def assess_goal(goal, frame: pd.DataFrame, n_paths: int = N_PATHS, seed: int = SEED, **kw) -> dict:
+class _RateMethod(TypedDict, total=False):
+    """The record's `rate_method`, present only with a rate."""
+
+    rate_method: str
+
+
+def _rate_method(prog: Progress | None) -> _RateMethod:
+    """{'rate_method': compound or linear} with a rate, else {} (the key is left out)."""
+    return {} if prog is None else {"rate_method": prog["method"]}
+
+
+class _Models(TypedDict, total=False):
+    """The record's `models`, present only with a forecast."""
+
+    models: list[str]
+
+
+def _models(fc: Forecast | None) -> _Models:
+    """{'models': the ensemble's members} with a forecast, else {} (the key is left out)."""
+    return {} if fc is None else {"models": list(fc.members)}
+
+
+def assess_goal(
+    goal, frame: pd.DataFrame, n_paths: int = N_PATHS, seed: int = SEED, **kw
+) -> AssessmentRecord:
     """The record (JSON fields) of evaluate(): one goal's verdict as a dict."""
     return evaluate(goal, frame, n_paths=n_paths, seed=seed, **kw).record
 
@@ -233,11 +261,9 @@ def _evaluate_in_view(g: Goal, frame, n_paths, seed, cache, as_of, data_to) -> A
         data_to=data_to,
         **extra,
     )
-    a.record.update(
-        as_of=as_of.isoformat() if isinstance(as_of, dt.date) else as_of,
-        data_to=data_to,
-        pseudo_real_time=data_to is not None,
-    )
+    a.record["as_of"] = as_of.isoformat() if isinstance(as_of, dt.date) else as_of
+    a.record["data_to"] = data_to
+    a.record["pseudo_real_time"] = data_to is not None
     return a
 
 
@@ -275,7 +301,7 @@ def assessment(
 
 def assess_all(
     as_of=None, n_paths: int = N_PATHS, seed: int = SEED, data_to: int | None = None
-) -> list[dict]:
+) -> list[AssessmentRecord]:
     """The records of assessments(): one verdict per goal of the registry."""
     return [a.record for a in assessments(as_of, n_paths, seed, data_to)]
 

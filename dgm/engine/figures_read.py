@@ -3,6 +3,8 @@ year's own figure or bound (ex post), and the span of figures the verdict rests 
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import pandas as pd
 
 from dgm.constants import BOUND_KINDS
@@ -10,25 +12,38 @@ from dgm.engine import rates
 from dgm.engine.goals import CHAINED, Judged, _num
 
 
-def latest_stage(frame: pd.DataFrame, j: Judged) -> dict:
+class Latest(TypedDict):
+    """The latest published figure (the record's latest_* fields) and the notes it needs."""
+
+    latest_year: int | None
+    latest_value: float | None  # in the goal's unit; a reduction: cumulative % since baseline
+    latest_kind: str | None
+    notes: list[str]
+
+
+class FiguresUsed(TypedDict):
+    """The span of figures a verdict rests on (the record's n_points, first_year, last_year)."""
+
+    n_points: int
+    first_year: int | None
+    last_year: int | None
+
+
+def latest_stage(frame: pd.DataFrame, j: Judged) -> Latest:
     """The latest published figure (points and bounds; plan targets never count).
 
     A reduction reports the cumulative reduction since its baseline read off the chained index.
     """
-    out = {"latest_year": None, "latest_value": None, "latest_kind": None, "notes": []}
+    out: Latest = {"latest_year": None, "latest_value": None, "latest_kind": None, "notes": []}
     rows = frame[frame["kind"].astype(str) != "plan_target"] if len(frame) else frame
     if len(rows):
-        out.update(
-            latest_year=int(rows.index[-1]),
-            latest_value=_num(rows["value"].iloc[-1]),
-            latest_kind=str(rows["kind"].iloc[-1]),
-        )
+        out["latest_year"] = int(rows.index[-1])
+        out["latest_value"] = _num(rows["value"].iloc[-1])
+        out["latest_kind"] = str(rows["kind"].iloc[-1])
     if j.goal.kind == "reduction_vs_baseline" and len(j.hist) > 1:
-        out.update(
-            latest_year=int(j.hist.index[-1]),
-            latest_value=100 - float(j.hist.iloc[-1]),
-            latest_kind="derived",
-        )
+        out["latest_year"] = int(j.hist.index[-1])
+        out["latest_value"] = 100 - float(j.hist.iloc[-1])
+        out["latest_kind"] = "derived"
         out["notes"].append(
             f"latest_value is the cumulative reduction since {j.base[0]} (%), chained"
         )
@@ -65,7 +80,7 @@ def latest_figure_year(j: Judged) -> int | None:
     return max(years) if years else None
 
 
-def figures_used(j: Judged) -> dict:
+def figures_used(j: Judged) -> FiguresUsed:
     """n_points, first_year, last_year of the figures the verdict rests on: a chained goal's
     index points (its baseline = 100 included) when it has a chain, else the point figures
     used; first and last year count bounds and figures past the chain's end."""

@@ -10,8 +10,9 @@ from dgm.engine import evidence, goals, rates
 from dgm.engine.figures_read import latest_figure_year, latest_point
 from dgm.engine.goals import CHAINED, Judged
 from dgm.engine.note_text import value_text
+from dgm.engine.record import Robustness
 from dgm.engine.schemes import nan_for_none
-from dgm.engine.verdict import verdict
+from dgm.engine.verdict import Verdict, verdict
 
 ROBUST_BASELINES = (2014, 2015, "first")
 ROBUST_HALF_LIVES = (2.0, 5.0, 10.0)
@@ -47,7 +48,9 @@ def _figure_words(j: Judged, year: int) -> str:
     return f"{year}: {value}{extra}" + (", year inferred" if inferred else "")
 
 
-def robustness(j: Judged, frame, extra: dict, today_year: int, v: dict | None = None) -> dict:
+def robustness(
+    j: Judged, frame: pd.DataFrame, extra: dict, today_year: int, v: Verdict | None = None
+) -> Robustness:
     """The status under other baselines (2014, 2015, the first figure), ESCAP's category under
     half-lives 2, 5, 10 years and, on a measured series, without its latest figure
     (`drop_latest`, null otherwise); `fragile` when a set disagrees (unavailable ones skipped),

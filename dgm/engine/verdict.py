@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import pandas as pd
 
 from dgm.engine import evidence, goals
@@ -10,8 +12,25 @@ from dgm.engine.figures_read import ex_post_stage, latest_figure_year
 from dgm.engine.goals import Goal, Judged
 from dgm.engine.models import ESCAP_HALF_LIFE
 from dgm.engine.rate_comparison import rates_stage
+from dgm.engine.rates import Progress
 from dgm.engine.schemes import schemes_stage
 from dgm.engine.status_rules import met_at_baseline, status_stage, threshold_note
+
+
+class Verdict(TypedDict):
+    """What `verdict` decides (the record's fields of the same names, and what they rest on)."""
+
+    ex_post: str | None  # met / not_met from the target year's own figure or bound, else None
+    basis: str  # observed, bound or projected
+    prog: Progress | None  # required vs observed rates, None when no rate can be measured
+    trend: bool  # whether the rate is a measured trend (dgm.engine.evidence.measured)
+    escap_gap: float | None  # a fraction (0 = goal reached)
+    unsd_q: float | None  # a fraction (1 = goal reached)
+    status: str  # one of dgm.constants.STATUSES
+    evidence: str  # the evidence tier
+    reading: str  # English
+    reading_zh: str  # Chinese
+    notes: list[str]  # English sentences, in order
 
 
 def _bound_shown(j: Judged, basis: str | None) -> tuple | None:
@@ -29,7 +48,7 @@ def _bound_shown(j: Judged, basis: str | None) -> tuple | None:
     return T, str(row["kind"]), float(row["value"])
 
 
-def verdict(j: Judged, today_year: int, half_life: float = ESCAP_HALF_LIFE) -> dict:
+def verdict(j: Judged, today_year: int, half_life: float = ESCAP_HALF_LIFE) -> Verdict:
     """The status decision, a pure function of a goal's judged series and the year it is read in
     (dgm.engine.goals.restate gives the Judged; restate it on a frame with a hypothetical figure added,
     `goals.with_figure`, to see what that figure would decide). Every stage except the forecast:
@@ -70,7 +89,7 @@ def verdict(j: Judged, today_year: int, half_life: float = ESCAP_HALF_LIFE) -> d
     }
 
 
-def judge(goal, frame: pd.DataFrame, today_year: int, **extra) -> dict:
+def judge(goal, frame: pd.DataFrame, today_year: int, **extra) -> Verdict:
     """verdict() of a goal (registry row, dict or Goal) on a dgm.series frame, with restate()'s
     extra series (`cumulative`, `levels`, `proxy`; `goals.companions` gives the shipped ones)."""
     return verdict(goals.restate(Goal.from_row(goal), frame, **extra), today_year)
