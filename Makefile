@@ -57,10 +57,11 @@ test: $(VENV)/.installed-lab
 test-fast: $(VENV)/.installed-lab
 	$(PYTEST) -n 2 --dist loadfile -m "not slow"
 
-## lint: ruff check and format check
+## lint: ruff check and format check; mypy on the engine (its verdicts and their record type)
 lint: $(VENV)/.installed
 	$(BIN)/ruff check dgm tests benchmarks
 	$(BIN)/ruff format --check dgm tests benchmarks
+	$(BIN)/mypy dgm/engine
 
 ## check: validate data/raw (one line per problem)
 check: $(VENV)/.installed

@@ -93,7 +93,8 @@ def forecast_stage(
     calibrated on the backtest errors of the same view (`as_of`, `data_to`)."""
     if len(j.hist) < MIN_FORECAST_POINTS or int(j.hist.index.max()) >= HORIZON:
         return None
-    key = (j.goal.indicator, j.kind_model, j.base[0] if j.goal.kind in CHAINED else None)
+    by = j.base[0] if j.goal.kind in CHAINED and j.base is not None else None  # (chained: always)
+    key = (j.goal.indicator, j.kind_model, by)
     if key not in cache:
         try:
             cache[key] = forecast_history(
@@ -242,8 +243,9 @@ def view_year(as_of=None, data_to: int | None = None) -> int:
     """The year a verdict is read in: the as-of date's, else the data-to year, else this year."""
     from dgm.data.loaders import as_of_date
 
-    if as_of is not None:
-        return as_of_date(as_of).year
+    day = as_of_date(as_of)
+    if day is not None:
+        return day.year
     return int(data_to) if data_to is not None else dt.date.today().year
 
 
@@ -330,9 +332,9 @@ def view_label(as_of=None, data_to: int | None = None) -> str:
     """What figures a view uses, in words ('pseudo-real-time' whenever data_to is set)."""
     from dgm.data.loaders import as_of_date
 
-    parts = []
-    if as_of is not None:
-        parts.append(f"figures published by {as_of_date(as_of).isoformat()}")
+    parts, day = [], as_of_date(as_of)
+    if day is not None:
+        parts.append(f"figures published by {day.isoformat()}")
     if data_to is not None:
         parts.append(f"figures for years up to {data_to} from any vintage (pseudo-real-time)")
     return "; ".join(parts) or "all figures"

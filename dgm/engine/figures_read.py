@@ -40,7 +40,7 @@ def latest_stage(frame: pd.DataFrame, j: Judged) -> Latest:
         out["latest_year"] = int(rows.index[-1])
         out["latest_value"] = _num(rows["value"].iloc[-1])
         out["latest_kind"] = str(rows["kind"].iloc[-1])
-    if j.goal.kind == "reduction_vs_baseline" and len(j.hist) > 1:
+    if j.goal.kind == "reduction_vs_baseline" and len(j.hist) > 1 and j.base is not None:
         out["latest_year"] = int(j.hist.index[-1])
         out["latest_value"] = 100 - float(j.hist.iloc[-1])
         out["latest_kind"] = "derived"

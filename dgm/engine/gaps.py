@@ -36,6 +36,7 @@ from dgm.data.results_store import stored
 from dgm.engine import assess, goals
 from dgm.engine.goals import CHAINED, POLICY_YEAR
 from dgm.engine.rate_comparison import MIN_YEARLY
+from dgm.engine.record import AssessmentRecord
 from dgm.engine.status_rules import PUBLICATION_LAG
 
 QUANTILES = (0.1, 0.5, 0.9)  # the forecast's plausible low, middle and high
@@ -224,10 +225,10 @@ def values(a: assess.Assessment, cand: Candidate, as_of=None) -> tuple[tuple[flo
         v = (pts.min(), float(np.median(pts.to_numpy())), pts.max())
         span = f"{int(pts.index.min())}-{int(pts.index.max())}"
         return _clip(v, cand.indicator), f"the observed range ({len(pts)} figures, {span})"
-    v = _goal_figure(a, cand.indicator)
-    d = abs(v) * AROUND_GOAL or AROUND_GOAL
-    return _clip(_rounded((v - d, v, v + d)), cand.indicator), (
-        f"the goal's threshold {v:.4g} ± {100 * AROUND_GOAL:g} % "
+    goal = _goal_figure(a, cand.indicator)
+    d = abs(goal) * AROUND_GOAL or AROUND_GOAL
+    return _clip(_rounded((goal - d, goal, goal + d)), cand.indicator), (
+        f"the goal's threshold {goal:.4g} ± {100 * AROUND_GOAL:g} % "
         f"({'one published figure' if len(pts) else 'no published figure'}: no range)"
     )
 
@@ -263,7 +264,9 @@ def supposed_rows(cand: Candidate, value: float, as_of=None) -> list[dict]:
     ]
 
 
-def what_if(g: goals.Goal, rows: list[dict], as_of=None, n_paths=WHAT_IF_PATHS, seed=SEED) -> dict:
+def what_if(
+    g: goals.Goal, rows: list[dict], as_of=None, n_paths=WHAT_IF_PATHS, seed=SEED
+) -> AssessmentRecord:
     """The real assessment record of a goal on data/raw plus the supposed rows."""
     with supposing(rows):
         frame = series(g.indicator, as_of=as_of)
@@ -362,7 +365,7 @@ def goal_gaps(a: assess.Assessment, places, as_of=None, n_paths=WHAT_IF_PATHS, s
     return out
 
 
-def _matters(f: dict, rec: dict) -> bool:
+def _matters(f: dict, rec: AssessmentRecord) -> bool:
     """Whether a figure would give the goal a verdict or change it: a status other than today's
     under some value, or P(goal met) moved by at least P_SHIFT."""
     if any(f[k] != rec["status"] for k in ("status_low", "status_mid", "status_high")):

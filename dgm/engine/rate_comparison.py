@@ -9,6 +9,7 @@ import pandas as pd
 from dgm.engine import evidence, rates
 from dgm.engine.goals import CHAINED, Judged
 from dgm.engine.note_text import plural
+from dgm.engine.rates import Progress
 
 MIN_YEARLY = evidence.MIN_FIGURES  # yearly figures (the latest included) a rate needs
 
@@ -19,15 +20,16 @@ def _yearly_span(s: pd.Series) -> str:
     return str(a) if a == b else f"{a}-{b}"
 
 
-def _level_endpoints(j: Judged):
+def _level_endpoints(j: Judged) -> tuple[tuple[int, float], tuple[int, float]] | None:
     """((baseline year, level), (latest year, level)) of a growth goal's level, or None."""
-    lv, by = j.levels, j.base[0]
-    if lv is None or by not in lv.index or lv.index.max() <= by:
+    lv = j.levels
+    if lv is None or j.base is None or j.base[0] not in lv.index or lv.index.max() <= j.base[0]:
         return None
+    by = j.base[0]
     return (by, float(lv.loc[by])), (int(lv.index.max()), float(lv.iloc[-1]))
 
 
-def rates_stage(j: Judged) -> tuple[dict | None, list]:
+def rates_stage(j: Judged) -> tuple[Progress | None, list[str]]:
     """Required vs observed yearly rates (Eurostat / Open SDG), or None and the reason.
 
     Chained goals need >= MIN_YEARLY yearly figures after the baseline (or a five-year bridge,
@@ -44,8 +46,10 @@ def rates_stage(j: Judged) -> tuple[dict | None, list]:
         req = g.target_value / 100 if g.kind == "growth_rate" else None
         if req is None:
             req = rates.compound_rate(100, j.goal_value, T - by)
-        after = j.yearly[(j.yearly.index > by) & (j.yearly.index <= T)]
-        before = j.yearly[j.yearly.index <= by]
+        yearly = j.yearly
+        assert yearly is not None  # goals.restate gives every chained goal its yearly figures
+        after = yearly[(yearly.index > by) & (yearly.index <= T)]
+        before = yearly[yearly.index <= by]
         if j.bridged and len(j.hist) > 1:
             last = int(j.hist.index[-1])
             obs = rates.compound_rate(100, float(j.hist.iloc[-1]), last - by)
@@ -56,8 +60,8 @@ def rates_stage(j: Judged) -> tuple[dict | None, list]:
                 f"the compound mean of {plural(len(after), 'yearly figure')} "
                 f"({_yearly_span(after)}) of the {T - by} years {by + 1}-{T}"
             )
-        elif _level_endpoints(j) is not None:
-            (y0, v0), (y1, v1) = _level_endpoints(j)
+        elif (ends := _level_endpoints(j)) is not None:
+            (y0, v0), (y1, v1) = ends
             obs = rates.compound_rate(v0, v1, y1 - y0)
             what = f"the compound rate of the level from {y0} ({v0:g}) to {y1} ({v1:g})"
         elif not len(after) and len(before) >= MIN_YEARLY:
@@ -76,7 +80,7 @@ def rates_stage(j: Judged) -> tuple[dict | None, list]:
                 + ("level endpoints " if g.kind == "growth_rate" else "")
                 + "or a bridged index"
             ]
-        prog = {
+        prog: Progress = {
             "observed_rate": obs,
             "required_rate": req,
             "rate_ratio": rates.rate_ratio(obs, req),

@@ -11,6 +11,7 @@ Notes are `Note`s: a key of dgm.labels.TEXT and its values, read in any language
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -364,7 +365,7 @@ def default_growth(
         return minus(f"{100 * r:+.1f}")
 
     lo, hi = limits
-    snap = round
+    snap: Callable[[float], int] = round
     if observed is not None and math.isfinite(observed):
         growth, note = observed, None
     elif view.required_rate is not None:

@@ -43,7 +43,9 @@ def escap_projection(z: pd.Series, year: int, half_life: float) -> float:
     return float(beta[0] + beta[1] * (year - s.index[-1]))
 
 
-def schemes_stage(j: Judged, prog: dict | None, half_life: float = ESCAP_HALF_LIFE):
+def schemes_stage(
+    j: Judged, prog: rates.Progress | None, half_life: float = ESCAP_HALF_LIFE
+) -> tuple[float | None, float | None, list[str]]:
     """(escap_gap, unsd_q, notes): ESCAP's weighted trend and UNSD's compound-rate projection.
 
     The target year's own figure replaces both projections. One figure: both read a no-change
@@ -65,6 +67,7 @@ def schemes_stage(j: Judged, prog: dict | None, half_life: float = ESCAP_HALF_LI
         p_escap = float(scale.inverse(escap_projection(z, T, half_life)))
         ly, lv = int(j.hist.index[-1]), float(j.hist.iloc[-1])
         if j.goal.kind in CHAINED:
+            assert prog is not None  # a chained goal without a rate returned above
             r = rates.compound_rate(100, lv, ly - by) if ly > by else prog["observed_rate"]
             p_unsd = lv * (1 + r) ** (T - ly)
         elif prog is not None and prog["method"] == "compound":

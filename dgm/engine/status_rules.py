@@ -65,14 +65,15 @@ def threshold_note(j: Judged, year: int, role: str = "latest") -> str | None:
     )
 
 
-def _stock_note(j: Judged) -> str:
-    """Why a stock beyond the goal reads met before its target year."""
-    ly, lv = latest_point(j)
+def _stock_note(j: Judged, ly: int, lv: float) -> str:
+    """Why a stock beyond the goal reads met before its target year (latest figure lv in ly)."""
+    fall = evidence.stock_fall(j)
+    assert fall is not None  # only a settled stock (evidence.settled_stock) gets this note
     ind, T = j.proxy or j.goal.indicator, j.goal.target_year
     return (
         f"met as a stock: {lv:g} in {ly} is {lv / j.goal_value:.1f} × the goal; to drop back to "
         f"{evidence.threshold(j):g} by {T} it would have to fall "
-        f"{100 * evidence.stock_fall(j):.0f} % a year, faster than the "
+        f"{100 * fall:.0f} % a year, faster than the "
         f"{100 * evidence.STOCK_MAX_FALL:.0f} % a year dgm allows a stock ({goals.STOCKS[ind]})"
     )
 
@@ -82,11 +83,11 @@ def _pace_words(j: Judged, p: float) -> str:
     return evidence.pace_text(j, p, "en")
 
 
-def passed_stage(j: Judged, notes: list) -> tuple[str, list]:
-    """A passed deadline with no figure for it, the latest figure short of the goal: not_met when
-    the pace needed from the latest figure exceeds anything the series has shown, else
-    insufficient_data; the note gives both paces."""
-    (ly, lv), T = latest_point(j), j.goal.target_year
+def passed_stage(j: Judged, notes: list[str], ly: int, lv: float) -> tuple[str, list[str]]:
+    """A passed deadline with no figure for it, the latest figure (lv in ly) short of the goal:
+    not_met when the pace needed from the latest figure exceeds anything the series has shown,
+    else insufficient_data; the note gives both paces."""
+    T = j.goal.target_year
     if ly > T:
         return "insufficient_data", [
             *notes,
@@ -113,7 +114,9 @@ def passed_stage(j: Judged, notes: list) -> tuple[str, list]:
     ]
 
 
-def status_stage(j: Judged, ex_post: str | None, prog: dict | None, today_year: int):
+def status_stage(
+    j: Judged, ex_post: str | None, prog: rates.Progress | None, today_year: int
+) -> tuple[str, list[str]]:
     """The status and the notes that explain it (docs/method.md §2, "Status rules").
 
     Trend words only on a measured trend (dgm.engine.evidence.measured) and never once the deadline
@@ -140,8 +143,8 @@ def status_stage(j: Judged, ex_post: str | None, prog: dict | None, today_year: 
     latest_meets = not edge and evidence.meets(j, lv)
     trend = evidence.measured(j, prog)
     if evidence.settled_stock(j):
-        return "met", [*notes, _stock_note(j)]
-    if trend and met_at_baseline(j):
+        return "met", [*notes, _stock_note(j, ly, lv)]
+    if trend and met_at_baseline(j) and j.base is not None:  # (a baseline, by the rule)
         notes.append(f"the goal was already met at the baseline ({j.base[0]})")
         if latest_meets:
             notes.append(
@@ -159,8 +162,8 @@ def status_stage(j: Judged, ex_post: str | None, prog: dict | None, today_year: 
         notes.append(f"already at the goal in {ly}; the {T} figure decides")
         return ("on_track" if trend else "insufficient_data"), notes
     if passed:
-        return passed_stage(j, notes)
-    if not trend:
+        return passed_stage(j, notes, ly, lv)
+    if not trend or prog is None:  # (a measured trend always has a rate)
         if len(j.hist) == 1 and ly <= goals.POLICY_YEAR:
             notes.append(f"one figure, from {ly}: it sets the start, it says nothing of progress")
         return "insufficient_data", notes
