@@ -8,7 +8,8 @@ and its notes (status_rules), the evidence tier and reading (evidence), all but 
 decided together (verdict); then P(goal met) and the median first crossing year from the
 ensemble's simulated paths (forecast_stage here) and whether the verdict survives other
 baselines and ESCAP half-lives (robustness). The goal itself is restated on its judged series by
-dgm.engine.goals. Here: one goal's record, and every goal's in a view (as-of date, data-to year).
+dgm.engine.goals. Here: one goal's record (its fields documented in dgm.engine.record), and every
+goal's in a view (as-of date, data-to year).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from dgm.engine.simulate import (
 from dgm.engine.verdict import verdict
 
 BASES = ("observed", "bound", "projected")
-FIELDS = (
+FIELDS = (  # the headline fields of a record (all of them: dgm.engine.record.AssessmentRecord)
     "target_id",
     "indicator",
     "status",
@@ -57,7 +58,7 @@ FIELDS = (
     "crossing_year_median",
     "notes",
 )
-EVIDENCE = (
+EVIDENCE = (  # the fields that say what a verdict rests on
     "evidence",
     "reading",
     "reading_zh",
