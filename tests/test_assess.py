@@ -11,7 +11,7 @@ import pytest
 from frames import series_frame
 
 from dgm.cli import assess as assess_command
-from dgm.engine import assess, goals
+from dgm.engine import assess, goals, rate_comparison, rates, schemes
 
 
 def _frame(values: dict, kinds: dict | None = None, direction="higher_is_better"):
@@ -192,8 +192,8 @@ def test_escap_sensitivity_table_varies_the_half_life():
 
 def test_escap_projection_weights_recent_years():
     z = pd.Series([0.0, 0.0, 0.0, 1.0, 2.0], index=range(2010, 2015))
-    flat = assess.escap_projection(z, 2016, math.inf)
-    recent = assess.escap_projection(z, 2016, 1.0)
+    flat = schemes.escap_projection(z, 2016, math.inf)
+    recent = schemes.escap_projection(z, 2016, 1.0)
     assert recent > flat  # the recent rise weighs more
 
 
@@ -236,14 +236,14 @@ def test_exact_zero_ratio_keeps_its_category():
     ("x", "expected"), [(1 + 3.9e-14, 1.0), (-2e-12, 0.0), (1.0001, 1.0001), (None, None)]
 )
 def test_near_one_and_near_zero_float_noise_is_snapped(x, expected):
-    assert assess.snap(x) == expected
+    assert schemes.snap(x) == expected
 
 
 def test_near_one_gap_is_not_regressing():
     # a flat series whose projection lands a hair behind the baseline: noise, not regression
     j = goals.restate(_share_goal(target_value=60.0), _frame({2014: 47.0, 2018: 47.0 - 1e-12}))
-    gap, q, _ = assess.schemes_stage(j, assess.rates_stage(j)[0])
-    assert gap == 1.0 and assess.rates.escap_category(gap) == "acceleration_needed"
+    gap, q, _ = schemes.schemes_stage(j, rate_comparison.rates_stage(j)[0])
+    assert gap == 1.0 and rates.escap_category(gap) == "acceleration_needed"
 
 
 def test_baseline_is_2014_when_the_text_implies_it_not_the_first_figure():

@@ -11,7 +11,7 @@ from frames import series_frame
 from dgm.constants import EVIDENCE_TIERS
 from dgm.data import panel
 from dgm.data.loaders import series
-from dgm.engine import assess, evidence, goals
+from dgm.engine import assess, evidence, goals, status_rules, verdict
 from dgm.zh import changes
 
 TREND = evidence.TREND_WORDS
@@ -218,9 +218,9 @@ def test_a_proxy_verdict_is_its_own_tier_and_is_counted_apart():
 def test_verdict_with_a_hypothetical_figure_added():
     g = goals.Goal.from_row(_goal(target_value=90.0, target_year=2023))
     frame = _frame({2021: 52.4})
-    assert assess.judge(g, frame, 2026)["status"] == "insufficient_data"
+    assert verdict.judge(g, frame, 2026)["status"] == "insufficient_data"
     plus = goals.with_figure(frame, 2023, 91.0)
-    assert assess.judge(g, plus, 2026)["status"] == "met"
+    assert verdict.judge(g, plus, 2026)["status"] == "met"
     assert len(frame) == 1  # the frame passed in is not changed
 
 
@@ -348,7 +348,7 @@ def test_every_record_carries_evidence_and_reading_in_every_view(views):
                     view
                 ]
             )
-            if assess.deadline_passed(r["target_year"], year):
+            if status_rules.deadline_passed(r["target_year"], year):
                 assert r["status"] not in TREND, (view, r["target_id"])
 
 

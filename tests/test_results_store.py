@@ -66,6 +66,12 @@ def test_without_a_store_every_call_computes(monkeypatch, store):
     assert not store.exists()
 
 
+def test_save_outside_writing_says_there_is_no_store(monkeypatch):
+    monkeypatch.delenv(results_store.ENV, raising=False)
+    with pytest.raises(RuntimeError, match="outside writing"):
+        results_store.save(_square, (3,), {}, {"value": 9})
+
+
 def test_written_once_then_read_back_without_computing(monkeypatch, store):
     with results_store.writing(store):
         assert _square(4) == {"value": 16}

@@ -293,7 +293,7 @@ def _cuts(as_of, data_to, key: tuple) -> defaultdict:
     long = _long(as_of, data_to, key)
     empty = long.loc[long.index[:0], ["year", *SERIES_COLUMNS]].set_index("year")
     empty.index = empty.index.astype("int64")
-    out = defaultdict(lambda: empty)
+    out: defaultdict[str, pd.DataFrame] = defaultdict(lambda: empty)
     for ind, rows in long.groupby("indicator", sort=False):
         frame = rows[["year", *SERIES_COLUMNS]].set_index("year").sort_index()
         frame.index = frame.index.astype("int64")

@@ -331,7 +331,7 @@ def _derived(indicator, year, value, units, sources, formula, inputs, basis, mad
         "value": round(float(value), 10),
         "unit": units.get(indicator, ""),
         "kind": "derived",
-        "reliability": max(grades, key=RELIABILITY_RANK.get) if grades else None,
+        "reliability": max(grades, key=RELIABILITY_RANK.__getitem__) if grades else None,
         "vintage": None,
         "source_id": sources,
         "formula": formula,

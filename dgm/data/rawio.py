@@ -105,7 +105,9 @@ def read_bytes(path: Path, name: str, limit: int = MAX_FILE_BYTES) -> tuple[byte
             return None, [Problem(name, 0, "-", why)]
         return path.read_bytes(), []
     except OSError as err:
-        return None, [Problem(name, 0, "-", f"cannot read the file ({err.strerror.lower()})")]
+        return None, [
+            Problem(name, 0, "-", f"cannot read the file ({(err.strerror or str(err)).lower()})")
+        ]
 
 
 def read_strings(

@@ -184,6 +184,8 @@ def save(func, args: tuple, kwargs: dict, value) -> Path:
     """Write value as the result of func(*args, **kwargs) into the store being written."""
     from dgm.data.atomic import write_bytes
 
+    if _store is None:
+        raise RuntimeError("results_store.save outside writing(): no store to write into")
     call = call_name(func, args, kwargs)
     path = _store / f"{key(func, args, kwargs)}{SUFFIX}"
     write_bytes(path, store_codec.dumps({"call": call, "value": value}))

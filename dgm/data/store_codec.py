@@ -17,6 +17,7 @@ import datetime as dt
 import importlib
 import io
 import json
+from typing import Any
 
 import numpy as np
 
@@ -35,7 +36,7 @@ def dumps(value) -> bytes:
     text = json.dumps(tree, ensure_ascii=False, allow_nan=True, separators=(",", ":"))
     arrays[TREE] = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
     buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
+    np.savez(buffer, **arrays)  # type: ignore[arg-type]  # numpy's stub lets **kwds meet allow_pickle: bool
     return buffer.getvalue()
 
 
@@ -207,9 +208,9 @@ def _decode(tree, arrays: dict):
     if tag == "$array":
         return _member(arrays, body)
     if tag == "$objects":
-        items = [_decode(v, arrays) for v in body]
-        out = np.empty(len(items), dtype=object)
-        for i, item in enumerate(items):
+        objects = [_decode(v, arrays) for v in body]
+        out = np.empty(len(objects), dtype=object)
+        for i, item in enumerate(objects):
             out[i] = item
         return out.reshape(tuple(tree["shape"]))
     if tag == "$frame":
@@ -289,7 +290,7 @@ def _dataclass(name, fields, arrays: dict):
     module, qualname = name.split(":", 1)
     if module.split(".")[0] != PACKAGE:
         raise CodecError(f"{name} is not a dgm type")
-    cls = importlib.import_module(module)
+    cls: Any = importlib.import_module(module)
     for part in qualname.split("."):
         cls = getattr(cls, part, None)
     if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):

@@ -478,8 +478,8 @@ def headline(recs: pd.DataFrame, seed: int = 0) -> dict:
         "n_indicators": len(ids),
         "long_series": long_ids,
         "long_mase_ratio": float(long["ens"] / long["drift"]) if long is not None else None,
-        "long_coverage80": float(long_hits["in80"]) if long_ids else None,
-        "long_coverage95": float(long_hits["in95"]) if long_ids else None,
+        "long_coverage80": float(long_hits["in80"]) if long_hits is not None else None,
+        "long_coverage95": float(long_hits["in95"]) if long_hits is not None else None,
         "ratio_by_indicator": {i: float(r["ens"] / r["drift"]) for i, r in sums.iterrows()},
     }
 

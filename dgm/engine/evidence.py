@@ -42,12 +42,12 @@ def rate_figures(j: Judged) -> int:
     return int((j.hist.index <= by).sum())
 
 
-def measured(j: Judged, prog: dict | None) -> bool:
+def measured(j: Judged, prog: rates.Progress | None) -> bool:
     """Whether a trend is measured: a rate resting on >= MIN_FIGURES figures: a chained goal's
     index points (its baseline = 100, yearly and bridged points) or its published levels from the
     baseline on, a level goal's figures from its baseline. Two index points joined by one
     five-year change are a snapshot."""
-    if prog is None:
+    if prog is None or j.base is None:  # no rate without a baseline
         return False
     if j.goal.kind not in CHAINED:
         return rate_figures(j) >= MIN_FIGURES
@@ -55,7 +55,7 @@ def measured(j: Judged, prog: dict | None) -> bool:
     return max(len(j.hist), levels) >= MIN_FIGURES
 
 
-def tier(j: Judged, basis: str | None, prog: dict | None) -> str:
+def tier(j: Judged, basis: str | None, prog: rates.Progress | None) -> str:
     """The evidence tier: bound (a published bound decides), proxy (judged on another
     indicator), none (no point figure), series (a measured trend), else snapshot."""
     if basis == "bound":
@@ -289,8 +289,8 @@ def pace_text(j: Judged, p: float, lang: str) -> str:
 def goal_text(j: Judged, lang: str) -> str:
     """The goal on its judged scale: "≥ 90 %", "> 20,000", "≈ 30 %", "index ≤ 70"."""
     if j.goal.kind in CHAINED:
-        sign, v = COMPARISON_SIGNS.get(j.cmp, ""), f"{round(j.goal_value, 1):g}"
-        return f"指数{sign}{v}" if lang == "zh" else f"index {sign} {v}"
+        sign, shown = COMPARISON_SIGNS.get(j.cmp, ""), f"{round(j.goal_value, 1):g}"
+        return f"指数{sign}{shown}" if lang == "zh" else f"index {sign} {shown}"
     sign, v = COMPARISON_SIGNS.get(j.goal.comparison, ""), j.goal.target_value
     value = _num(j, v, lang, d=0 if float(v).is_integer() else 1)
     return f"{sign}{value}" if lang == "zh" else f"{sign} {value}"
@@ -410,9 +410,11 @@ def _position(j: Judged, year: int, lang: str, passed: bool) -> list[str]:
     return out
 
 
-def _rate(prog: dict | None, lang: str) -> str:
+def _rate(prog: rates.Progress | None, lang: str) -> str:
     """ "observed −0.3 % a year against +2.2 % required" ('' without both compound rates)."""
-    obs, req = (prog or {}).get("observed_rate"), (prog or {}).get("required_rate")
+    if prog is None:
+        return ""
+    obs, req = prog["observed_rate"], prog["required_rate"]
     if obs is None or req is None or not (math.isfinite(obs) and math.isfinite(req)):
         return ""
     return _w(
@@ -425,8 +427,9 @@ def _rate(prog: dict | None, lang: str) -> str:
 
 def _yearly_figures(j: Judged, years, lang: str) -> str:
     """ "two yearly figures, 2015 and 2024: +85.6 % and +9.1 %"."""
-    ys = [int(y) for y in years]
-    vals = [_pct(float(j.yearly.loc[y]), lang, signed=True) for y in ys]
+    ys, yearly = [int(y) for y in years], j.yearly
+    assert yearly is not None  # only chained goals have yearly figures to list
+    vals = [_pct(float(yearly.loc[y]), lang, signed=True) for y in ys]
     head = _w({1: "one_yearly", 2: "two_yearly"}.get(len(ys), "many_yearly"), lang, n=len(ys))
     if len(ys) <= 2:
         at = _w(
@@ -442,9 +445,10 @@ def _yearly_figures(j: Judged, years, lang: str) -> str:
     return head + _comma(lang) + at
 
 
-def _chained(j: Judged, prog, passed: bool, lang: str) -> list[str]:
+def _chained(j: Judged, prog: rates.Progress | None, passed: bool, lang: str) -> list[str]:
     """A chained goal's figures: the chain or the yearly figures, where the chain breaks and the
     pace that would still reach the goal."""
+    assert j.base is not None  # a chained goal's baseline is its index's 100
     yearly, by = _yearly(j), j.base[0]
     if len(j.hist) < 2:
         out = [_yearly_figures(j, yearly.index, lang)] if len(yearly) else [_w("none", lang)]
@@ -473,7 +477,7 @@ def _chained(j: Judged, prog, passed: bool, lang: str) -> list[str]:
 
 
 def reading(
-    j: Judged, tier_: str, prog: dict | None, today_year: int, bound: tuple | None = None
+    j: Judged, tier_: str, prog: rates.Progress | None, today_year: int, bound: tuple | None = None
 ) -> tuple[str, str]:
     """(zh, en): what the evidence says, in words and numbers ("one figure, 2021: 52.4 %; 37.6
     points short of ≥ 90 %; would have needed +18.8 points a year to 2023; …").
@@ -485,7 +489,9 @@ def reading(
     )
 
 
-def _reading(j: Judged, tier_: str, prog, today_year: int, bound, lang: str) -> str:
+def _reading(
+    j: Judged, tier_: str, prog: rates.Progress | None, today_year: int, bound, lang: str
+) -> str:
     """reading() in one language."""
     T = j.goal.target_year
     passed = T + 1 < today_year

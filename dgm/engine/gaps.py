@@ -35,11 +35,14 @@ from dgm.data.loaders import as_of_date, load_indicators, load_publications, ser
 from dgm.data.results_store import stored
 from dgm.engine import assess, goals
 from dgm.engine.goals import CHAINED, POLICY_YEAR
+from dgm.engine.rate_comparison import MIN_YEARLY
+from dgm.engine.record import AssessmentRecord
+from dgm.engine.status_rules import PUBLICATION_LAG
 
 QUANTILES = (0.1, 0.5, 0.9)  # the forecast's plausible low, middle and high
 AROUND_GOAL = 0.10  # with one figure or none: the threshold value ± 10 % of it
 WHAT_IF_PATHS = 2000  # simulated paths per what-if assessment (P(goal met) ± 1.1 points at 0.5)
-MAX_GROUP = assess.MIN_YEARLY  # at most this many figures supposed together
+MAX_GROUP = MIN_YEARLY  # at most this many figures supposed together
 LATEST = 3  # the latest years up to the last publishable one are always candidates
 P_SHIFT = 0.05  # a figure that changes no status matters if it moves P(goal met) this much
 DECIDED = ("met", "not_met")
@@ -98,7 +101,7 @@ def _window(a: assess.Assessment, as_of=None) -> range:
     """Years a missing figure could matter for: from the policy's start (a chained goal: the year
     after its baseline) to the target year or the latest year that can be published."""
     g = a.judged.goal
-    last = min(g.target_year, assess.view_year(as_of) - assess.PUBLICATION_LAG)
+    last = min(g.target_year, assess.view_year(as_of) - PUBLICATION_LAG)
     if g.kind in CHAINED:
         first = (g.baseline_year or POLICY_YEAR) + 1
     else:
@@ -222,10 +225,10 @@ def values(a: assess.Assessment, cand: Candidate, as_of=None) -> tuple[tuple[flo
         v = (pts.min(), float(np.median(pts.to_numpy())), pts.max())
         span = f"{int(pts.index.min())}-{int(pts.index.max())}"
         return _clip(v, cand.indicator), f"the observed range ({len(pts)} figures, {span})"
-    v = _goal_figure(a, cand.indicator)
-    d = abs(v) * AROUND_GOAL or AROUND_GOAL
-    return _clip(_rounded((v - d, v, v + d)), cand.indicator), (
-        f"the goal's threshold {v:.4g} ± {100 * AROUND_GOAL:g} % "
+    goal = _goal_figure(a, cand.indicator)
+    d = abs(goal) * AROUND_GOAL or AROUND_GOAL
+    return _clip(_rounded((goal - d, goal, goal + d)), cand.indicator), (
+        f"the goal's threshold {goal:.4g} ± {100 * AROUND_GOAL:g} % "
         f"({'one published figure' if len(pts) else 'no published figure'}: no range)"
     )
 
@@ -261,7 +264,9 @@ def supposed_rows(cand: Candidate, value: float, as_of=None) -> list[dict]:
     ]
 
 
-def what_if(g: goals.Goal, rows: list[dict], as_of=None, n_paths=WHAT_IF_PATHS, seed=SEED) -> dict:
+def what_if(
+    g: goals.Goal, rows: list[dict], as_of=None, n_paths=WHAT_IF_PATHS, seed=SEED
+) -> AssessmentRecord:
     """The real assessment record of a goal on data/raw plus the supposed rows."""
     with supposing(rows):
         frame = series(g.indicator, as_of=as_of)
@@ -360,7 +365,7 @@ def goal_gaps(a: assess.Assessment, places, as_of=None, n_paths=WHAT_IF_PATHS, s
     return out
 
 
-def _matters(f: dict, rec: dict) -> bool:
+def _matters(f: dict, rec: AssessmentRecord) -> bool:
     """Whether a figure would give the goal a verdict or change it: a status other than today's
     under some value, or P(goal met) moved by at least P_SHIFT."""
     if any(f[k] != rec["status"] for k in ("status_low", "status_mid", "status_high")):

@@ -247,7 +247,7 @@ def _year_words(year: int) -> str:
 
 def _level_baseline(g: Goal, pts: pd.Series, baseline) -> tuple[tuple | None, str, list]:
     """(year, value), the rule's name and notes for a goal judged on its own level."""
-    notes = []
+    notes: list[str] = []
     if baseline == "first":
         if not len(pts):
             return None, "first figure", notes
@@ -269,18 +269,18 @@ def _level_baseline(g: Goal, pts: pd.Series, baseline) -> tuple[tuple | None, st
             )
         return (by, bv), "registry", notes
     want = by if by is not None else POLICY_YEAR
-    y = nearest_year(pts.index, want)
-    if y is None:
+    near = nearest_year(pts.index, want)
+    if near is None:
         return None, "nearest to 2014", notes
-    rule = "registry year" if y == by else f"nearest to {want}"
-    if y != want:
+    rule = "registry year" if near == by else f"nearest to {want}"
+    if near != want:
         notes.append(
-            f"baseline {y} ({_year_words(y)}): the published year nearest to {want}"
+            f"baseline {near} ({_year_words(near)}): the published year nearest to {want}"
             + ("" if by is not None else "; the registry gives no baseline")
         )
     elif by is None:
-        notes.append(f"baseline {y}: the registry gives none; the text implies {POLICY_YEAR}")
-    return (y, float(pts.loc[y])), rule, notes
+        notes.append(f"baseline {near}: the registry gives none; the text implies {POLICY_YEAR}")
+    return (near, float(pts.loc[near])), rule, notes
 
 
 def restate(
@@ -565,7 +565,7 @@ def with_figure(
 ) -> pd.DataFrame:
     """A copy of a dgm.series frame with a (hypothetical) point figure for `year` in place of the
     year's point figures (bounds kept), e.g. to see what a missing figure would decide:
-    `assess.judge(goal, with_figure(frame, 2023, 91.0), today_year)`."""
+    `verdict.judge(goal, with_figure(frame, 2023, 91.0), today_year)`."""
     points = ~frame["kind"].astype(str).isin(POINT_KINDS_EXCLUDED) if len(frame) else []
     keep = frame[~((frame.index == year) & points)] if len(frame) else frame
     row = {"value": float(value), "kind": kind, "period": period, "low": value, "high": value}

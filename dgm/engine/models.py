@@ -40,6 +40,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -223,11 +224,12 @@ def _drift_fit(s: pd.Series, h: int):
     return mean, _rw_cov(h, sigma2, sigma2 / span), {"drift": drift, "sigma2": sigma2}
 
 
-def shrink(g: float, v: float, prior) -> tuple[float, float]:
+def shrink(g: float | np.ndarray, v: float, prior) -> tuple[Any, Any]:
     """Normal-normal shrinkage of a growth estimate g (variance v) toward a prior (g0, tau).
 
     Returns the posterior (mean, variance); no prior or tau = inf leaves (g, v) unchanged.
-    Works elementwise on arrays of estimates (the bootstrap refits).
+    Works elementwise on arrays of estimates (the bootstrap refits): floats in, floats out;
+    an array in, arrays out.
     """
     if prior is None or not math.isfinite(prior[1]):
         return g, v
@@ -343,7 +345,9 @@ def fit_arima_drift(y: np.ndarray) -> dict:
     mu0 = float(d.mean())
     s0 = float(np.mean((d - mu0) ** 2))
     llf0 = -0.5 * n * (math.log(2 * math.pi * max(s0, 1e-300)) + 1)
-    cands = {(0, 1, 0): {"mu": mu0, "phi": 0.0, "sigma2": s0, "llf": llf0, "k": 2}}
+    cands: dict[tuple[int, int, int], dict[str, Any]] = {
+        (0, 1, 0): {"mu": mu0, "phi": 0.0, "sigma2": s0, "llf": llf0, "k": 2}
+    }
     if n >= 5 and s0 > 0:
         res = minimize_scalar(
             lambda p: -_ar1_profile(d, p)[0],
@@ -539,10 +543,10 @@ def theta(
     if rng is None:
         cov = cov + b0_var * np.outer(load, load)
     else:
-        al, sl, lv = _theta_refits(y, alpha, b0_own, err, rng, BOOTSTRAP_REFITS)
+        al, sl, lvs = _theta_refits(y, alpha, b0_own, err, rng, BOOTSTRAP_REFITS)
         sl, _ = shrink(sl, sigma2 / float(np.sum((t - t.mean()) ** 2)), prior)
         ld = 0.5 * (j[None, :] - 1 + (1 - (1 - al[:, None]) ** n) / al[:, None])
-        cov = cov + np.cov(lv[:, None] + sl[:, None] * ld, rowvar=False).reshape(h, h)
+        cov = cov + np.cov(lvs[:, None] + sl[:, None] * ld, rowvar=False).reshape(h, h)
         info["bootstrap_refits"] = BOOTSTRAP_REFITS
     return ModelFit("theta", scale, int(s.index[-1]), mean, cov, info=info)
 
@@ -682,7 +686,7 @@ def fit_all(
             skipped[name] = f"{k} usable points, needs {MIN_POINTS[name]}"
             continue
         try:
-            kw = {"prior": prior} if name in PRIOR_MODELS else {}
+            kw: dict[str, Any] = {"prior": prior} if name in PRIOR_MODELS else {}
             if name in BOOTSTRAPPED:
                 kw["rng"] = rng
             fit = MODELS[name](z, h, scale, **kw)

@@ -17,6 +17,7 @@ Schemes, side by side (docs/method.md gives the sources and the reasoning):
 from __future__ import annotations
 
 import math
+from typing import TypedDict
 
 import numpy as np
 
@@ -29,6 +30,15 @@ UNSD_FAIR = 0.10
 # value added than "about 15 %" is not a failure of the goal).
 APPROX_TOL = 0.05
 COMPARISONS = (">=", ">", "<=", "<", "~")
+
+
+class Progress(TypedDict):
+    """Observed against required rate (`progress`): fractions a year, NaN when undefined."""
+
+    observed_rate: float  # NaN on the linear method
+    required_rate: float  # NaN on the linear method
+    rate_ratio: float  # observed / required (on the linear method: of average yearly changes)
+    method: str  # compound or linear
 
 
 def _finite(*xs) -> bool:
@@ -207,7 +217,9 @@ def bound_verdict(kind: str, bound: float, comparison: str, target: float, sign:
     return None
 
 
-def progress(baseline_value, latest_value, target_value, baseline_year, latest_year, target_year):
+def progress(
+    baseline_value, latest_value, target_value, baseline_year, latest_year, target_year
+) -> Progress:
     """Observed and required rates and their ratio; compound when possible, else linear.
 
     Returns a dict: observed_rate, required_rate (fractions per year, or NaN when the values

@@ -4,13 +4,14 @@ Everything above the "edges" line is pure: the explorer (dgm.present.explorer) c
 slider step and draws what it returns. Growth rates are fractions per year (0.065 = 6.5 %/yr),
 values are on the series the goal is judged on (dgm.engine.goals, the one home of that restating: a
 reduction goal and a yearly-growth goal become an index chained from the published yearly % changes,
-first year of the chain = 100). The observed rate is the scorecard's (dgm.engine.assess.rates_stage).
+first year of the chain = 100). The observed rate is the scorecard's (dgm.engine.rate_comparison.rates_stage).
 Notes are `Note`s: a key of dgm.labels.TEXT and its values, read in any language.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -294,7 +295,7 @@ def presets(
 ) -> dict[str, float]:
     """Named growth rates (fractions) for headless runs, derived from the data and the goal.
 
-    - `observed`: the observed yearly rate as given (the scorecard's, dgm.engine.assess.rates_stage;
+    - `observed`: the observed yearly rate as given (the scorecard's, dgm.engine.rate_comparison.rates_stage;
       `observed_rate_for` looks it up); left out when None;
     - `half_observed`: a slowdown to half the observed rate;
     - `required`: what the latest year needs to reach the goal exactly (not for a goal met already);
@@ -364,7 +365,7 @@ def default_growth(
         return minus(f"{100 * r:+.1f}")
 
     lo, hi = limits
-    snap = round
+    snap: Callable[[float], int] = round
     if observed is not None and math.isfinite(observed):
         growth, note = observed, None
     elif view.required_rate is not None:
@@ -444,10 +445,10 @@ def judged(target_id: str, as_of: int | None = None, lang: str = "en") -> tuple[
 
 def observed_rate_for(target_id: str, as_of: int | None = None) -> float | None:
     """The goal's observed yearly rate (fraction), as the scorecard measures it
-    (dgm.engine.assess.rates_stage on the same judged series); None where the scorecard has none."""
-    from dgm.engine import assess
+    (dgm.engine.rate_comparison.rates_stage on the same judged series); None where the scorecard has none."""
+    from dgm.engine.rate_comparison import rates_stage
 
-    prog, _ = assess.rates_stage(_judged(target_id, as_of))
+    prog, _ = rates_stage(_judged(target_id, as_of))
     rate = None if prog is None else prog["observed_rate"]
     return float(rate) if rate is not None and math.isfinite(rate) else None
 
