@@ -10,7 +10,7 @@ under `files/`, at their places in DIR.
 The key of a job is the SHA-256 of its inputs (`notebook_inputs`, `workbook_inputs`): for a
 notebook, its path and bytes, the parameters injected (`lang`, `figures_dir`, any given), its
 parameters after them (the `parameters` cell's defaults overridden), the editions written and where
-the executed notebook is written (papermill records that path in it); for the workbook, its paths
+the executed notebook is written (papermill records that path in it); for the workbook, its n_paths
 and seed; for both, the content of data/raw (dgm.data.loaders.raw_state), the code
 (dgm.data.results_store.code_fingerprint: every .py file of dgm, Python and library versions),
 every other file of the package (the page templates and their CSS) and the Python executable.
@@ -99,7 +99,7 @@ def key(inputs: dict) -> str:
 def _relative(name: str) -> PurePosixPath | None:
     """`name` as a path inside a report, or None when it would leave it (absolute, `..`, empty)."""
     path = PurePosixPath(name)
-    if not name or path.is_absolute() or ".." in path.parts or "." in path.parts:
+    if not name or path.is_absolute() or ".." in path.parts:
         return None
     return path
 
