@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dgm.constants import BOUND_KINDS, HORIZON, N_PATHS, PERIOD_LABELS, SEED, STATUSES
+from dgm.constants import BOUND_KINDS, HORIZON, N_PATHS, SEED, STATUSES
 from dgm.data.loaders import series_frames
 from dgm.data.results_store import lookup, stored
 from dgm.engine import evidence, goals, rates
@@ -38,6 +38,7 @@ from dgm.engine.simulate import (
     median_crossing_year,
 )
 from dgm.engine.transforms import scale_for
+from dgm.words import PERIOD_LABELS
 
 NEAR_TOL = 1e-9  # a ratio, gap or Q within this of 0 or 1 is read as exactly 0 or 1 (float noise)
 MIN_YEARLY = evidence.MIN_FIGURES  # yearly figures (the latest included) a rate needs

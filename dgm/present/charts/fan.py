@@ -238,9 +238,9 @@ def path_to_goal(
     if title is None:
         row = target if target is not None else indicator
         name = row_label(row, lang, sep="\n") if row is not None else attrs.get("indicator", "")
-        what = pick("：实际走势与预测", ": observed path and projection", lang, "\n")
+        what = t("title_path_projection", lang, "\n")
         if fan is None:
-            what = pick("：实际走势", ": observed path", lang, "\n")
+            what = t("title_path", lang, "\n")
         if lang == "both":
             zh, en = name.split("\n", 1) if "\n" in name else (name, name)
             wz, we = what.split("\n", 1)

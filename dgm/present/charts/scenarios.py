@@ -12,6 +12,7 @@ from dgm.present.charts.figure import add_title, canvas, legend, styled
 from dgm.present.charts.goal_line import goal_axes
 from dgm.present.charts.observations import draw_observations
 from dgm.present.style import GOAL, OKABE_ITO, PALETTE
+from dgm.words import PRESET_LABELS
 
 
 @styled
@@ -31,7 +32,8 @@ def scenario_chart(
     """Paths under several scenarios against the observed series and the goal.
 
     ``scenarios``: name → a fan frame (quantile columns; median dashed, ``band`` shaded) or a
-    Series (a deterministic path, dashed); ``labels``: name → (zh, en) or str.
+    Series (a deterministic path, dashed); ``labels``: name → (zh, en) or str, by default the
+    preset scenarios' names (dgm.words.PRESET_LABELS).
     """
     import pandas as pd
     from matplotlib.lines import Line2D
@@ -57,7 +59,7 @@ def scenario_chart(
     years = list(obs.index) if obs is not None else []
     for k, (name, path) in enumerate(scenarios.items()):
         colour, dash = colours[k % len(colours)], dashes[k % len(dashes)]
-        lab = (labels or {}).get(name, name)
+        lab = (PRESET_LABELS if labels is None else labels).get(name, name)
         lab = pick(*lab, lang, " · ") if isinstance(lab, tuple) else str(lab)
         if isinstance(path, pd.DataFrame):
             path = anchor(path.sort_index(), obs)
