@@ -135,13 +135,13 @@ def _unit_suffix(unit, lang) -> str:
     return f" {u}"
 
 
-def goal_text(target, lang, value=None) -> str:
+def goal_text(goal, lang, value=None) -> str:
     """'目标（2025年）≥ 20,000 亿元' / 'Goal (2025): ≥ 20,000 100 million yuan'."""
-    unit = cell(target, "unit")
-    v = cell(target, "target_value") if value is None else value
-    year = cell(target, "target_year")
-    cmp_ = COMPARISON.get(str(cell(target, "comparison", "")), "")
-    if cell(target, "kind") == "reduction_vs_baseline" and value is not None:
+    unit = cell(goal, "unit")
+    v = cell(goal, "target_value") if value is None else value
+    year = cell(goal, "target_year")
+    cmp_ = COMPARISON.get(str(cell(goal, "comparison", "")), "")
+    if cell(goal, "kind") == "reduction_vs_baseline" and value is not None:
         cmp_, unit = "≤", None  # a cut of x % is drawn on the chained index: index ≤ 100 − x
     val = f"{cmp_} {fmt_value(v, unit)}{_unit_suffix(unit, lang)}".strip()
     y = int(year) if year is not None else None

@@ -398,7 +398,7 @@ def goal_from_judged(j, lang: str = "en") -> Goal:
     )
 
 
-def goal_from_target(row, lang: str = "en", as_of: int | None = None) -> Goal:
+def goal_from_row(row, lang: str = "en", as_of: int | None = None) -> Goal:
     """A Goal from a row of dgm.load_targets(), on the series it is judged on in the shipped data
     as known at the end of as_of (dgm.engine.goals.judged)."""
     from dgm.engine import goals

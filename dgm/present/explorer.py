@@ -60,7 +60,7 @@ def word(key: str, lang: str, **fmt) -> str:
     return pick(zh.format(**fmt), en.format(**fmt), lang, " ")
 
 
-def _target(goal: scenario.Goal) -> dict:
+def _registry_row(goal: scenario.Goal) -> dict:
     """A registry-like row of the goal on its judged scale, for dgm.labels.goal_text (a
     chained index's base year is on the axis, not repeated in the goal's label)."""
     return {
@@ -233,7 +233,7 @@ class ExplorerFigure:
         self.l_goal.set_data([first - 0.6, g.target_year], [g.goal_value, g.goal_value])
         self.m_goal.set_data([g.target_year], [g.goal_value])
         self.t_goal.xy = (g.target_year, g.goal_value)
-        self.t_goal.set_text(labels.goal_text(_target(g), lang))
+        self.t_goal.set_text(labels.goal_text(_registry_row(g), lang))
         handles += [(self.l_path, word("scenario", lang))]
         if len(view.required_path):
             handles.append((self.l_req, word("required", lang)))
@@ -344,7 +344,7 @@ class Explorer:
         return self.state.target_id
 
     def goal(self, target_id: str) -> scenario.Goal:
-        """The Goal of one of the explorer's targets, labelled in the explorer's language."""
+        """The Goal of one of the explorer's goals, labelled in the explorer's language."""
         return scenario.judged(target_id, self.state.as_of, self.lang)[0]
 
     def label(self, target_id: str) -> str:
@@ -620,7 +620,7 @@ class ExplorerWidgets:
         """The required-path calculator, the notes and the sources, as HTML under the chart."""
         lang = self.ex.lang
         g = v.goal
-        zh, en = (labels.goal_text(_target(g), la) for la in ("zh", "en"))
+        zh, en = (labels.goal_text(_registry_row(g), la) for la in ("zh", "en"))
         latest = _latest(v)
         if v.already_met:
             text = pick(

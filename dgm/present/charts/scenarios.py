@@ -19,7 +19,7 @@ from dgm.words import PRESET_LABELS
 def scenario_chart(
     scenarios: Mapping,
     obs=None,
-    target=None,
+    goal=None,
     *,
     labels: Mapping | None = None,
     sources=None,
@@ -40,7 +40,7 @@ def scenario_chart(
     from matplotlib.patches import Patch
 
     attrs = getattr(obs, "attrs", {}) or {}
-    unit = unit or attrs.get("unit") or cell(target, "unit")
+    unit = unit or attrs.get("unit") or cell(goal, "unit")
     dashes = [(0, (4, 2)), (0, (1.5, 1.5)), (0, (8, 3)), (0, (2, 3)), (0, (6, 1.5))]
     note = t("fan_note", lang)
     if band is not None and any(isinstance(v, pd.DataFrame) for v in scenarios.values()):
@@ -51,7 +51,7 @@ def scenario_chart(
             lang,
             "\n",
         )
-    foot = source_note(source_ids(obs), sources, lang, goal=target, extra=note)
+    foot = source_note(source_ids(obs), sources, lang, goal=goal, extra=note)
     fig, gs = canvas(size, foot)
     ax = fig.add_subplot(gs[0])
     handles = draw_observations(ax, obs, lang, colour=OKABE_ITO["black"])
@@ -87,17 +87,17 @@ def scenario_chart(
                 pick(f"中心{cov}%概率区间", f"central {cov}% band", lang, " "),
             )
         )
-    handles += goal_axes(ax, obs, target, years, unit, lang, None)
+    handles += goal_axes(ax, obs, goal, years, unit, lang, None)
     legend(ax, handles, ncol=3 if lang != "both" else 2, below=True)
     if title is None:
-        name = row_label(target, lang, sep=" · ") if target is not None else ""
+        name = row_label(goal, lang, sep=" · ") if goal is not None else ""
         title = t("scenario_title", lang, sep=" · ") + (
             pick("：", ": ", lang, "") + name if name else ""
         )
-        if lang == "both" and target is not None:
+        if lang == "both" and goal is not None:
             title = (
-                f"{t('scenario_title', 'zh')}：{row_label(target, 'zh')}\n"
-                f"{t('scenario_title', 'en')}: {row_label(target, 'en')}"
+                f"{t('scenario_title', 'zh')}：{row_label(goal, 'zh')}\n"
+                f"{t('scenario_title', 'en')}: {row_label(goal, 'en')}"
             )
     add_title(fig, title)
     return fig

@@ -30,24 +30,24 @@ def _records(assessment):
     return list(assessment)
 
 
-def _target_rows(targets) -> dict:
+def _goal_rows(registry) -> dict:
     """Goal registry rows by id (accepts a DataFrame, a list of dicts or None)."""
-    if targets is None:
+    if registry is None:
         return {}
-    rows = targets.to_dict("records") if hasattr(targets, "to_dict") else list(targets)
+    rows = registry.to_dict("records") if hasattr(registry, "to_dict") else list(registry)
     return {str(r["id"]): r for r in rows}
 
 
 @styled
-def rate_chart(assessment, targets=None, *, sources=None, lang: str = "zh", size="full"):
+def rate_chart(assessment, registry=None, *, sources=None, lang: str = "zh", size="full"):
     """Required versus observed compound yearly rate for every goal that has both (dumbbells).
 
     ``assessment``: `dgm.engine.assess` records (target_id, required_rate, observed_rate as fractions per
-    year, rate_ratio, status); ``targets``: the goal registry (labels). Sorted by rate_ratio.
+    year, rate_ratio, status); ``registry``: the goal registry (labels). Sorted by rate_ratio.
     """
     from matplotlib.lines import Line2D
 
-    rows = _target_rows(targets)
+    rows = _goal_rows(registry)
     recs = [
         r
         for r in _records(assessment)
@@ -110,18 +110,18 @@ def _cols_for(width_in: float, pt: float) -> int:
 
 
 @styled
-def scorecard_chart(assessment, targets=None, *, sources=None, lang: str = "zh", size="full"):
-    """Scorecard as a heat table: goal, target, latest figure, rates, P(goal met), status.
+def scorecard_chart(assessment, registry=None, *, sources=None, lang: str = "zh", size="full"):
+    """Scorecard as a heat table: goal, goal value, latest figure, rates, P(goal met), status.
 
     Status cells are coloured by verdict (and say it in words); the P column is shaded by
-    probability. ``assessment``: `dgm.engine.assess` records; ``targets``: registry (labels, clause).
+    probability. ``assessment``: `dgm.engine.assess` records; ``registry``: the goal registry (labels, clause).
     Rows grow to fit wrapped labels, so the table suits A4 in all three languages.
     """
     from matplotlib.patches import Rectangle
 
     from dgm.present.readings import headline, latest_decimals
 
-    rows = _target_rows(targets)
+    rows = _goal_rows(registry)
     recs = _records(assessment)
     heads = [
         t("goal", lang, " · "),
