@@ -57,10 +57,11 @@ test: $(VENV)/.installed-lab
 test-fast: $(VENV)/.installed-lab
 	$(PYTEST) -n 2 --dist loadfile -m "not slow"
 
-## lint: ruff check and format check
+## lint: ruff check and format check of the code and the notebooks; the docs' code blocks and command lines
 lint: $(VENV)/.installed
-	$(BIN)/ruff check dgm tests benchmarks
-	$(BIN)/ruff format --check dgm tests benchmarks
+	$(BIN)/ruff check dgm tests benchmarks notebooks
+	$(BIN)/ruff format --check dgm tests benchmarks notebooks
+	$(PYTEST) -q -p no:xdist tests/test_docs.py
 
 ## check: validate data/raw (one line per problem)
 check: $(VENV)/.installed

@@ -30,7 +30,7 @@ from dgm.present.goal_view import (
     published,
 )
 from dgm.present.notebook_figures import show
-from dgm.present.notebook_records import record
+from dgm.present.notebook_records import record, say
 from dgm.present.readings import (
     backtest_table,
     headline,
@@ -50,6 +50,7 @@ __all__ = [
     # showing and recording (every notebook)
     "charts",
     "record",
+    "say",
     "show",
     # one goal at a time (notebooks 01-04)
     "assess_one",

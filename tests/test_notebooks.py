@@ -328,18 +328,21 @@ def test_scorecard_lists_every_goal_of_the_registry(executed):
 
 
 @pytest.mark.slow
-def test_scorecard_prints_the_headline_with_proxies_apart(executed):
+def test_scorecard_says_the_headline_as_prose_with_proxies_apart(executed):
+    """The headline reaches the reader as paragraphs (HTML), not as a printed code-output box."""
+    import html
+
     from dgm.engine.assess import assess_all
     from dgm.present.readings import headline
 
     _, _, nb = executed["05_scorecard"]
-    printed = "".join(
-        o.get("text", "")
-        for c in nb.cells
-        for o in c.get("outputs", [])
-        if o.get("name") == "stdout"
-    )
-    assert headline(assess_all(n_paths=200), "both") in printed
+    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.get("name") == "stdout"], "nothing printed"
+    said = [o["data"] for o in outputs if "dgm-say" in o.get("data", {}).get("text/html", "")]
+    text = headline(assess_all(n_paths=200), "both")
+    assert [d["text/plain"] for d in said] == [text]
+    assert said[0]["text/html"].count("<p>") == len(text.splitlines())
+    assert all(html.escape(line) in said[0]["text/html"] for line in text.splitlines())
 
 
 @pytest.mark.slow

@@ -116,3 +116,19 @@ def test_rendered_page_loads_nothing_and_links_home(lang):
 def test_reviewer_page_shows_code_and_builds_on():
     html = pages.render(_notebook(), "en", "reviewer")
     assert "record" in html and "Builds on" in html
+
+
+def test_say_shows_each_line_as_an_escaped_paragraph(monkeypatch):
+    import IPython.display
+
+    from dgm.present.notebook_records import say
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, raw: shown.append(obj))
+    say("21 goals <met 2>\n\n共21项目标。")
+    assert shown == [
+        {
+            "text/html": '<div class="dgm-say"><p>21 goals &lt;met 2&gt;</p><p>共21项目标。</p></div>',
+            "text/plain": "21 goals <met 2>\n\n共21项目标。",
+        }
+    ]

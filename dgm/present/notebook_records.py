@@ -69,3 +69,14 @@ def read_records(nb) -> dict:
             if rec is not None:
                 out[rec["name"]] = rec["value"]
     return out
+
+
+def say(text: str) -> None:
+    """Display sentences to a reader: one HTML paragraph per line (escaped), so a reader page shows
+    prose, not a code-output box; the plain text stays for the terminal and the reviewer."""
+    import html
+
+    from IPython.display import display
+
+    paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in text.splitlines() if line)
+    display({"text/html": f'<div class="dgm-say">{paragraphs}</div>', "text/plain": text}, raw=True)
