@@ -395,7 +395,7 @@ def test_workbook_links_every_url_and_writes_words_not_codes(book):
     are Chinese over English; statuses in words; every cell names the East Asian font."""
     from openpyxl import load_workbook
 
-    from dgm.present.tables import HEADERS
+    from dgm.words import HEADERS
 
     same = {zh for zh, en in HEADERS.values() if zh == en}  # one word in both (MASE, UNSD Q)
     wb = load_workbook(book)

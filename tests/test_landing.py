@@ -8,6 +8,7 @@ import pytest
 from dgm.present import landing, pages
 from dgm.present.notebook_records import RECORD_MIME
 from dgm.run import report_pages
+from dgm.words import PAGE
 
 
 class _Links(HTMLParser):
@@ -207,7 +208,7 @@ def test_landing_page_escapes_data_and_keeps_a_run_record(built):
     assert "<b>latest</b>" not in html and "&lt;b&gt;latest&lt;/b&gt;" in html
     text = "".join(links.text)
     for key in ("run_date", "commit", "checksum", "vintage"):
-        assert pages.TEXT[key][1] in text
+        assert PAGE[key][1] in text
     record = landing.run_record()
     assert record["checksum"] in text and len(record["checksum"]) == 16
     assert record["vintage"][:4].isdigit() and record["vintage"] in text

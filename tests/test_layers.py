@@ -24,6 +24,7 @@ ROOT_MODULES = {  # dgm/*.py: what every layer uses (a new one here needs a reas
     "dgm.labels",
     "dgm.lang",
     "dgm.paths",
+    "dgm.words",
     "dgm.zh",
 }
 

@@ -218,10 +218,10 @@ def test_goals_come_restated_from_dgm_goals_with_their_real_base_year():
     from dgm.engine import goals
 
     targets = dgm.load_targets().set_index("id")
-    energy = sc.goal_from_target(targets.loc["energy_intensity_industry_reduction_2025"], "zh")
+    energy = sc.goal_from_row(targets.loc["energy_intensity_industry_reduction_2025"], "zh")
     assert (energy.goal_value, energy.comparison, energy.unit) == (70.0, "<=", "index, 2016 = 100")
     assert energy.baseline_year == 2016 and energy.label == "單位工業增加值能耗降低30%以上"
-    reno = sc.goal_from_target(targets.loc["technical_renovation_investment_growth_2015_2025"])
+    reno = sc.goal_from_row(targets.loc["technical_renovation_investment_growth_2015_2025"])
     assert (reno.kind, reno.comparison, reno.unit) == ("index", ">=", "index, 2014 = 100")
     assert reno.goal_value == pytest.approx(100 * (1 + 0.15 * 0.95) ** 11)
     for t in sc.explorable():

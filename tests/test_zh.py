@@ -95,8 +95,8 @@ def test_html_tables_and_landing_text_are_simplified():
     assert _traditional(landing._text("zh").values()) == []
 
 
-def test_targets_table_is_simplified():
-    from dgm.present.targets_table import targets_table
+def test_registry_table_is_simplified():
+    from dgm.present.goal_registry import registry_table
 
-    text = targets_table()
+    text = registry_table()
     assert "规模结构领先" in text and not zh.changes(text)

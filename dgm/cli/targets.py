@@ -16,12 +16,12 @@ def run(args) -> int:
     import json
 
     from dgm.data.loaders import load_targets
-    from dgm.present.targets_table import TARGETS_FILE, targets_records, targets_table
+    from dgm.present.goal_registry import TARGETS_FILE, registry_records, registry_table
 
     if getattr(args, "json", False):
-        print(json.dumps(targets_records(), ensure_ascii=False, indent=1))
+        print(json.dumps(registry_records(), ensure_ascii=False, indent=1))
     else:
         df = load_targets()
-        print(targets_table(df, wide=getattr(args, "wide", False)))
+        print(registry_table(df, wide=getattr(args, "wide", False)))
         print(f"\n{len(df)} targets; quotes and notes: dgm targets --json, or {TARGETS_FILE}")
     return 0

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from dgm import paths
+from dgm.words import DEPARTMENTS_EN
 
 # A pinyin reading in parentheses after a character, e.g. `關(guān)`.
 PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
@@ -60,44 +61,6 @@ SECTION = re.compile(r"^([一二三四])、", re.M)
 PROGRAMME = re.compile(r"^\(([一二三四五六])\)(.+)$", re.M)
 # A numbered measure: `12、title。body (departments[負責])` on one line.
 MEASURE = re.compile(r"^(\d{1,2})、([^。]+)。(.*)\(([^()]+?)(?:負責)?\)\s*$", re.M)
-# Departments the measures name → English name (a key drops a leading 市: 市經信局 is 經信局).
-DEPARTMENTS_EN = {
-    "經信局": "Economic & IT Bureau",
-    "商務局": "Commerce Bureau",
-    "科技局": "Science & Technology Bureau",
-    "園區": "Industrial parks",
-    "財政局": "Finance Bureau",
-    "有關職能部門": "Other departments concerned",
-    "發改局": "Development & Reform Bureau",
-    "金融局": "Financial Affairs Bureau",
-    "各鎮街": "Towns and subdistricts",
-    "質監局": "Quality Supervision Bureau",
-    "文廣新局": "Culture, Radio, TV & Press Bureau",
-    "工商局": "Industry & Commerce Bureau",
-    "環保局": "Environmental Protection Bureau",
-    "水務局": "Water Affairs Bureau",
-    "教育局": "Education Bureau",
-    "跨境辦": "Cross-border E-commerce Office",
-    "城建局": "Urban Construction Bureau",
-    "松山湖管委會": "Songshan Lake Committee",
-    "房管局": "Housing Bureau",
-    "東莞檢驗檢疫局": "Inspection & Quarantine Bureau",
-    "國資委": "State Assets Commission",
-    "規劃局": "Planning Bureau",
-    "國土局": "Land Resources Bureau",
-    "編辦": "Staffing Office",
-    "電子政務辦": "E-government Office",
-    "行政服務管理辦": "Administrative Services Office",
-    "人力資源局": "Human Resources Bureau",
-    "交通局": "Transport Bureau",
-    "供電局": "Power Supply Bureau",
-    "城管局": "Urban Management Bureau",
-    "衛生計生局": "Health & Family Planning Bureau",
-    "民政局": "Civil Affairs Bureau",
-    "市府辦": "Municipal Government Office",
-    "市政府督查室": "Government Inspection Office",
-    "市政府新聞辦": "Government Information Office",
-}
 
 
 def raw_text(path: Path | str | None = None) -> str:

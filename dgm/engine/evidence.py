@@ -3,7 +3,7 @@
 The tier (`series`, `snapshot`, `bound`, `proxy`, `none`), a figure's rounding interval and
 period, the pace a goal still needs against the pace its series has shown, stocks that cannot
 plausibly fall back, and the `reading`: the figures in words and numbers, in Chinese and English
-(words from dgm.constants.READING). Pure functions of a dgm.engine.goals.Judged; no I/O.
+(words from dgm.words.READING). Pure functions of a dgm.engine.goals.Judged; no I/O.
 
 Paces: a share (%) or a count moves in points or units a year (linear); a level, an index or a
 chained index in % a year (compound), as fractions.
@@ -15,11 +15,12 @@ import math
 
 import pandas as pd
 
-from dgm.constants import BOUND_KINDS, COMPARISON_SIGNS, PERIOD_LABELS, READING
+from dgm.constants import BOUND_KINDS, COMPARISON_SIGNS
 from dgm.data.numbers import COUNT_UNITS
 from dgm.engine import rates
 from dgm.engine.goals import CHAINED, STOCKS, Judged
 from dgm.lang import pick
+from dgm.words import PERIOD_LABELS, READING
 
 MIN_FIGURES = 3  # yearly figures (the latest included) a measured trend needs
 STOCK_MAX_FALL = 0.10  # a stock of STOCKS is taken not to fall faster than this a year

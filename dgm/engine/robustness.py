@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dgm.constants import BOUND_KINDS, PERIOD_LABELS
+from dgm.constants import BOUND_KINDS
 from dgm.engine import evidence, goals, rates
 from dgm.engine.figures_read import latest_figure_year, latest_point
 from dgm.engine.goals import CHAINED, Judged
@@ -13,6 +13,7 @@ from dgm.engine.note_text import value_text
 from dgm.engine.record import Robustness
 from dgm.engine.schemes import nan_for_none
 from dgm.engine.verdict import Verdict, verdict
+from dgm.words import PERIOD_LABELS
 
 ROBUST_BASELINES = (2014, 2015, "first")
 ROBUST_HALF_LIVES = (2.0, 5.0, 10.0)

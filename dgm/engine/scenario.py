@@ -5,7 +5,7 @@ slider step and draws what it returns. Growth rates are fractions per year (0.06
 values are on the series the goal is judged on (dgm.engine.goals, the one home of that restating: a
 reduction goal and a yearly-growth goal become an index chained from the published yearly % changes,
 first year of the chain = 100). The observed rate is the scorecard's (dgm.engine.rate_comparison.rates_stage).
-Notes are `Note`s: a key of dgm.labels.TEXT and its values, read in any language.
+Notes are `Note`s: a key of dgm.words.TEXT and its values, read in any language.
 """
 
 from __future__ import annotations
@@ -31,19 +31,11 @@ GROWTH_STEP = 0.001  # the slider's step (0.1 %/yr): defaults are rounded to it
 PATH_KINDS = ("level", "share", "count", "index", "reduction_vs_baseline")
 # Default last year drawn.
 HORIZON = TO_YEAR
-# Names of the preset scenarios (zh, en), for charts and tables.
-PRESET_LABELS = {
-    "observed": ("按实际年均增速", "observed yearly rate"),
-    "half_observed": ("实际增速减半", "half the observed rate"),
-    "required": ("达标所需增速", "rate the goal requires"),
-    "policy_baseline": ("政策基期隐含增速", "rate implied from the policy's baseline"),
-    "user": ("自选情景", "your scenario"),
-}
 
 
 @dataclass(frozen=True)
 class Note:
-    """A note for the reader: a key of dgm.labels.TEXT and the values its words take.
+    """A note for the reader: a key of dgm.words.TEXT and the values its words take.
 
     `text(lang)` reads it in zh, en or both; str() is the English (for errors and logs).
     """
@@ -407,7 +399,7 @@ def goal_from_judged(j, lang: str = "en") -> Goal:
     )
 
 
-def goal_from_target(row, lang: str = "en", as_of: int | None = None) -> Goal:
+def goal_from_row(row, lang: str = "en", as_of: int | None = None) -> Goal:
     """A Goal from a row of dgm.load_targets(), on the series it is judged on in the shipped data
     as known at the end of as_of (dgm.engine.goals.judged)."""
     from dgm.engine import goals

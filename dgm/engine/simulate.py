@@ -234,17 +234,17 @@ def forecast_history(
     )
 
 
-def _target_row(target):
-    """A target given as id, dict or Series -> dict (None stays None)."""
-    if target is None:
+def _goal_row(goal):
+    """A goal given as id, dict or registry row (Series) -> dict (None stays None)."""
+    if goal is None:
         return None
-    if isinstance(target, str):
+    if isinstance(goal, str):
         t = load_targets()
-        row = t[t["id"] == target]
+        row = t[t["id"] == goal]
         if row.empty:
-            raise KeyError(f"unknown target id {target!r}")
+            raise KeyError(f"unknown target id {goal!r}")
         return row.iloc[0].to_dict()
-    return dict(target)
+    return dict(goal)
 
 
 def forecast(
@@ -253,18 +253,18 @@ def forecast(
     as_of: int | None = None,
     n_paths: int = N_PATHS,
     seed: int = SEED,
-    target=None,
+    goal=None,
 ) -> Forecast:
     """Ensemble forecast of `indicator` up to `to_year` from dgm.series(indicator, as_of).
 
-    `target` (id, dict or registry row) fixes the scale from the goal's kind; a reduction or a
+    `goal` (id, dict or registry row) fixes the scale from the goal's kind; a reduction or a
     growth-rate goal chains the yearly % changes into an index (baseline year = 100) and forecasts
-    that index. Without a target the kind follows from the indicator's id and unit (a growth series
+    that index. Without a goal the kind follows from the indicator's id and unit (a growth series
     is then forecast as yearly rates, on the log(1 + r) scale).
     """
     from dgm.engine import goals
 
-    trow = _target_row(target)
+    trow = _goal_row(goal)
     if trow is not None and trow["kind"] in goals.CHAINED:
         j = goals.judged(trow, as_of=as_of)
         return forecast_history(

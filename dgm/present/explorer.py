@@ -26,6 +26,7 @@ from dgm.lang import pick
 from dgm.present import style
 from dgm.present.charts.figure import legend, simplified_texts, value_axis, year_axis
 from dgm.present.charts.observations import draw_observations
+from dgm.words import EXPLORER
 from dgm.zh import simplified
 
 # The two charts (inches): wide for a desktop page, narrow (drawn 1:1) for a phone-width page.
@@ -36,24 +37,6 @@ NARROW_PX = 620  # the explorer's width (px) below which the narrow chart and st
 CAP = 2.5  # the y axis reaches at most CAP × the top of data, goal and required path
 SLACK = 0.05  # growth (fraction/yr) either side of the current one the axes make room for
 MARGIN = 0.06  # share of the value range added above and below
-# Widget and caption words (zh, en); indicator and goal names come from the registry.
-WORDS = {
-    "goal": ("目标", "goal"),
-    "growth": ("年增速 %", "growth %/yr"),
-    "start": ("起始年份", "start year"),
-    "as_of": ("数据截至", "data as of"),
-    "scenario": ("情景（预测）", "scenario (projection)"),
-    "required": ("所需路径", "required path"),
-    "cannot": ("无法绘制", "Cannot draw this"),
-    "kept": (
-        "图表和滑块仍显示上一次可绘制的状态。",
-        "The chart and sliders still show the last state that could be drawn.",
-    ),
-    "as_of_note": ("数据截至{y}年底", "figures published by the end of {y}"),
-    "at_goal": ("已达到目标（{year}年 {value}）", "already at the goal ({value} in {year})"),
-    "observed": ("评分表实际年均变化 {rate}", "observed yearly change (scorecard) {rate}"),
-    "no_observed": ("评分表无实际年均变化", "no observed yearly change in the scorecard"),
-}
 # Narrow pages (a phone, a narrow JupyterLab panel): sliders one per row, each under its name,
 # and the narrow chart.
 WIDGET_CSS = f"""<style>
@@ -73,11 +56,11 @@ WIDGET_CSS = f"""<style>
 
 def word(key: str, lang: str, **fmt) -> str:
     """A widget or caption word in lang (both: Chinese, then English)."""
-    zh, en = WORDS[key]
+    zh, en = EXPLORER[key]
     return pick(zh.format(**fmt), en.format(**fmt), lang, " ")
 
 
-def _target(goal: scenario.Goal) -> dict:
+def _registry_row(goal: scenario.Goal) -> dict:
     """A registry-like row of the goal on its judged scale, for dgm.labels.goal_text (a
     chained index's base year is on the axis, not repeated in the goal's label)."""
     return {
@@ -250,7 +233,7 @@ class ExplorerFigure:
         self.l_goal.set_data([first - 0.6, g.target_year], [g.goal_value, g.goal_value])
         self.m_goal.set_data([g.target_year], [g.goal_value])
         self.t_goal.xy = (g.target_year, g.goal_value)
-        self.t_goal.set_text(labels.goal_text(_target(g), lang))
+        self.t_goal.set_text(labels.goal_text(_registry_row(g), lang))
         handles += [(self.l_path, word("scenario", lang))]
         if len(view.required_path):
             handles.append((self.l_req, word("required", lang)))
@@ -361,7 +344,7 @@ class Explorer:
         return self.state.target_id
 
     def goal(self, target_id: str) -> scenario.Goal:
-        """The Goal of one of the explorer's targets, labelled in the explorer's language."""
+        """The Goal of one of the explorer's goals, labelled in the explorer's language."""
         return scenario.judged(target_id, self.state.as_of, self.lang)[0]
 
     def label(self, target_id: str) -> str:
@@ -637,7 +620,7 @@ class ExplorerWidgets:
         """The required-path calculator, the notes and the sources, as HTML under the chart."""
         lang = self.ex.lang
         g = v.goal
-        zh, en = (labels.goal_text(_target(g), la) for la in ("zh", "en"))
+        zh, en = (labels.goal_text(_registry_row(g), la) for la in ("zh", "en"))
         latest = _latest(v)
         if v.already_met:
             text = pick(
@@ -701,12 +684,6 @@ def app(lang: str = "both", as_of: int | None = None):
 
 # ---- `dgm explore`: the same widgets as a Voilà web app (dgm.run.explore serves it) ----------
 
-APP_TITLE = {
-    "zh": "# 东莞制造2025 · 情景模拟\n选择目标，拖动滑块：图表显示情景路径、目标和达标所需的年均变化。",
-    "en": "# Dongguan Manufacturing 2025 · scenario explorer\n"
-    "Pick a goal and move the sliders: the chart shows the scenario path, the goal and the "
-    "yearly change the goal requires.",
-}
 APP_CODE = "from dgm.present import explorer\n\nexplorer.app(lang={lang!r})"
 
 
@@ -714,7 +691,7 @@ def app_notebook(lang: str = "both"):
     """The notebook Voilà serves: a title and one cell that displays `app(lang)`."""
     import nbformat
 
-    title = "\n\n".join(APP_TITLE[la] for la in _langs(lang))
+    title = pick(*EXPLORER["app_title"], lang, "\n\n")
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_markdown_cell(title),

@@ -11,6 +11,7 @@ from pathlib import Path
 from dgm import paths
 from dgm.data.atomic import write_file
 from dgm.jsonsafe import plain
+from dgm.words import FLATTENED_FLAG, ID_HEADERS, PROJECTION, README_ROWS, ROBUSTNESS
 
 FORMATS = ("png", "svg", "pdf")
 PNG_DPI = 300
@@ -150,16 +151,11 @@ LINE_PT = 15  # row height per line of FONT_PT text, in points
 PROSE_CHARS_PER_UNIT = 1.0  # characters of prose per width unit (a digit's width), kept safe
 PRINT_MARGIN_IN = 0.4  # page margins in inches (header and footer sit in them)
 QUOTE_FLAG = "quote_check"  # observations column that flags quotes to re-read at the source
-FLATTENED_FLAG = (
-    "flattened table row: the numbers ran together when the source table was copied; "
-    "read the figure in the source / 表格行被压平，数字粘连：请核对原文"
-)
 FLAG_FILL = "FCE4C4"
 # A number with two or more decimal points (290.306.21317.25): table cells run together.
 # Dates written 2015.1.20 are not flagged.
 _RUN_TOGETHER = re.compile(r"(?<![\d.])\d+(?:\.\d+){2,}(?![\d.])")
 _DATE = re.compile(r"(19|20)\d\d\.\d{1,2}\.\d{1,2}")
-PROJECTION = "projection (model simulation, not an official figure) / 预测（模型模拟，非官方数据）"
 HEADER_FILL = "DDE6F0"
 # Every cell names an East Asian font, so LibreOffice and Excel draw the Chinese with simplified
 # glyph forms where it is installed (Debian: fonts-noto-cjk); without it they fall back as before.
@@ -177,12 +173,6 @@ TEXT_FLOOR = 10  # narrowest a printed text column is made (it wraps), in width 
 # URL column comes last in its sheet's print area, where it is cut at the edge rather than
 # hiding the next column).
 LINKS = ("url", "source_url")
-ID_HEADERS = {  # the id columns (join keys) → their header, zh and en
-    "target_id": ("目标编号", "Goal id"),
-    "indicator": ("指标编号", "Indicator id"),
-    "source_id": ("来源编号", "Source id"),
-    "id": ("目标编号", "Goal id"),
-}
 WORD_COLUMNS = (  # codes written in words, Chinese and English (dgm.present.tables.words)
     "status",
     "ex_post",
@@ -196,12 +186,6 @@ WORD_COLUMNS = (  # codes written in words, Chinese and English (dgm.present.tab
     "method",
     "direction",
 )
-ROBUSTNESS = {  # dgm.engine.assess robustness keys → the condition in words, zh and en ({k}: its value)
-    "baseline": ("基期为{k}", "baseline {k}"),
-    "escap_half_life": ("ESCAP半衰期{k}年", "ESCAP half-life {k} years"),
-    "drop_latest": ("去掉最新数字", "without the latest figure"),
-    "first": ("第一个数字", "first figure"),
-}
 PRINTED = {  # sheet → the columns that print, in this order; the others follow, not printed
     "scorecard": [
         "label",
@@ -282,66 +266,6 @@ WRAP = {  # characters a printed text column wraps at (others: WRAP_WIDTH)
     "publisher": 20,
 }
 
-README_ROWS = [
-    ("dgm: Dongguan Manufacturing 2025 (东府〔2015〕1号) — goals, sourced data, projections", ""),
-    ("东莞制造2025：目标、有出处的数据、预测与评估", ""),
-    ("", ""),
-    ("Sheet / 工作表", "What it holds / 内容"),
-    (
-        "scorecard",
-        "One row per goal: status, latest figure, required vs observed compound yearly rate, "
-        "P(goal met) from simulated paths, median crossing year, ex-post verdict, basis, whether "
-        "the verdict is fragile, and a reading. 每个目标一行：评估结论、最新值、所需与实际年均变化率、"
-        "达成概率、事后判定、依据、结论是否稳健及解读。",
-    ),
-    (
-        "scorecard_details",
-        "Every field of each goal's assessment (dgm assess --json): baselines, figures used, the "
-        "Eurostat, ESCAP and UNSD measures and categories, notes, and the robustness check as "
-        "columns (the status under each other baseline and ESCAP half-life). 每个目标评估的全部字段，"
-        "包括稳健性检验（其他基期和半衰期下的结论）。",
-    ),
-    (
-        "goals",
-        "The goal registry: each goal with its policy clause and the verbatim quote of the "
-        "policy text. 目标登记表：条款与政策原文引文。",
-    ),
-    (
-        "observations",
-        "Every published figure, one per row: kind, reliability (A official, B official reposted, "
-        "C news, D secondary), vintage, verbatim quote and source (title linked to its URL). "
-        "The quote check flags (and shades) quotes that are flattened table rows, whose numbers "
-        "ran together when copied: read those figures in the source. 每个已公布数字一行：类型、"
-        "可靠性、原文引文及出处（标题链接到网址）；“引文核对”标出数字粘连的引文，请核对原文。",
-    ),
-    ("sources", "The documents behind the observations, linked. 资料来源文件（含链接）。"),
-    (
-        "forecasts",
-        "PROJECTIONS, not data: quantiles of the simulated ensemble by goal and year; "
-        "every row and every quantile header says projection. 预测（非官方数据）：按目标和年份的"
-        "模拟分位数。",
-    ),
-    (
-        "backtests",
-        "Out-of-sample accuracy of each forecasting method per indicator: MASE (naive = 1), "
-        "sMAPE (%), share of outcomes inside the 80 % and 95 % intervals, number of forecasts. "
-        "回测：各方法的预测误差与区间覆盖率。",
-    ),
-    ("", ""),
-    (
-        "Reading / 阅读",
-        "Headers and codes (statuses, kinds, methods) in Chinese and English; ids are the keys "
-        "that join the sheets. Money in 亿元 (100 million yuan); percentages in percent "
-        "(3.54 = 3.54 %); yearly rates as % a year. No formulas: every cell is a value. "
-        "表头和代码均为中英文；编号用于关联各表。金额单位亿元；本工作簿不含公式。",
-    ),
-    (
-        "Printing / 打印",
-        "A4 landscape, the header row on every page; wide sheets print their first columns "
-        "(the reader's), the others stay in the file. 横向A4打印；较宽的表只打印前面几列。",
-    ),
-]
-
 
 def flattened_quote(text) -> bool:
     """Whether a quote is a flattened table row: numbers of adjacent cells run together
@@ -384,7 +308,7 @@ def _font(**kw):
 
 
 def column_header(col) -> str:
-    """A column's header in the workbook: Chinese over English (dgm.present.tables.HEADERS); ids say so."""
+    """A column's header in the workbook: Chinese over English (dgm.words.HEADERS); ids say so."""
     from dgm.lang import pick
     from dgm.present.tables import header
 
@@ -599,9 +523,9 @@ def _scorecards(scorecard, targets):
     robustness as columns; codes in words."""
     import pandas as pd
 
-    from dgm.labels import TEXT
     from dgm.lang import pick
     from dgm.present.readings import basis, reading_body
+    from dgm.words import TEXT
 
     if scorecard is None:
         rows = []

@@ -17,16 +17,15 @@ from importlib import metadata
 from pathlib import Path
 
 from dgm import paths
-from dgm.constants import EVIDENCE_LABELS, STATUS_LABELS
 from dgm.data.atomic import write_file, write_text
 from dgm.lang import label, pick
-from dgm.present.pages import TEXT
+from dgm.words import EVIDENCE_LABELS, PAGE, STATUS_LABELS
 
 TEMPLATE = "index.html.j2"
 FIGURE_FORMATS = ("png", "svg", "pdf")
 THUMBS = "thumbs"  # DIR/thumbs/: small PNG previews of each figure in DIR/figures/
 THUMB_WIDTH_PX = 480
-# Figures that show no one goal → the key of their chart title in dgm.labels.TEXT.
+# Figures that show no one goal → the key of their chart title in dgm.words.TEXT.
 FIGURE_TITLES = {
     "00_coverage_matrix": "coverage_title",
     "05_scorecard": "scorecard_title",
@@ -40,8 +39,8 @@ LIBRARIES = ("pandas", "numpy", "statsmodels", "matplotlib", "nbconvert", "openp
 
 
 def _text(lang: str) -> dict:
-    """TEXT in one language ("both": 中文 · English)."""
-    return {k: pick(zh, en, lang, " · ") for k, (zh, en) in TEXT.items()}
+    """PAGE in one language ("both": 中文 · English)."""
+    return {k: pick(zh, en, lang, " · ") for k, (zh, en) in PAGE.items()}
 
 
 def _git(*args: str) -> str:
@@ -168,7 +167,7 @@ def _goal_pages(records: dict[str, dict]) -> dict[str, str]:
 def _figure_kind(stem: str, lang: str) -> str:
     """What a goal's figure shows, in words: its scenarios or its path and projection."""
     key = "fig_scenarios" if "_scenarios_" in stem else "fig_path"
-    return pick(*TEXT[key], lang, " · ")
+    return pick(*PAGE[key], lang, " · ")
 
 
 def _goal_figures(

@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from dgm.words import PAGE
+
 LANG_TAGS = {"zh": "lang-zh", "en": "lang-en"}  # markdown cell tag → the language of its prose
 REVIEWER_TAG = "reviewer"  # cells shown in the reviewer edition only
 TEMPLATE = "dgm_page"  # nbconvert template in templates/nbconvert/
@@ -28,55 +30,6 @@ HTML_LANG = {"zh": "zh-Hans", "en": "en", "both": "zh-Hans"}  # <html lang> of a
 _QUOTE = re.compile(r"(<q\b[^>]*>.*?</q>)", re.S)  # a verbatim quotation, kept as written
 _NOTEBOOK_LINK = re.compile(r"\]\((\d\d_[A-Za-z0-9_]+)\.ipynb\)")  # [text](01_name.ipynb)
 WORKBOOK_FILE = "dgm_manufacturing_2025.xlsx"  # the report's Excel workbook, beside its pages
-TEXT = {  # the report's page furniture (every page and the landing page): key → (zh, en)
-    "title": ("东莞制造2025：目标评估报告", "Dongguan Manufacturing 2025: goal assessment"),
-    "subtitle": (
-        "东莞市政府《东莞制造2025》（东府〔2015〕1号）各项目标的数据、预测与评估",
-        "Data, projections and verdicts for each goal of the city's plan (东府〔2015〕1号)",
-    ),
-    "scorecard": ("目标评估总表", "Scorecard"),
-    "findings": ("各目标结论", "Finding per goal"),
-    "goal": ("目标", "Goal"),
-    "status": ("结论", "Status"),
-    "basis": ("依据", "Basis"),
-    "evidence": ("证据", "Evidence"),
-    "latest": ("最新值", "Latest figure"),
-    "p_attain": ("达成概率", "P(goal met)"),
-    "page": ("分析页", "Page"),
-    "figures": ("图表", "Figures"),
-    "pages": ("分析页面", "Notebook pages"),
-    "reader": ("阅读版", "reader edition"),
-    "reviewer": ("审阅版（含代码）", "reviewer edition (with code)"),
-    "workbook": ("Excel 工作簿", "Excel workbook"),
-    "record": ("运行记录", "Run record"),
-    "run_date": ("运行时间", "Date of run"),
-    "commit": ("代码版本", "Commit"),
-    "checksum": ("数据校验和", "Data checksum"),
-    "checksum_note": ("data/raw/*.csv 的 SHA-256", "SHA-256 of data/raw/*.csv"),
-    "vintage": ("数据最新发布日期", "Latest vintage in the data"),
-    "versions": ("软件版本", "Versions"),
-    "no_scorecard": (
-        "本次报告未运行评估总表（05_scorecard）。",
-        "The scorecard notebook (05_scorecard) was not part of this report.",
-    ),
-    "none": ("—", "—"),
-    "home": ("报告首页", "Report home"),
-    "fig_path": ("走势与预测", "path and projection"),
-    "fig_scenarios": ("情景", "scenarios"),
-    "projection_note": (
-        "达成概率来自模型模拟路径，属预测，非官方数据。",
-        "P(goal met) comes from simulated model paths: a projection, not an official figure.",
-    ),
-    "gaps": ("哪些数据能给出结论", "The figures that would settle the open goals"),
-    "gaps_note": (
-        "对尚无结论或结论不稳的目标，假设缺少的数据取低、中、高三个值，重新评估后的结论（dgm gaps）。",
-        "For each goal without a verdict, or with a fragile one: the verdict if the missing figure"
-        " were low, middle or high, from the assessment run again (dgm gaps).",
-    ),
-    "gap_figure": ("缺少的数据", "Missing figure"),
-    "gap_if": ("由低到高时的结论", "Status, low → high value"),
-    "gap_where": ("通常发布于", "Usually published in"),
-}
 
 
 def cell_lang(cell) -> str | None:
@@ -176,8 +129,8 @@ def render(nb, lang: str = "both", edition: str = "reader") -> str:
         def _init_resources(self, resources):
             resources = super()._init_resources(resources)
             resources["language_code"] = HTML_LANG[lang]
-            resources["dgm_home"] = pick(*TEXT["home"], lang, " · ")
-            resources["dgm_title"] = pick(*TEXT["title"], lang, " · ")
+            resources["dgm_home"] = pick(*PAGE["home"], lang, " · ")
+            resources["dgm_title"] = pick(*PAGE["title"], lang, " · ")
             return resources
 
     exporter = PageExporter(template_name=TEMPLATE, extra_template_basedirs=[str(TEMPLATES)])

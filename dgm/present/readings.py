@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import math
 
-from dgm.constants import BOUND_KINDS, EVIDENCE_LABELS, STATUS_LABELS, STATUSES
+from dgm.constants import BOUND_KINDS, STATUSES
 from dgm.data.numbers import COUNT_UNITS
 from dgm.engine.assess import FIELDS
+from dgm.labels import t
 from dgm.lang import pick
+from dgm.words import EVIDENCE_LABELS, STATUS_LABELS
 
 SIGNIFICANT = 3  # digits of a figure without a rounding interval (a chained index, a cut)
 FRAGILE_MARK = " †"  # after a status that changes with the baseline or ESCAP's half-life
@@ -329,7 +331,7 @@ def view_labels(then, data_to, lang: str = "en") -> tuple[str, str, str]:
     return (
         pick(f"{then}前公布", f"published by {then}", lang, " · "),
         pick(f"截至{data_to}年的数据，准实时", f"data to {data_to}, pseudo-real-time", lang, " · "),
-        pick("现在", "now", lang, " · "),
+        t("view_now", lang, " · "),
     )
 
 

@@ -3,7 +3,7 @@
 Importing this module touches no rcParams and does not import matplotlib; `house_style()` applies
 the style inside a `with` block (chart functions call it), `seaborn_theme()` applies it through
 seaborn's theme for seaborn's plots, `use_fonts()` applies it for a session.
-Chart words are in dgm.labels; figures are built in this style by dgm.present.charts.figure.
+Chart words are in dgm.words (put to use by dgm.labels); figures are built in this style by dgm.present.charts.figure.
 """
 
 from __future__ import annotations

@@ -15,8 +15,19 @@ import hashlib
 import html as _html
 import re
 
-from dgm.constants import EVIDENCE_LABELS, EX_POST_UNKNOWN, STATUS_LABELS
 from dgm.lang import pick
+from dgm.words import (
+    DEPARTMENTS_EN,
+    EVIDENCE_LABELS,
+    EX_POST_UNKNOWN,
+    HEADERS,
+    METHODS,
+    PRESET_LABELS,
+    STATUS_LABELS,
+    TEXT,
+    UNIT_EN,
+    UNIT_ZH,
+)
 
 MISSING = "—"  # the one mark for a missing value
 PROSE_CHARS = 60  # a column with longer cells is prose: given a minimum width
@@ -42,122 +53,6 @@ RATE_COLUMNS = (  # yearly rates already in percent
 ID_COLUMNS = {"target_id": "goal", "indicator": "indicator", "proxy": "indicator"}
 SOURCE_COLUMN = "source_id"  # source ids (several joined by ";") → titles, linked in HTML
 SOURCE_SEP = "; "
-HEADERS = {  # column → (zh, en)
-    "id": ("编号", "ID"),
-    "target_id": ("目标", "Goal"),
-    "goal": ("目标", "Goal"),
-    "indicator": ("指标", "Indicator"),
-    "year": ("年份", "Year"),
-    "value": ("数值", "Value"),
-    "unit": ("单位", "Unit"),
-    "kind": ("类型", "Kind"),
-    "reliability": ("可靠性", "Reliability"),
-    "source_id": ("来源", "Source"),
-    "proxy": ("代理指标", "Proxy"),
-    "scenario": ("情景", "Scenario"),
-    "start_year": ("起始年份", "Start year"),
-    "start_value": ("起始值", "Start value"),
-    "goal_value": ("目标值", "Goal value"),
-    "value_at_target_year": ("目标年份的值", "Value in the goal year"),
-    "meets_goal": ("达成目标", "Meets goal"),
-    "crossing_year": ("达成年份", "Crossing year"),
-    "required_rate_pct": ("所需年增长 %", "Required %/yr"),
-    "bridged": ("五年累计衔接", "Five-year bridge"),
-    "fragile": ("结论不稳健", "Fragile"),
-    "basis_year": ("依据年份", "Basis year"),
-    "min_reliability": ("最低可靠性", "Lowest reliability"),
-    "indicators": ("指标数", "Indicators"),
-    "programme": ("专项", "Programme"),
-    # the workbook's columns (dgm.present.export)
-    "label_zh": ("目标（中文）", "Goal in Chinese"),
-    "label_en": ("目标（英文）", "Goal in English"),
-    "as_written": ("原文写法", "As written"),
-    "scope": ("统计范围", "Scope"),
-    "price_basis": ("价格口径", "Prices"),
-    "vintage": ("发布日期（版本）", "Vintage"),
-    "quote": ("原文引文", "Quote"),
-    "quote_check": ("引文核对", "Quote check"),
-    "note": ("说明", "Note"),
-    "period": ("时期", "Period"),
-    "source_title": ("来源标题", "Source title"),
-    "source_publisher": ("发布者", "Publisher"),
-    "source_url": ("来源网址", "Source URL"),
-    "title": ("标题", "Title"),
-    "publisher": ("发布者", "Publisher"),
-    "published": ("发布日期", "Published"),
-    "url": ("网址", "URL"),
-    "accessed": ("访问日期", "Read on"),
-    "baseline_value": ("基期值", "Baseline value"),
-    "series": ("序列", "Series"),
-    "required_rate": ("所需年均变化", "Required yearly change"),
-    "observed_rate": ("实际年均变化", "Observed yearly change"),
-    "direction": ("方向", "Direction"),
-    "baseline_rule": ("基期规则", "Baseline rule"),
-    "n_points": ("数字个数", "Figures used"),
-    "bridged_years": ("衔接年份", "Bridged years"),
-    "notes": ("说明", "Notes"),
-    "models": ("模型", "Models"),
-    "rate_method": ("增长率算法", "Rate method"),
-    "as_of": ("数据截至（发布）", "Published by"),
-    "data_to": ("数据截至（年份）", "Data to"),
-    "pseudo_real_time": ("准实时", "Pseudo-real-time"),
-    "crps": ("CRPS", "CRPS"),
-    "reasons": ("不稳健的原因", "Why fragile"),
-    "label": ("目标", "Goal"),
-    "indicator_label": ("指标", "Indicator"),
-    "bounds": ("上下限", "Bounds"),
-    "plan_only": ("仅有计划值", "Plan only"),
-    "missing": ("缺失", "Missing"),
-    "figures": ("数字个数", "Figures"),
-    "last year": ("末年", "Last year"),
-    "not_yet_published": ("当时尚未公布", "Not yet published"),
-    "status": ("结论", "Status"),
-    "basis": ("依据", "Basis"),
-    "evidence": ("证据", "Evidence"),
-    "drop_latest": ("去掉最新数据后", "Without the latest figure"),
-    "latest_year": ("最新年份", "Latest year"),
-    "latest_value": ("最新值", "Latest figure"),
-    "latest": ("最新值", "Latest figure"),
-    "latest_kind": ("最新值类型", "Latest kind"),
-    "required_%/yr": ("所需年均变化 %", "Required %/yr"),
-    "observed_%/yr": ("实际年均变化 %", "Observed %/yr"),
-    "rate_ratio": ("实际/所需", "Observed / required"),
-    "escap_gap": ("ESCAP 差距", "ESCAP gap"),
-    "unsd_q": ("UNSD Q", "UNSD Q"),
-    "p_attain": ("达成概率", "P(goal met)"),
-    "if_low_to_high": ("数据由低到高时的结论", "Status, low → high value"),
-    "p_low_mid_high": ("达成概率（低/中/高）", "P(goal met), low / mid / high"),
-    "where": ("通常发布于", "Usually published in"),
-    "crossing_year_median": ("中位达成年份", "Median crossing year"),
-    "eurostat_category": ("Eurostat 评级", "Eurostat"),
-    "escap_category": ("ESCAP 评级", "ESCAP"),
-    "unsd_category": ("UNSD 评级", "UNSD"),
-    "ex_post": ("事后判定", "Ex post"),
-    "reading": ("解读", "Reading"),
-    "clause": ("条款", "Clause"),
-    "comparison": ("比较", "Comparison"),
-    "target_value": ("目标值", "Goal value"),
-    "target_year": ("目标年份", "Goal year"),
-    "baseline_year": ("基期年份", "Baseline year"),
-    "points": ("数据点", "Figures"),
-    "first_year": ("首年", "First year"),
-    "last_year": ("末年", "Last year"),
-    "measures": ("措施", "Measures"),
-    "departments": ("部门", "Department"),
-    "plan": ("计划值", "Plan"),
-    "outcome": ("实际值", "Outcome"),
-    "outcome_minus_plan": ("实际 − 计划", "Outcome − plan"),
-    "method": ("方法", "Method"),
-    "mase": ("MASE", "MASE"),
-    "smape": ("sMAPE %", "sMAPE %"),
-    "coverage80": ("80% 区间覆盖率", "80 % coverage"),
-    "coverage95": ("95% 区间覆盖率", "95 % coverage"),
-    "n_forecasts": ("预测次数", "Forecasts"),
-    "index": ("指数", "Index"),
-    "programme_zh": ("专项", "Programme"),
-    "programme_en": ("Programme", "Programme"),
-    "growth_pct": ("年增长 %", "Growth %/yr"),
-}
 STATUS_COLUMNS = (  # statuses (robustness `drop_latest`: the status without the latest figure)
     "status",
     "ex_post",
@@ -169,7 +64,7 @@ STATUS_COLUMNS = (  # statuses (robustness `drop_latest`: the status without the
 KIND_COLUMNS = (
     "kind",
     "latest_kind",
-)  # kinds of figure and of goal (dgm.labels.TEXT)
+)  # kinds of figure and of goal (dgm.words.TEXT)
 _SUFFIX = re.compile(r"^(?P<base>.+?) \((?P<tag>[^)]*)\)$")  # "status (2014)" → status + tag
 
 
@@ -259,31 +154,22 @@ def words(column: str, lang: str) -> dict:
         return {k: pick(*v, lang, " · ") for k, v in words.items()}
     if column == "basis":
         keys = {"observed": "observed", "bound": "bound", "projected": "projection"}
-        return {k: pick(*labels.TEXT[w], lang, " · ") for k, w in keys.items()}
+        return {k: pick(*TEXT[w], lang, " · ") for k, w in keys.items()}
     if column == "evidence":
         return {k: pick(*v, lang, " · ") for k, v in EVIDENCE_LABELS.items()}
     if column in KIND_COLUMNS:
-        return {k: pick(*v, lang, " · ") for k, v in labels.TEXT.items()}
+        return {k: pick(*v, lang, " · ") for k, v in TEXT.items()}
     if column == "comparison":
         return dict(labels.COMPARISON)
     if column == "method":
-        return {k: pick(*v, lang, " · ") for k, v in labels.METHODS.items()}
+        return {k: pick(*v, lang, " · ") for k, v in METHODS.items()}
     if column == "direction":
-        return {
-            k: pick(*labels.TEXT[k], lang, " · ") for k in ("higher_is_better", "lower_is_better")
-        }
+        return {k: pick(*TEXT[k], lang, " · ") for k in ("higher_is_better", "lower_is_better")}
     if column == "unit":
-        return {
-            u: pick(labels.UNIT_ZH.get(u, u), labels.UNIT_EN.get(u, u), lang, " · ")
-            for u in labels.UNIT_EN
-        }
+        return {u: pick(UNIT_ZH.get(u, u), UNIT_EN.get(u, u), lang, " · ") for u in UNIT_EN}
     if column == "departments":
-        from dgm.data.policy import DEPARTMENTS_EN
-
         return {k: pick(k, v, lang, " · ") for k, v in DEPARTMENTS_EN.items()}
     if column == "scenario":
-        from dgm.engine.scenario import PRESET_LABELS
-
         return {k: pick(*v, lang, " · ") for k, v in PRESET_LABELS.items()}
     return {}
 
@@ -328,7 +214,6 @@ def formatted(frame, lang: str = "en", html: bool = False):
     import numpy as np
     import pandas as pd
 
-    from dgm.labels import TEXT
     from dgm.zh import VERBATIM, simplified
 
     df = _shown(frame.copy())

@@ -104,7 +104,6 @@ def figures(recs: list[dict], found: dict) -> dict:
             scenario.preset_paths(FAN_GOAL, growth),
             scenario.history_for(FAN_GOAL),
             goal_row(FAN_GOAL),
-            labels=scenario.PRESET_LABELS,
             sources=sources,
             lang="zh",
         ),

@@ -14,12 +14,12 @@ One module per chart family, and the pieces they share:
 - figure: the house Figure (footnote strip, title, legend, axes); observations: observed figures
   and bounds; goal_line: the labelled goal line; label_placement: goal labels off the lines
 
-The words (zh/en tables, units, values as text, source footnotes) are dgm.labels, at the root
-because the engine's notes for the reader (dgm.engine.scenario.Note) are read through them too.
+The words (zh/en tables) are dgm.words; units, values as text and source footnotes dgm.labels, both at
+the root because the engine's notes for the reader (dgm.engine.scenario.Note) are read through them too.
 """
 
-from dgm.data.policy import DEPARTMENTS_EN, departments
-from dgm.labels import METHODS, fmt_value, source_note
+from dgm.data.policy import departments
+from dgm.labels import fmt_value, source_note
 from dgm.present.charts.backtests import backtest_chart
 from dgm.present.charts.coverage_grid import COVERAGE, coverage_chart
 from dgm.present.charts.errors import error_chart
@@ -34,6 +34,7 @@ from dgm.present.charts.label_placement import GOAL_LABEL, label_collisions
 from dgm.present.charts.measures import measures_chart
 from dgm.present.charts.scenarios import scenario_chart
 from dgm.present.charts.verdicts import STATUS, rate_chart, scorecard_chart
+from dgm.words import DEPARTMENTS_EN, METHODS
 
 CHARTS = {
     "path_to_goal": path_to_goal,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dgm.labels import METHODS, t
+from dgm.labels import t
 from dgm.lang import pick
 from dgm.present import style
 from dgm.present.charts.figure import add_title, canvas, mix, styled
 from dgm.present.style import GREY, OKABE_ITO
+from dgm.words import METHODS
 
 
 @styled
@@ -28,15 +29,7 @@ def backtest_chart(backtests, *, indicators=None, lang: str = "zh", size="full")
     )
     mlabel = [pick(*METHODS.get(m, (m, m)), lang, "\n") for m in methods]
     height = 1.2 + 0.3 * len(methods) * (1.5 if lang == "both" else 1)
-    foot = pick(
-        "回测：按各年已公布的数据（as-of）滚动预测，与其后公布的数值比较。"
-        "MASE 以朴素预测误差为 1；覆盖率为实际值落入预测区间的比例。",
-        "Backtest: rolling forecasts from the figures published by each year (as of), compared "
-        "with the figures published later. MASE scales errors so that the naive forecast = 1; "
-        "coverage is the share of outcomes inside the interval.",
-        lang,
-        "\n",
-    )
+    foot = t("backtest_note", lang, "\n")
     fig, gs = canvas(size, foot, height=height, ncols=2, width_ratios=[1.25, 1], wspace=0.05)
     ax1 = fig.add_subplot(gs[0, 0])
     ax2 = fig.add_subplot(gs[0, 1], sharey=ax1)
@@ -81,7 +74,7 @@ def backtest_chart(backtests, *, indicators=None, lang: str = "zh", size="full")
     for q, colour in ((80, OKABE_ITO["blue"]), (95, OKABE_ITO["orange"])):
         ax2.axvline(q, color=colour, lw=0.8, ls=":")
     ax2.set_xlim(0, 100)
-    ax2.set_xlabel(pick("区间覆盖率（%）", "Interval coverage (%)", lang, "\n"))
+    ax2.set_xlabel(t("interval_coverage", lang, "\n"))
     ax2.tick_params(axis="y", labelleft=False, length=0)
     ax2.legend(
         [
@@ -90,8 +83,8 @@ def backtest_chart(backtests, *, indicators=None, lang: str = "zh", size="full")
             Line2D([], [], ls=":", color="#666666"),
         ],
         [
-            pick("80%区间", "80% interval", lang, " "),
-            pick("95%区间", "95% interval", lang, " "),
+            t("interval80", lang),
+            t("interval95", lang),
             t("nominal", lang),
         ],
         loc="lower left",

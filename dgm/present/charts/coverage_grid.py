@@ -8,16 +8,19 @@ from dgm.lang import pick
 from dgm.present import style
 from dgm.present.charts.figure import add_title, canvas, mix, styled
 from dgm.present.style import OKABE_ITO
+from dgm.words import COVERAGE_LABELS
 
-COVERAGE = {  # cell code → (letter, zh, en, colour); the letters are the terminal table's
-    "exact": (LETTER["exact"], "确数", "exact", OKABE_ITO["blue"]),
-    "approx": (LETTER["approx"], "约数", "approximate", OKABE_ITO["sky_blue"]),
-    "estimate": (LETTER["estimate"], "初步/估计", "estimate", OKABE_ITO["green"]),
-    "derived": (LETTER["derived"], "推算", "derived", OKABE_ITO["purple"]),
-    "bound": (LETTER["bound"], "上/下限", "bound", OKABE_ITO["orange"]),
-    "plan": (LETTER["plan"], "仅计划目标", "plan only", OKABE_ITO["yellow"]),
-    "missing": (LETTER["missing"], "缺失", "missing", "#FFFFFF"),
+COLOURS = {  # cell code → colour
+    "exact": OKABE_ITO["blue"],
+    "approx": OKABE_ITO["sky_blue"],
+    "estimate": OKABE_ITO["green"],
+    "derived": OKABE_ITO["purple"],
+    "bound": OKABE_ITO["orange"],
+    "plan": OKABE_ITO["yellow"],
+    "missing": "#FFFFFF",
 }
+# cell code → (letter, zh, en, colour); the letters are the terminal table's
+COVERAGE = {c: (LETTER[c], *COVERAGE_LABELS[c], colour) for c, colour in COLOURS.items()}
 
 
 @styled
@@ -53,15 +56,7 @@ def coverage_chart(matrix, indicators=None, *, sources=None, lang: str = "zh", s
             lang,
             "\n",
         )
-    foot = pick(
-        "每格为构建规则所选的数据类型：确数优先于约数和初步数；仅有上/下限或计划目标的年份"
-        "另行标出。",
-        "Each cell: the kind of figure the build rule chose (exact before "
-        "approximate before estimate); years with only a bound or a plan figure are "
-        "marked.",
-        lang,
-        "\n",
-    ) + ("\n" + extra if extra else "")
+    foot = t("coverage_note", lang, "\n") + ("\n" + extra if extra else "")
     fig, gs = canvas(size, foot, height=0.9 + row_h * n)
     ax = fig.add_subplot(gs[0])
     cmap = ListedColormap(

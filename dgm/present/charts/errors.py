@@ -9,10 +9,11 @@ forecast, and its absolute value is the absolute scaled error whose mean is the 
 
 from __future__ import annotations
 
-from dgm.labels import METHODS, source_ids, source_note, t
+from dgm.labels import source_ids, source_note, t
 from dgm.lang import pick
 from dgm.present import style
 from dgm.present.charts.figure import add_title, canvas, legend, styled
+from dgm.words import METHODS
 
 SHOWN = ("naive_drift", "theta", "ensemble")  # the benchmark, the field's standard, dgm's
 COLOURS = {  # one colour per method shown (Okabe–Ito); the ensemble as in backtest_chart

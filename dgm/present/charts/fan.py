@@ -159,7 +159,7 @@ def _joined(first: str, then: str) -> str:
 @styled
 def path_to_goal(
     obs,
-    target=None,
+    goal=None,
     fan=None,
     *,
     sources=None,
@@ -172,13 +172,13 @@ def path_to_goal(
 ):
     """Observed path, projection fan and goal line for one goal (or one indicator).
 
-    ``obs``: `dgm.series()` frame (value, kind, source_id, derived; attrs unit); ``target``: a goal
+    ``obs``: `dgm.series()` frame (value, kind, source_id, derived; attrs unit); ``goal``: a goal
     registry row; ``fan``: year × quantile-column frame (0.1 … 0.9 needed for deciles, 0.025 …
     0.975 for "50/80/95"); ``sources``: sources.csv frame for the footnote; ``indicator``: a
-    catalogue row (title and unit when no target is given). Returns a Figure.
+    catalogue row (title and unit when no goal is given). Returns a Figure.
     """
     attrs = getattr(obs, "attrs", {}) or {}
-    unit = cell(target, "unit") if target is not None else None
+    unit = cell(goal, "unit") if goal is not None else None
     unit = attrs.get("unit") or unit or cell(indicator, "unit")
     note = t("fan_note", lang) if fan is not None else ""
     has_bridge = obs is not None and "bridged" in obs
@@ -192,7 +192,7 @@ def path_to_goal(
             " ",
         )
         note = _joined(bridge, note)
-    level = goal_level(target, obs, goal_value)
+    level = goal_level(goal, obs, goal_value)
     cut = _fan_cut(fan, obs, level, bands) if fan is not None and len(fan) else None
     if cut is not None:
         note = _joined(note, _cut_note(fan, cut, lang))
@@ -204,7 +204,7 @@ def path_to_goal(
             " ",
         )
         note = _joined(proxy, note)
-    foot = source_note(source_ids(obs), sources, lang, goal=target, extra=note)
+    foot = source_note(source_ids(obs), sources, lang, goal=goal, extra=note)
     fig, gs = canvas(size, foot)
     ax = fig.add_subplot(gs[0])
     handles = draw_observations(ax, obs, lang)
@@ -225,22 +225,22 @@ def path_to_goal(
     years = list(obs.index) if obs is not None else []
     if fan is not None and len(fan):
         years += list(fan.index)
-    implied = implied_path(target) if target is not None and goal_value is None else None
+    implied = implied_path(goal) if goal is not None and goal_value is None else None
     if implied is not None:  # the baseline the text states and the path the goal implied
-        handles += draw_implied_path(ax, target, lang)
+        handles += draw_implied_path(ax, goal, lang)
         years += [implied[0][0]]
-    handles += goal_axes(ax, obs, target, years, unit, lang, goal_value)
+    handles += goal_axes(ax, obs, goal, years, unit, lang, goal_value)
     if cut is not None:
         handles += _mark_cut(ax, fan, obs, cut, lang)
     ymin, ymax = ax.get_ylim()
     ax.set_ylim(ymin, ymax + (ymax - ymin) * 0.08)
     legend(ax, handles, ncol=3 if lang != "both" else 2, below=True)
     if title is None:
-        row = target if target is not None else indicator
+        row = goal if goal is not None else indicator
         name = row_label(row, lang, sep="\n") if row is not None else attrs.get("indicator", "")
-        what = pick("：实际走势与预测", ": observed path and projection", lang, "\n")
+        what = t("title_path_projection", lang, "\n")
         if fan is None:
-            what = pick("：实际走势", ": observed path", lang, "\n")
+            what = t("title_path", lang, "\n")
         if lang == "both":
             zh, en = name.split("\n", 1) if "\n" in name else (name, name)
             wz, we = what.split("\n", 1)

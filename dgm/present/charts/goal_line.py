@@ -12,31 +12,31 @@ from dgm.present.charts.label_placement import GOAL_LABEL, GOAL_LINE
 from dgm.present.style import GOAL
 
 
-def goal_axes(ax, obs, target, years, unit, lang, goal_value):
+def goal_axes(ax, obs, goal, years, unit, lang, goal_value):
     """Year range (data, projections and the goal's year), the labelled goal line, axis units.
 
     Returns the legend handles of the goal line.
     """
     handles = []
-    if target is not None and cell(target, "target_year") is not None:
-        years = [*years, int(cell(target, "target_year"))]
+    if goal is not None and cell(goal, "target_year") is not None:
+        years = [*years, int(cell(goal, "target_year"))]
     if years:
         ax.set_xlim(min(years) - 0.6, max(years) + 0.6)
-    level = goal_level(target, obs, goal_value)
-    if target is not None and level is not None:
-        handles += _draw_goal(ax, target, lang, level)
+    level = goal_level(goal, obs, goal_value)
+    if goal is not None and level is not None:
+        handles += _draw_goal(ax, goal, lang, level)
     year_axis(ax)
     value_axis(ax)
     ax.set_ylabel(unit_label(unit, lang))
     return handles
 
 
-def _draw_goal(ax, target, lang, value=None) -> list:
+def _draw_goal(ax, goal, lang, value=None) -> list:
     """The goal as a labelled dash-dot line up to its year, with a marker at the year."""
     from matplotlib.lines import Line2D
 
-    v = cell(target, "target_value") if value is None else value
-    year = cell(target, "target_year")
+    v = cell(goal, "target_value") if value is None else value
+    year = cell(goal, "target_year")
     if v is None:
         return []
     x0, x1 = ax.get_xlim()
@@ -45,7 +45,7 @@ def _draw_goal(ax, target, lang, value=None) -> list:
     if year is not None:
         ax.plot([end], [v], marker="*", ms=8, color=GOAL, zorder=5, ls="none")
     ax.annotate(
-        goal_text(target, lang, value),
+        goal_text(goal, lang, value),
         xy=(end, v),
         xytext=(-4, 4),
         textcoords="offset points",
@@ -60,29 +60,29 @@ def _draw_goal(ax, target, lang, value=None) -> list:
     return [(Line2D([], [], color=GOAL, lw=1.2, ls="-.", marker="*", ms=7), t("goal", lang))]
 
 
-def goal_level(target, obs, value):
+def goal_level(goal, obs, value):
     """The level the goal line is drawn at: a reduction is drawn on the chained index (100 − x)."""
     if value is not None:
         return value
-    if target is None:
+    if goal is None:
         return None
-    v = cell(target, "target_value")
+    v = cell(goal, "target_value")
     unit = (getattr(obs, "attrs", {}) or {}).get("unit")
-    reduction = cell(target, "kind") == "reduction_vs_baseline"
+    reduction = cell(goal, "kind") == "reduction_vs_baseline"
     if reduction and str(unit).startswith("index") and v is not None:
         return 100.0 - float(v)
     return v
 
 
-def implied_path(target):
+def implied_path(goal):
     """(years, values, yearly rate) of the constant-growth path from the registry's baseline to
     the goal (`baseline_value` in `baseline_year` → `target_value` in `target_year`), or None
     when the registry gives no baseline level (levels, counts and shares only)."""
     from dgm.engine.rates import required_rate
 
-    kind = cell(target, "kind")
-    y0, v0 = cell(target, "baseline_year"), cell(target, "baseline_value")
-    y1, v1 = cell(target, "target_year"), cell(target, "target_value")
+    kind = cell(goal, "kind")
+    y0, v0 = cell(goal, "baseline_year"), cell(goal, "baseline_value")
+    y1, v1 = cell(goal, "target_year"), cell(goal, "target_value")
     if kind not in ("level", "count", "share") or None in (y0, v0, y1, v1) or float(v0) <= 0:
         return None
     y0, y1 = int(y0), int(y1)
@@ -91,12 +91,12 @@ def implied_path(target):
     return years, [float(v0) * (1 + rate) ** (y - y0) for y in years], rate
 
 
-def draw_implied_path(ax, target, lang) -> list:
+def draw_implied_path(ax, goal, lang) -> list:
     """The registry's baseline (an open star) and the path the goal implied from it (a thin
     dotted line in the goal's colour, its yearly rate in the legend); legend handles."""
     from matplotlib.lines import Line2D
 
-    path = implied_path(target)
+    path = implied_path(goal)
     if path is None:
         return []
     years, values, rate = path

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dgm.data.policy import DEPARTMENTS_EN, departments
+from dgm.data.policy import departments
 from dgm.labels import row_label, t, wrap
 from dgm.lang import pick
 from dgm.present import style
 from dgm.present.charts.figure import add_title, canvas, styled
 from dgm.present.style import PALETTE
+from dgm.words import DEPARTMENTS_EN
 
 
 def _dept_label(name: str, lang: str) -> str:
@@ -36,7 +37,7 @@ def measures_chart(measures, *, lang: str = "zh", top: int = 12, size="full"):
         prog_label[str(r[prog_col])] = wrap(row_label(r, lang, prefix="programme", sep="\n"), 44)
     leads = df["_lead"].value_counts()
     main_leads = list(leads.index[:5])
-    other = pick("其他", "other", lang, " · ")
+    other = t("other_departments", lang, " · ")
     df["_lead_g"] = df["_lead"].where(df["_lead"].isin(main_leads), other)
     counts = pd.crosstab(df[prog_col].astype(str), df["_lead_g"]).reindex(order).fillna(0)
     cols = [c for c in main_leads if c in counts.columns] + (
@@ -81,7 +82,7 @@ def measures_chart(measures, *, lang: str = "zh", top: int = 12, size="full"):
     ax1.set_xlim(0, float(left.max()) * 1.08 + 0.5)
     ax1.legend(
         handles=handles,
-        title=pick("牵头部门", "Lead department", lang, " · "),
+        title=t("lead_department", lang, " · "),
         loc="upper left",
         bbox_to_anchor=(1.01, 1.0),
         fontsize=style.BASE_FONT_PT - 1.5,
@@ -89,7 +90,7 @@ def measures_chart(measures, *, lang: str = "zh", top: int = 12, size="full"):
         alignment="left",
     )
     ax1.set_title(
-        pick("各专项行动的措施", "Measures in each programme", lang, " · "),
+        t("measures_by_programme", lang, " · "),
         fontsize=style.BASE_FONT_PT,
         loc="left",
     )
@@ -103,7 +104,7 @@ def measures_chart(measures, *, lang: str = "zh", top: int = 12, size="full"):
     )
     ax2.set_ylim(len(involve) - 0.5, -0.5)
     ax2.set_xlim(0, float(involve.max()) * 1.08 + 1)
-    ax2.set_xlabel(pick("参与的措施数（项）", "Number of measures it takes part in", lang, " · "))
+    ax2.set_xlabel(t("measures_involved", lang, " · "))
     ax2.set_title(
         pick(
             f"参与措施最多的{len(involve)}个部门",

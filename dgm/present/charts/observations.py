@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dgm.constants import BOUND_KINDS, POINT_KINDS
 from dgm.labels import t
-from dgm.lang import pick
 from dgm.present import style
 from dgm.present.style import GREY
 
@@ -93,7 +92,7 @@ def draw_observations(ax, obs, lang, colour=None) -> list:
         )
         label = t(key, lang)
         if sel["_derived"].any():
-            label += pick("（虚线箭头为推算）", " (dashed arrow: derived)", lang, " ")
+            label += t("derived_arrow", lang)
         handles.append((h, label))
     plans = None
     if "plan" in df.columns:

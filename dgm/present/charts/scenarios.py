@@ -12,13 +12,14 @@ from dgm.present.charts.figure import add_title, canvas, legend, styled
 from dgm.present.charts.goal_line import goal_axes
 from dgm.present.charts.observations import draw_observations
 from dgm.present.style import GOAL, OKABE_ITO, PALETTE
+from dgm.words import PRESET_LABELS
 
 
 @styled
 def scenario_chart(
     scenarios: Mapping,
     obs=None,
-    target=None,
+    goal=None,
     *,
     labels: Mapping | None = None,
     sources=None,
@@ -31,14 +32,15 @@ def scenario_chart(
     """Paths under several scenarios against the observed series and the goal.
 
     ``scenarios``: name → a fan frame (quantile columns; median dashed, ``band`` shaded) or a
-    Series (a deterministic path, dashed); ``labels``: name → (zh, en) or str.
+    Series (a deterministic path, dashed); ``labels``: name → (zh, en) or str, by default the
+    preset scenarios' names (dgm.words.PRESET_LABELS).
     """
     import pandas as pd
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     attrs = getattr(obs, "attrs", {}) or {}
-    unit = unit or attrs.get("unit") or cell(target, "unit")
+    unit = unit or attrs.get("unit") or cell(goal, "unit")
     dashes = [(0, (4, 2)), (0, (1.5, 1.5)), (0, (8, 3)), (0, (2, 3)), (0, (6, 1.5))]
     note = t("fan_note", lang)
     if band is not None and any(isinstance(v, pd.DataFrame) for v in scenarios.values()):
@@ -49,7 +51,7 @@ def scenario_chart(
             lang,
             "\n",
         )
-    foot = source_note(source_ids(obs), sources, lang, goal=target, extra=note)
+    foot = source_note(source_ids(obs), sources, lang, goal=goal, extra=note)
     fig, gs = canvas(size, foot)
     ax = fig.add_subplot(gs[0])
     handles = draw_observations(ax, obs, lang, colour=OKABE_ITO["black"])
@@ -57,7 +59,7 @@ def scenario_chart(
     years = list(obs.index) if obs is not None else []
     for k, (name, path) in enumerate(scenarios.items()):
         colour, dash = colours[k % len(colours)], dashes[k % len(dashes)]
-        lab = (labels or {}).get(name, name)
+        lab = (PRESET_LABELS if labels is None else labels).get(name, name)
         lab = pick(*lab, lang, " · ") if isinstance(lab, tuple) else str(lab)
         if isinstance(path, pd.DataFrame):
             path = anchor(path.sort_index(), obs)
@@ -85,17 +87,17 @@ def scenario_chart(
                 pick(f"中心{cov}%概率区间", f"central {cov}% band", lang, " "),
             )
         )
-    handles += goal_axes(ax, obs, target, years, unit, lang, None)
+    handles += goal_axes(ax, obs, goal, years, unit, lang, None)
     legend(ax, handles, ncol=3 if lang != "both" else 2, below=True)
     if title is None:
-        name = row_label(target, lang, sep=" · ") if target is not None else ""
+        name = row_label(goal, lang, sep=" · ") if goal is not None else ""
         title = t("scenario_title", lang, sep=" · ") + (
             pick("：", ": ", lang, "") + name if name else ""
         )
-        if lang == "both" and target is not None:
+        if lang == "both" and goal is not None:
             title = (
-                f"{t('scenario_title', 'zh')}：{row_label(target, 'zh')}\n"
-                f"{t('scenario_title', 'en')}: {row_label(target, 'en')}"
+                f"{t('scenario_title', 'zh')}：{row_label(goal, 'zh')}\n"
+                f"{t('scenario_title', 'en')}: {row_label(goal, 'en')}"
             )
     add_title(fig, title)
     return fig

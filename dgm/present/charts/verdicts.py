@@ -3,12 +3,13 @@ and the scorecard heat table (`scorecard_chart`)."""
 
 from __future__ import annotations
 
-from dgm.constants import EVIDENCE_LABELS, STATUS_LABELS, STATUSES
+from dgm.constants import STATUSES
 from dgm.labels import COMPARISON, cell, fmt_value, row_label, source_note, t, wrap
 from dgm.lang import pick
 from dgm.present import style
 from dgm.present.charts.figure import add_title, canvas, legend, mix, no_data, styled, value_axis_x
 from dgm.present.style import GOAL, OKABE_ITO, SIZES
+from dgm.words import EVIDENCE_LABELS, STATUS_LABELS
 
 STATUS_COLOURS = {  # colour is never the only cue: the word is in the cell
     "met": OKABE_ITO["green"],
@@ -29,24 +30,24 @@ def _records(assessment):
     return list(assessment)
 
 
-def _target_rows(targets) -> dict:
+def _goal_rows(registry) -> dict:
     """Goal registry rows by id (accepts a DataFrame, a list of dicts or None)."""
-    if targets is None:
+    if registry is None:
         return {}
-    rows = targets.to_dict("records") if hasattr(targets, "to_dict") else list(targets)
+    rows = registry.to_dict("records") if hasattr(registry, "to_dict") else list(registry)
     return {str(r["id"]): r for r in rows}
 
 
 @styled
-def rate_chart(assessment, targets=None, *, sources=None, lang: str = "zh", size="full"):
+def rate_chart(assessment, registry=None, *, sources=None, lang: str = "zh", size="full"):
     """Required versus observed compound yearly rate for every goal that has both (dumbbells).
 
     ``assessment``: `dgm.engine.assess` records (target_id, required_rate, observed_rate as fractions per
-    year, rate_ratio, status); ``targets``: the goal registry (labels). Sorted by rate_ratio.
+    year, rate_ratio, status); ``registry``: the goal registry (labels). Sorted by rate_ratio.
     """
     from matplotlib.lines import Line2D
 
-    rows = _target_rows(targets)
+    rows = _goal_rows(registry)
     recs = [
         r
         for r in _records(assessment)
@@ -58,13 +59,7 @@ def rate_chart(assessment, targets=None, *, sources=None, lang: str = "zh", size
         [],
         sources,
         lang,
-        extra=pick(
-            "年均变化为复合年率：所需 = 由基期值至目标值；实际 = 基期以来的已公布数据。",
-            "Compound yearly rates: required = from the baseline to the goal; observed = published "
-            "figures since the baseline.",
-            lang,
-            "\n",
-        ),
+        extra=t("rate_note", lang, "\n"),
     )
     foot = t("goal_source", lang, sep=" / ") + "\n" + foot
     fig, gs = canvas(size, foot, height=height)
@@ -115,26 +110,26 @@ def _cols_for(width_in: float, pt: float) -> int:
 
 
 @styled
-def scorecard_chart(assessment, targets=None, *, sources=None, lang: str = "zh", size="full"):
-    """Scorecard as a heat table: goal, target, latest figure, rates, P(goal met), status.
+def scorecard_chart(assessment, registry=None, *, sources=None, lang: str = "zh", size="full"):
+    """Scorecard as a heat table: goal, goal value, latest figure, rates, P(goal met), status.
 
     Status cells are coloured by verdict (and say it in words); the P column is shaded by
-    probability. ``assessment``: `dgm.engine.assess` records; ``targets``: registry (labels, clause).
+    probability. ``assessment``: `dgm.engine.assess` records; ``registry``: the goal registry (labels, clause).
     Rows grow to fit wrapped labels, so the table suits A4 in all three languages.
     """
     from matplotlib.patches import Rectangle
 
     from dgm.present.readings import headline, latest_decimals
 
-    rows = _target_rows(targets)
+    rows = _goal_rows(registry)
     recs = _records(assessment)
     heads = [
-        pick("目标", "Goal", lang, " · "),
-        pick("目标值", "Goal value", lang, "\n"),
-        pick("最新值", "Latest", lang, "\n"),
-        pick("所需年率", "Required", lang, "\n") + pick("\n(%)", "\n(% a year)", lang, ""),
-        pick("实际年率", "Observed", lang, "\n") + pick("\n(%)", "\n(% a year)", lang, ""),
-        pick("达成概率", "P(met)", lang, "\n"),
+        t("goal", lang, " · "),
+        t("goal_value", lang, "\n"),
+        t("latest", lang, "\n"),
+        t("required_short", lang, "\n") + pick("\n(%)", "\n(% a year)", lang, ""),
+        t("observed_short", lang, "\n") + pick("\n(%)", "\n(% a year)", lang, ""),
+        t("p_met", lang, "\n"),
         t("status", lang, sep="\n"),
     ]
     widths = [0.35, 0.12, 0.13, 0.075, 0.075, 0.075, 0.175]
@@ -193,24 +188,7 @@ def scorecard_chart(assessment, targets=None, *, sources=None, lang: str = "zh",
         [],
         sources,
         lang,
-        extra=pick(
-            "最新值：≥ 为公布下限，~ 为约数，e 为初步/估计数。所需/实际年率为复合年均变化率；"
-            "达成概率来自模型模拟路径。〔〕内为结论的证据：数据序列（至少3个数据），一两个数据"
-            "（只说现状，不判断趋势），公布的界限，代理指标（另计），无数据。† 脆弱：换基期"
-            "（2014、2015、首个数据）、ESCAP半衰期（2、5、10年）或去掉最新数据结论即变，"
-            "决定结论的数据在取整误差之内，或依据代理指标。",
-            "Latest: ≥ a published lower bound, ~ approximate, e preliminary or estimate. Required "
-            "and observed rates are compound yearly changes; P(met) is read from simulated model "
-            "paths. [ ] what the verdict rests on: series (3 or more figures), snapshot (one or "
-            "two figures: where it stands, no trend word), bound, proxy (counted apart), no "
-            "figure. † fragile: the verdict changes with the baseline (2014, 2015, first "
-            "figure), ESCAP's half-life (2, 5, 10 years) or without the latest figure, a deciding "
-            "figure is at the threshold within rounding, or it rests on a proxy.",
-            lang,
-            "\n",
-        )
-        + "\n"
-        + headline(recs, lang),
+        extra=t("scorecard_note", lang, "\n") + "\n" + headline(recs, lang),
     )
     foot = t("goal_source", lang, sep=" / ") + "\n" + foot
     fig, gs = canvas(size, foot, height=body_h + 0.45)

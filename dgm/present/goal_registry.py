@@ -20,14 +20,14 @@ TABLE_COLUMNS = (
 )
 
 
-def targets_records(df: pd.DataFrame | None = None) -> list[dict]:
-    """One dict per target, keys the CSV column names, numbers as numbers, blanks as None."""
+def registry_records(df: pd.DataFrame | None = None) -> list[dict]:
+    """One dict per goal, keys the CSV column names, numbers as numbers, blanks as None."""
     df = load_targets() if df is None else df
     return [{col: plain(row[col]) for col in df.columns} for _, row in df.iterrows()]
 
 
-def targets_table(df: pd.DataFrame | None = None, wide: bool = True) -> str:
-    """A readable left-aligned table of the registry (one line per target), Chinese simplified."""
+def registry_table(df: pd.DataFrame | None = None, wide: bool = True) -> str:
+    """A readable left-aligned table of the registry (one line per goal), Chinese simplified."""
     from dgm.zh import simplify_columns
 
     df = simplify_columns(load_targets() if df is None else df, ["clause"])
