@@ -1,10 +1,18 @@
-"""Throw-away projects for tests that run dgm commands: a built copy, what a tree holds, a kill."""
+"""Throw-away projects for tests that run dgm commands: a built copy, what a tree holds, a kill,
+tiny notebooks."""
 
 import hashlib
 import os
 import shutil
 import signal
 from pathlib import Path
+
+# A work cell: save a figure named {name} into figures_dir, print lang
+SAVE = (
+    "pathlib.Path(figures_dir).mkdir(exist_ok=True)\n"
+    "pathlib.Path(figures_dir, '{name}.png').write_bytes(b'png')\n"
+    "print('lang is', lang)"
+)
 
 
 def built_project(root: Path) -> Path:
@@ -52,3 +60,24 @@ def die_at(kill_at: int, *targets: tuple[object, str]) -> None:
 
     for owner, name in targets:
         setattr(owner, name, hooked(getattr(owner, name)))
+
+
+def tiny_notebook(path: Path, body: str) -> None:
+    """A tiny notebook following the collection's conventions, with `body` as its work cell."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('lang = "both"\nfigures_dir = None')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(f"# {path.stem}\nA test notebook."),
+        params,
+        nbformat.v4.new_code_cell("import pathlib"),
+        nbformat.v4.new_code_cell(body),
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, path)

@@ -3,11 +3,11 @@
 import nbformat
 
 from dgm import paths
-from dgm.run import bench_notebooks, report
+from dgm.run import bench_notebooks, selection
 
 
 def test_the_floor_of_a_notebook_keeps_its_parameters_and_import_cells():
-    for src in report.notebooks():
+    for src in selection.notebooks():
         floor = bench_notebooks.floor_notebook(src)
         tags = [c.metadata.get("tags", []) for c in floor.cells]
         assert tags[0] == ["parameters"] and len(floor.cells) >= 2, src.name

@@ -494,7 +494,7 @@ def test_libreoffice_prints_no_sheet_below_8_pt(tmp_path):
     from openpyxl import Workbook
 
     from dgm.present.pages import WORKBOOK_FILE
-    from dgm.run import report
+    from dgm.run import workbook
 
     ref = Workbook()
     export._default_font(ref)
@@ -502,7 +502,7 @@ def test_libreoffice_prints_no_sheet_below_8_pt(tmp_path):
     ref.active["A1"].font = export._font(size=export.MIN_PRINT_PT)
     ref.save(tmp_path / "ref.xlsx")
     (_, smallest), *_ = _pdf_pages(_convert(tmp_path / "ref.xlsx", tmp_path))
-    assert report.run_workbook(tmp_path, n_paths=500, seed=2015).ok
+    assert workbook.run_workbook(tmp_path, n_paths=500, seed=2015).ok
     pages = _pdf_pages(_convert(tmp_path / WORKBOOK_FILE, tmp_path))
     by_sheet = {}
     for sheet, size in pages:

@@ -7,7 +7,7 @@ import pytest
 
 from dgm.present import landing, pages
 from dgm.present.notebook_records import RECORD_MIME
-from dgm.run import report
+from dgm.run import report_pages
 from dgm.words import PAGE
 
 
@@ -130,7 +130,7 @@ def built(tmp_path_factory):
         {"assessment": [{"target_id": "hightech_mfg_share_2025"}, {"target_id": "x_2025"}]},
     )
     for stem in ("01_output_two_trillion", "04_structure_and_innovation", "05_scorecard"):
-        for edition in report.EDITIONS:
+        for edition in report_pages.EDITIONS:
             (work / pages.page_name(stem, edition)).write_text("<html></html>")
     (work / pages.WORKBOOK_FILE).write_bytes(b"xlsx")
     landing.write_index(work, "both")

@@ -239,10 +239,10 @@ def _execute(name: str, workdir: str) -> tuple[str, float, str, object]:
     """Run one notebook in a fresh python3 kernel; (name, seconds, error, executed notebook).
 
     The kernel talks over IPC, as the report's do: two TCP kernels starting side by side can
-    race for a port and one dies before it answers (dgm.run.report.ipc_kernel_manager)."""
+    race for a port and one dies before it answers (dgm.run.kernels.ipc_kernel_manager)."""
     from nbclient import NotebookClient
 
-    from dgm.run.report import ipc_kernel_manager
+    from dgm.run.kernels import ipc_kernel_manager
 
     nb = _read(name)
     start = time.perf_counter()

@@ -8,57 +8,33 @@ from types import SimpleNamespace
 
 import nbformat
 import pytest
+from projects import SAVE, tiny_notebook
 
 from dgm.cli import report as report_command
 from dgm.errors import DgmError
 from dgm.present import pages
-from dgm.run import outdir, report
-
-
-def _notebook(path, body: str) -> None:
-    """A tiny notebook following the collection's conventions, with `body` as its work cell."""
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell('lang = "both"\nfigures_dir = None')
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [
-        nbformat.v4.new_markdown_cell(f"# {path.stem}\nA test notebook."),
-        params,
-        nbformat.v4.new_code_cell("import pathlib"),
-        nbformat.v4.new_code_cell(body),
-    ]
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nbformat.write(nb, path)
-
-
-SAVE = (
-    "pathlib.Path(figures_dir).mkdir(exist_ok=True)\n"
-    "pathlib.Path(figures_dir, '{name}.png').write_bytes(b'png')\n"
-    "print('lang is', lang)"
-)
+from dgm.run import job_result, kernels, outdir, report, report_pages, selection
+from dgm.run.workbook import run_workbook
 
 
 @pytest.fixture(scope="module")
 def collection(tmp_path_factory):
     d = tmp_path_factory.mktemp("notebooks")
-    _notebook(d / "01_first.ipynb", SAVE.format(name="first"))
-    _notebook(d / "02_broken.ipynb", "raise ValueError('boom: no data for 2019')")
-    _notebook(d / "03_third.ipynb", SAVE.format(name="third"))
+    tiny_notebook(d / "01_first.ipynb", SAVE.format(name="first"))
+    tiny_notebook(d / "02_broken.ipynb", "raise ValueError('boom: no data for 2019')")
+    tiny_notebook(d / "03_third.ipynb", SAVE.format(name="third"))
     return d
 
 
 def test_select_by_number_or_name(collection):
-    available = report.notebooks(collection)
+    available = selection.notebooks(collection)
     assert [p.stem for p in available] == ["01_first", "02_broken", "03_third"]
-    chosen, workbook = report.select(available, ["03", "01_first.ipynb"])
+    chosen, workbook = selection.select(available, ["03", "01_first.ipynb"])
     assert [p.stem for p in chosen] == ["01_first", "03_third"] and workbook is False
-    assert report.select(available, ["workbook"]) == ([], True)
-    assert report.select(available, None) == (available, True)
+    assert selection.select(available, ["workbook"]) == ([], True)
+    assert selection.select(available, None) == (available, True)
     with pytest.raises(ValueError, match="unknown notebook 99_nothing"):
-        report.select(available, ["99_nothing"])
+        selection.select(available, ["99_nothing"])
 
 
 @pytest.mark.slow
@@ -131,30 +107,30 @@ def test_cli_help_lists_the_contract_flags():
 
 
 def test_job_result_is_json_ready():
-    r = report.JobResult("01_x", False, 1.5, "ValueError: boom")
+    r = job_result.JobResult("01_x", False, 1.5, "ValueError: boom")
     assert json.loads(json.dumps(r.__dict__))["error"] == "ValueError: boom"
 
 
 def test_parallel_kernels_talk_over_ipc_in_directories_of_their_own():
     """No TCP port to race for: two kernels started side by side answer over IPC sockets, each
     in its own directory, and shutting a kernel down removes its directory."""
-    manager = report.ipc_kernel_manager()
-    kernels = [manager(kernel_name="python3") for _ in range(2)]
-    for km in kernels:
+    manager = kernels.ipc_kernel_manager()
+    started = [manager(kernel_name="python3") for _ in range(2)]
+    for km in started:
         km.start_kernel()
     try:
-        for km in kernels:
+        for km in started:
             client = km.client()
             client.start_channels()
             client.wait_for_ready(timeout=60)
             client.stop_channels()
-        info = [km.get_connection_info() for km in kernels]
+        info = [km.get_connection_info() for km in started]
         assert [i["transport"] for i in info] == ["ipc", "ipc"]
         dirs = [Path(i["ip"]).parent for i in info]
         assert dirs[0] != dirs[1]
         assert all(any(d.glob("ipc-*")) for d in dirs), "the sockets live in the directory"
     finally:
-        for km in kernels:
+        for km in started:
             km.shutdown_kernel(now=True)
     assert not any(d.exists() for d in dirs)
 
@@ -186,7 +162,7 @@ def test_papermill_run_of_real_notebooks_in_english(tmp_path, capfd):
 @pytest.mark.slow
 def test_workbook_job(tmp_path):
     """The report's workbook job end to end (a renamed or missing writer fails here, never skips)."""
-    result = report.run_workbook(tmp_path, n_paths=1000, seed=2015)
+    result = run_workbook(tmp_path, n_paths=1000, seed=2015)
     assert result.ok, result.error
     assert (tmp_path / pages.WORKBOOK_FILE).exists()
 
@@ -197,7 +173,7 @@ def test_workbook_forecasts_are_the_assessments_fans(tmp_path):
 
     from dgm.engine import assess
 
-    assert report.run_workbook(tmp_path, n_paths=500, seed=2015).ok
+    assert run_workbook(tmp_path, n_paths=500, seed=2015).ok
     from dgm.present.export import column_header
 
     ws = openpyxl.load_workbook(tmp_path / pages.WORKBOOK_FILE)["forecasts"]
@@ -318,7 +294,7 @@ def test_reader_edition_hides_code_reviewer_edition_shows_it(collection, tmp_pat
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="01_first.html"' in index and 'href="01_first.reviewer.html"' in index
     with pytest.raises(ValueError, match="--edition must be reader, reviewer or both"):
-        report.editions("print")
+        report_pages.editions("print")
 
 
 WAIT_CELL = (
@@ -346,7 +322,7 @@ def waiting_project(tmp_path):
     (root / "data" / "processed").mkdir()
     (root / "notebooks").mkdir()
     for name in ("01_wait", "02_wait"):
-        _notebook(root / "notebooks" / f"{name}.ipynb", WAIT_CELL)
+        tiny_notebook(root / "notebooks" / f"{name}.ipynb", WAIT_CELL)
     (root / "reports").mkdir()
     (root / "reports" / "index.html").write_text("the earlier report")
     outdir.mark(root / "reports")

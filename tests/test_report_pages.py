@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from dgm.run import browser, report
+from dgm.run import browser, report, selection
 
 pytestmark = pytest.mark.slow
 
@@ -147,7 +147,7 @@ def test_every_page_loads_offline_fits_and_reads_in_words(reports):
                 opened += 1
                 page.close()
         chromium.close()
-    assert opened == 2 * (2 * len(report.notebooks()) + 1), opened  # every page of both reports
+    assert opened == 2 * (2 * len(selection.notebooks()) + 1), opened  # every page of both reports
     assert not problems, "\n".join(problems)
 
 

@@ -1,6 +1,6 @@
 """`dgm report --out DIR` refuses, before anything runs, when a path it uses beside DIR is not
 dgm's: `.DIR.partial` (a run's work directory), `DIR.failed` (a failed run kept), `.DIR.old` (the
-previous report during the swap) and `.DIR.lock`. One `dgm: report --out …` line, exit 1, and
+previous report during the swap), `.DIR.cache` (the jobs' kept outputs) and `.DIR.lock`. One `dgm: report --out …` line, exit 1, and
 every file of the project (siblings, their contents, the report) byte-identical afterwards.
 
 tests/test_bad_input.py covers a `.partial` whose sentinel is open to others or another user's
@@ -78,6 +78,16 @@ def _without_report(setup):
     def plant(root: Path) -> None:
         shutil.rmtree(root / "reports")
         setup(root)
+
+    return plant
+
+
+def _a_cache(relative: str):
+    """Setup: a cache dgm made at `relative` (its sentinel), holding an entry's files."""
+
+    def plant(root: Path) -> None:
+        _report(root / relative, relative)
+        (root / relative / outdir.SENTINEL).write_text(outdir.CACHE_HEADER + "\n")
 
     return plant
 
@@ -167,6 +177,42 @@ CASES = {
         "site",
         ".site.old",
         "is a link (expected a directory dgm report created; dgm never writes through a link)",
+    ),
+    "cache_users_directory": (
+        _users_directory(".reports.cache"),
+        "reports",
+        ".reports.cache",
+        NOT_DGMS.format(found=f"it has no {outdir.SENTINEL}"),
+    ),
+    "cache_link_to_raw": (
+        _link_to_raw(".reports.cache"),
+        "reports",
+        ".reports.cache",
+        "is a link (expected a directory dgm report created; dgm never writes through a link)",
+    ),
+    "cache_a_file": (
+        _file(".reports.cache"),
+        "reports",
+        ".reports.cache",
+        "exists and is not a directory (expected a directory)",
+    ),
+    "cache_another_users": (
+        _another_users(".reports.cache"),
+        "reports",
+        ".reports.cache",
+        NOT_DGMS.format(found=f"its {outdir.SENTINEL} belongs to another user"),
+    ),
+    "cache_is_a_report": (
+        lambda root: _report(root / ".reports.cache", "a report"),
+        "reports",
+        ".reports.cache",
+        "is a report, not a report's cache (expected a new or empty directory)",
+    ),
+    "out_is_a_cache": (
+        _a_cache("site"),
+        "site",
+        "site",
+        "is a report's cache (expected a new or empty directory)",
     ),
     "lock_a_directory": (
         lambda root: (root / ".reports.lock").mkdir(),

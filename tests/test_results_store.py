@@ -15,7 +15,7 @@ from dgm import paths
 from dgm.data import loaders, results_store
 from dgm.engine import assess, backtest, gaps
 from dgm.jsonsafe import plain
-from dgm.run import report
+from dgm.run import kernels, selection
 
 N = 200  # simulated paths: enough to compare, fast
 CALLS = []
@@ -189,8 +189,8 @@ def test_stored_backtests_and_panel_are_those_recomputed(store):
 
 
 def test_report_calls_cover_every_view_the_notebooks_name():
-    nbs = report.notebooks()
-    calls = report.report_calls(nbs, {"lang": "en", "figures_dir": "figures"}, 10_000, 2015)
+    nbs = selection.notebooks()
+    calls = selection.report_calls(nbs, {"lang": "en", "figures_dir": "figures"}, 10_000, 2015)
     names = [results_store.call_name(f, (), kw) for f, kw in calls]
     assert names == [
         "dgm.engine.assess.assessments(as_of=None, n_paths=10000, seed=2015, data_to=None)",
@@ -199,18 +199,18 @@ def test_report_calls_cover_every_view_the_notebooks_name():
         "dgm.engine.assess.assessments(as_of=None, n_paths=10000, seed=2015, data_to=2014)",
         "dgm.engine.gaps.find_gaps(as_of=None, n_paths=2000, seed=2015, needing_only=True)",
     ]
-    injected = report.report_calls(nbs, {"seed": 7, "as_of": 2020}, 10_000, 2015, workbook=False)
+    injected = selection.report_calls(nbs, {"seed": 7, "as_of": 2020}, 10_000, 2015, workbook=False)
     views = [kw for f, kw in injected if f is assess.assessments]
     assert {"as_of": 2020, "n_paths": 10_000, "seed": 7} in views
     assert all(kw["seed"] == 7 for kw in views)
     assert [kw for f, kw in injected if f is gaps.find_gaps] == [
         {"as_of": 2020, "seed": 7, "needing_only": True}
     ]
-    assert report.report_calls([], {}, 10_000, 2015, workbook=False) == []
+    assert selection.report_calls([], {}, 10_000, 2015, workbook=False) == []
 
 
 def test_notebook_parameters_are_read_from_the_parameters_cell():
-    params = report.notebook_parameters(paths.NOTEBOOKS / "08_realism_then_and_now.ipynb")
+    params = selection.notebook_parameters(paths.NOTEBOOKS / "08_realism_then_and_now.ipynb")
     assert params["then"] == "2015-01-20" and params["data_to"] == 2014
     assert params["n_paths"] == 10_000 and params["as_of"] is None
 
@@ -220,7 +220,7 @@ def _run(src, work, params, env=None) -> dict:
     from dgm.present.notebook_records import read_records
 
     work.mkdir(parents=True)
-    report.execute(src, work / src.name, params, work, env)
+    kernels.execute(src, work / src.name, params, work, env)
     return read_records(work / src.name)
 
 
@@ -234,7 +234,7 @@ def test_a_notebook_records_and_draws_the_same_with_and_without_the_store(name, 
     src = paths.NOTEBOOKS / f"{name}.ipynb"
     params = {"lang": "en", "n_paths": N, "figures_dir": "figures"}
     store = tmp_path / "store"
-    for func, kwargs in report.report_calls([src], params, N, 2015, workbook=False):
+    for func, kwargs in selection.report_calls([src], params, N, 2015, workbook=False):
         results_store.precompute(store, func, kwargs)
     with_store = _run(src, tmp_path / "with", params, results_store.kernel_env(store))
     without = _run(src, tmp_path / "without", params)

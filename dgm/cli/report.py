@@ -1,5 +1,6 @@
 """`dgm report [--out DIR] [--lang zh|en|both] [--edition reader|reviewer|both] [--jobs N]
-[--only NAME ...]`: execute the notebooks, write HTML, figures and the workbook (dgm.run.report)."""
+[--only NAME ...] [--fresh]`: execute the notebooks, write HTML, figures and the workbook
+(dgm.run.report); jobs whose inputs did not change are taken from the cache (dgm.run.report_cache)."""
 
 from dgm.cli.options import at_least
 from dgm.lang import DEFAULT_LANG, LANGS
@@ -19,11 +20,16 @@ def add_arguments(p) -> None:
     )
     p.add_argument("--jobs", type=at_least(1), default=2, help="notebooks run at once")
     p.add_argument("--only", nargs="+", metavar="NAME", help="run only these notebooks")
+    p.add_argument(
+        "--fresh",
+        action="store_true",
+        help="run every job, even those unchanged since the last run (and refresh the cache)",
+    )
 
 
 def run(args) -> int:
     """`dgm report [--out DIR] [--lang zh|en|both] [--edition reader|reviewer|both] [--jobs N]
-    [--only NAME ...]`; 0 when all ran. `kill` (SIGTERM) stops it as Ctrl-C does."""
+    [--only NAME ...] [--fresh]`; 0 when all ran. `kill` (SIGTERM) stops it as Ctrl-C does."""
     import json
     import signal
     import sys
@@ -38,6 +44,7 @@ def run(args) -> int:
             edition=getattr(args, "edition", "both"),
             jobs=args.jobs,
             only=args.only,
+            fresh=getattr(args, "fresh", False),
             echo=lambda line: print(line, flush=True),
         )
     except ValueError as err:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
@@ -51,6 +52,20 @@ def own_dir(path: Path, command: str = "") -> Path:
             "nothing was changed"
         ) from None
     return path
+
+
+def read_own(path: Path) -> bytes | None:
+    """The bytes of this user's regular file `path`, never through a link; None when missing, a
+    link or not such a file."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:  # missing, or a link (O_NOFOLLOW)
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid():
+            return None
+        return fh.read()
 
 
 def temp_beside(dest: Path) -> Path:

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from dgm import paths
 from dgm.data import store_codec
+from dgm.data.atomic import read_own
 
 ENV = "DGM_RESULTS"  # the store directory kernels read (set by dgm report for its kernels)
 SUFFIX = ".npz"
@@ -156,19 +157,6 @@ def store_dir() -> Path | None:
     return Path(value)
 
 
-def _read(path: Path) -> bytes | None:
-    """The bytes of this user's regular file `path`, never through a link; None when missing."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError:  # missing, or a link (O_NOFOLLOW)
-        return None
-    with os.fdopen(fd, "rb") as fh:
-        st = os.fstat(fh.fileno())
-        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid():
-            return None
-        return fh.read()
-
-
 def lookup(func, *args, **kwargs):
     """The stored result of func(*args, **kwargs), or None when there is no store, no such key
     or a file that dgm.data.store_codec cannot read.
@@ -179,7 +167,7 @@ def lookup(func, *args, **kwargs):
     if store is None:
         return None
     call = call_name(func, args, kwargs)
-    data = _read(store / f"{key(func, args, kwargs)}{SUFFIX}")
+    data = read_own(store / f"{key(func, args, kwargs)}{SUFFIX}")
     if data is None:
         return None
     try:

@@ -2,13 +2,15 @@
 made, kept when the run fails and swapped in when it succeeds, never losing a file dgm did not write.
 
 Beside DIR a run uses `.DIR.partial/` (its work directory), `DIR.failed/` (a failed run, kept for
-inspection), `.DIR.old/` (the previous report during the swap) and `.DIR.lock` (dgm.data.locks).
+inspection), `.DIR.old/` (the previous report during the swap), `.DIR.cache/` (the jobs' outputs
+kept for the next run, dgm.run.report_cache) and `.DIR.lock` (dgm.data.locks).
 
 A directory is dgm's only when it holds `.dgm-report` (SENTINEL): a regular file of this user,
 not writable by group or others, in a directory of this user not writable by others, whose first
 line is SENTINEL_HEADER and whose other lines list every file dgm wrote there. DIR, DIR.failed and
 .DIR.old may be replaced only while they hold just those files and no link; a work directory
-(WORK_HEADER, or any valid sentinel) is dgm's scratch space and wholly its own. Anything else, a
+(WORK_HEADER, or any valid sentinel) is dgm's scratch space and wholly its own, and so is a cache
+(CACHE_HEADER). Anything else, a
 link in any of these places, the project or data/ is refused before any notebook runs, with one
 `dgm: report --out …` line and nothing touched.
 
@@ -24,7 +26,7 @@ import stat
 from pathlib import Path
 
 from dgm import paths
-from dgm.data.atomic import remove_tree, write_text
+from dgm.data.atomic import STALE, own_dir, remove_tree, write_text
 from dgm.errors import DgmError
 
 SENTINEL = ".dgm-report"  # in every report directory: the files dgm wrote there, one per line
@@ -32,15 +34,19 @@ SENTINEL_HEADER = (
     "# written by dgm report; dgm replaces this directory only while it holds just these files"
 )
 WORK_HEADER = "# dgm report work directory: a run in progress; everything here is dgm's"
+CACHE_HEADER = (
+    "# dgm report cache: the outputs of its jobs, keyed by their inputs; everything here is dgm's"
+)
 LEGACY_MARK = "# written by dgm report"  # the .gitignore of reports made before SENTINEL
 
 
 def beside(out: Path) -> dict[str, Path]:
-    """The paths a run of `--out out` uses beside it: work, failed, old and lock."""
+    """The paths a run of `--out out` uses beside it: work, failed, old, cache and lock."""
     return {
         "work": out.parent / f".{out.name}.partial",
         "failed": out.parent / f"{out.name}.failed",
         "old": out.parent / f".{out.name}.old",
+        "cache": out.parent / f".{out.name}.cache",
         "lock": out.parent / f".{out.name}.lock",
     }
 
@@ -100,7 +106,7 @@ def sentinel(directory: Path) -> tuple[str, set[str]] | str:
         where = SENTINEL if _not_private(st, 0o022) else "directory"
         return f"its {where} {why}"
     lines = (directory / SENTINEL).read_text(encoding="utf-8", errors="replace").splitlines()
-    if not lines or lines[0] not in (SENTINEL_HEADER, WORK_HEADER):
+    if not lines or lines[0] not in (SENTINEL_HEADER, WORK_HEADER, CACHE_HEADER):
         return f"its {SENTINEL} was not written by dgm"
     return lines[0], {line for line in lines[1:] if line}
 
@@ -138,6 +144,11 @@ def _check_dir(path: Path, given: str, role: str) -> None:
     header, written = found
     if role == "work":
         return  # a run's scratch space: everything in it is dgm's
+    if role == "cache" and header == CACHE_HEADER:
+        return  # the jobs' kept outputs (dgm.run.report_cache): everything in it is dgm's
+    if role == "cache" or header == CACHE_HEADER:
+        what = "a report, not a report's cache" if role == "cache" else "a report's cache"
+        raise _refuse(given, f"{path} is {what} (expected a new or empty directory)")
     files, links = listing(path)
     if links and role == "out":
         raise _refuse(
@@ -167,6 +178,7 @@ def check(out: Path, given: str) -> None:
         ("work", near["work"]),
         ("failed", near["failed"]),
         ("old", near["old"]),
+        ("cache", near["cache"]),
     ):
         _check_dir(path, given, role)
     lock = near["lock"]
@@ -216,6 +228,18 @@ def prepare(out: Path, given: str, copy: bool, echo=print) -> Path:
         raise DgmError(f"report --out {given}: cannot create {work} ({err.strerror})") from err
     mark(work, WORK_HEADER)
     return work
+
+
+def open_cache(cache: Path) -> Path:
+    """The cache beside a report (`beside(out)["cache"]`), made and marked when missing, without
+    the temporary files a killed run left in it; call under out's lock, after `check`."""
+    own_dir(cache)
+    if not (cache / SENTINEL).exists():
+        write_text(cache / SENTINEL, CACHE_HEADER + "\n")
+    for name in os.listdir(cache):
+        if STALE.match(name):
+            remove_tree(cache / name)
+    return cache
 
 
 def discard(work: Path) -> None:
