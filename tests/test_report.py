@@ -80,6 +80,13 @@ def test_good_run_then_failing_run_keeps_the_good_report(collection, tmp_path):
 
 
 @pytest.mark.slow
+def test_out_under_directories_that_do_not_exist_yet_is_made(collection, tmp_path):
+    out = tmp_path / "new" / "deeper" / "reports"
+    results = report.run_report(out, only=["01"], notebooks_dir=collection, workbook=False)
+    assert [r.ok for r in results] == [True] and (out / "01_first.html").exists()
+
+
+@pytest.mark.slow
 def test_only_reruns_on_top_of_the_previous_report(collection, tmp_path):
     out = tmp_path / "r"
     report.run_report(out, only=["01"], notebooks_dir=collection, workbook=False, echo=print)

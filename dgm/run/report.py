@@ -80,6 +80,7 @@ def run_report(
     out, given = outdir.resolve(out)
     todo, want_workbook = select(notebooks(notebooks_dir), only)
     outdir.check(out, given)  # refused before any lock file or directory is made
+    out.parent.mkdir(parents=True, exist_ok=True)  # --out new/dir/reports: its lock goes beside it
     params = {"lang": lang, "figures_dir": FIGURES} | dict(parameters or {})
     with (
         locks.project("report", shared=True),  # no import or build changes data/ meanwhile
