@@ -81,3 +81,26 @@ def tiny_notebook(path: Path, body: str) -> None:
         "language": "python",
     }
     nbformat.write(nb, path)
+
+
+def fake_kernel_then_hang(socket_dir: str) -> None:
+    """A job for dgm.run.job_pool's pool (tests/test_report.py): start a `sleep` registered as this
+    process's kernel (as dgm.run.kernels registers one), write its pid to SOCKET_DIR/pid, then wait
+    for ever in the main thread with SIGUSR1 and SIGTERM blocked there."""
+    import signal
+    import subprocess
+    import threading
+    from types import SimpleNamespace
+
+    from dgm.run import kernels
+
+    process = subprocess.Popen(["sleep", "600"])
+    km = SimpleNamespace(
+        provisioner=SimpleNamespace(process=process),
+        _socket_dir=socket_dir,
+        cleanup_connection_file=lambda: None,
+    )
+    kernels._KERNELS[id(km)] = km
+    (Path(socket_dir) / "pid").write_text(str(process.pid))
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1, signal.SIGTERM})
+    threading.Event().wait()

@@ -405,6 +405,44 @@ def test_ctrl_c_stops_kernels_and_cleans_up_with_one_line(waiting_project):
     }, "reports/ as it was, no .reports.partial left"
 
 
+def test_a_stopped_job_ends_even_when_its_main_thread_never_returns(tmp_path):
+    """The report stops a job process through its watcher thread, not a signal: a signal the
+    system hands to another thread waits for the main thread, which waits inside zmq for a quiet
+    kernel (the report hung about once in ten runs under load). Here the job's main thread blocks
+    the signals and waits for ever; its kernel (a `sleep`) and its socket directory must go."""
+    import time
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    from multiprocessing import get_context
+
+    from projects import fake_kernel_then_hang
+
+    from dgm.run import job_pool
+
+    context = get_context("spawn")
+    stop = context.Event()
+    sockets = tmp_path / "dgm-kernel-test"
+    sockets.mkdir()
+    pool = ProcessPoolExecutor(
+        1, mp_context=context, initializer=job_pool._job_process, initargs=(stop,)
+    )
+    try:
+        future = pool.submit(fake_kernel_then_hang, str(sockets))
+        deadline = time.monotonic() + 120
+        while not (sockets / "pid").exists():
+            assert not future.done() and time.monotonic() < deadline, "the job did not start"
+            time.sleep(0.1)
+        kernel = int((sockets / "pid").read_text())
+        stop.set()
+        with pytest.raises(BrokenProcessPool):  # the job process exited without an answer
+            future.result(timeout=60)
+    finally:
+        for process in list((pool._processes or {}).values()):  # a failed test leaves no worker
+            process.kill()
+        pool.shutdown(wait=True, cancel_futures=True)
+    assert not _alive(kernel) and not sockets.exists()
+
+
 @pytest.mark.slow  # two reports with kernels
 def test_a_second_report_on_the_same_out_waits_and_never_touches_the_first(waiting_project):
     root, env, marks = waiting_project

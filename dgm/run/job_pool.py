@@ -18,7 +18,7 @@ from dgm.run.kernels import SCRATCH, kill_kernels, run_notebook
 from dgm.run.selection import report_calls
 from dgm.run.workbook import run_workbook
 
-STOP = signal.SIGUSR1  # the report's signal to a job process: kill your kernels and exit
+STOPPED_EXIT = 128 + signal.SIGTERM  # a job process stopped by the report exits with this
 
 
 def precompute(pool, store: Path, calls: list, echo=print) -> None:
@@ -48,30 +48,27 @@ def warm_caches() -> None:
     fonts.cjk_font_path()
 
 
-def _job_process() -> None:
+def _job_process(stop) -> None:
     """Set up a job process: a session of its own, so a terminal's Ctrl-C reaches only the report
     (nbclient would otherwise catch it and interrupt the kernel, which logs to the terminal);
-    SIGINT ignored; STOP kills this process's kernels, then exits."""
+    SIGINT ignored; a watcher thread that, when the report sets `stop` (a multiprocessing Event),
+    kills this process's kernels and exits.
+
+    Not a signal: Python runs a signal handler in the main thread only, and a job's main thread
+    waits inside zmq for its kernel's next message; a signal the system delivers to another thread
+    of the process then waits with it, for ever when the cell prints nothing (the report hung).
+    And nbclient takes SIGTERM for itself while a notebook runs."""
     os.setsid()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # ignored at birth (run_jobs): not for kernels
-    signal.signal(STOP, _end_job_process)
+    threading.Thread(target=_end_when_stopped, args=(stop,), name="dgm-stop", daemon=True).start()
 
 
-def _end_job_process(signum, frame) -> None:
-    """STOP in a job process: kill its kernels, then exit at once. A second STOP is ignored: run
-    inside this handler, it would wait for the lock the first one's `wait()` holds, for ever."""
-    signal.signal(STOP, signal.SIG_IGN)
+def _end_when_stopped(stop) -> None:
+    """The watcher thread of a job process: wait for `stop`, kill the kernels, exit at once."""
+    stop.wait()
     kill_kernels()
-    os._exit(128 + signum)
-
-
-def _stop_jobs(pool) -> None:
-    """Stop a job pool now: STOP to every job process (each kills its kernels, _end_job_process)."""
-    processes = getattr(pool, "_processes", None) or {}  # ProcessPoolExecutor has no public list
-    for process in list(processes.values()):
-        if process.is_alive():
-            os.kill(process.pid, STOP)
+    os._exit(STOPPED_EXIT)
 
 
 @contextlib.contextmanager
@@ -108,8 +105,10 @@ def run_jobs(
     total = len(todo) + int(want_workbook)
     results: list[JobResult] = []
     store = results_store.new_store()
+    context = get_context("spawn")
+    stop = context.Event()
     pool = ProcessPoolExecutor(
-        max_workers=jobs, mp_context=get_context("spawn"), initializer=_job_process
+        max_workers=jobs, mp_context=context, initializer=_job_process, initargs=(stop,)
     )
     interrupted = True
     try:
@@ -131,9 +130,11 @@ def run_jobs(
         interrupted = False
     finally:
         with no_interrupt():
-            if interrupted:
-                _stop_jobs(pool)
-            pool.shutdown(wait=True, cancel_futures=True)
-            atomic.remove_tree(store)
-            atomic.remove_tree(work / SCRATCH)
+            try:
+                if interrupted:  # every job process kills its kernels and exits
+                    stop.set()
+                pool.shutdown(wait=True, cancel_futures=True)
+            finally:
+                atomic.remove_tree(store)
+                atomic.remove_tree(work / SCRATCH)
     return sorted(results, key=lambda r: r.name)

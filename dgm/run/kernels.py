@@ -3,8 +3,10 @@ sockets, and the kernels a job process started, killed when the report stops it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import time
 from pathlib import Path
 
@@ -22,12 +24,18 @@ _KERNELS: dict[int, object] = {}  # the kernel managers of this process whose ke
 
 
 def kill_kernels() -> None:
-    """Kill every kernel this process started and remove its sockets and connection file."""
+    """Kill every kernel this process started and remove its sockets and connection file.
+
+    Run by a job process's watcher thread (dgm.run.job_pool) while the main thread may be inside
+    jupyter_client, which polls the kernel with Popen.poll: kill and reap with os.kill/os.waitpid,
+    not Popen.kill/wait and their lock."""
     for km in list(_KERNELS.values()):
         process = getattr(getattr(km, "provisioner", None), "process", None)
-        if process is not None and process.poll() is None:
-            process.kill()
-            process.wait()
+        if process is not None and process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(process.pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(process.pid, 0)
         km.cleanup_connection_file()
         shutil.rmtree(km._socket_dir, ignore_errors=True)
     _KERNELS.clear()
